@@ -1,0 +1,100 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+import { acquireDirLock, type DirLock } from './pglite-lock.js';
+import { PGliteDialect } from './pglite-dialect.js';
+
+export type DbKind = 'postgres' | 'pglite';
+
+export interface DbLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface DbHandle {
+  db: Kysely<Database>;
+  kind: DbKind;
+  /** The embedded instance, when kind is pglite (for dumps in tests). */
+  pglite?: PGlite;
+  /** Set when a stale PGlite lock of a dead process was taken over. */
+  tookOverLockFrom?: number | null;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres:// URL; when absent the embedded PGlite is used. */
+  databaseUrl?: string | undefined;
+  poolSize?: number;
+  /** PGlite data directory; `memory://` or undefined for an in-memory instance. */
+  pgliteDir?: string | undefined;
+  /** A dumped data directory to start an in-memory PGlite from (tests). */
+  pgliteSnapshot?: Blob;
+  logger?: DbLogger;
+  slowQueryMs?: number;
+}
+
+// Types parsed the same way on both drivers (STACK.md, pitfall 5): int8 and numeric-free counts
+// as numbers, `date` as the string it is (成文日期 must not shift by a time zone).
+const INT8 = 20;
+const DATE = 1082;
+pg.types.setTypeParser(INT8, (v: string) => Number(v));
+pg.types.setTypeParser(DATE, (v: string) => v);
+
+function kyselyLog(logger: DbLogger | undefined, slowMs: number) {
+  if (!logger) return undefined;
+  // Errors and slow queries only, never with their parameters (they may hold personal data).
+  return (event: LogEvent) => {
+    const durationMs = Math.round(event.queryDurationMillis);
+    if (event.level === 'error') {
+      logger.error({ sql: event.query.sql, durationMs, err: event.error }, 'query failed');
+    } else if (durationMs >= slowMs) {
+      logger.warn({ sql: event.query.sql, durationMs }, 'slow query');
+    }
+  };
+}
+
+/** Open the database: a pg Pool for DATABASE_URL, otherwise the embedded PGlite. */
+export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
+  const log = kyselyLog(opts.logger, opts.slowQueryMs ?? 500);
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle client's error (server restart) must not crash the process; the next query reconnects.
+    pool.on('error', (err) => opts.logger?.error({ err }, 'idle database client failed'));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+
+  let lock: DirLock | undefined;
+  let dataDir: string | undefined;
+  if (opts.pgliteDir && opts.pgliteDir !== 'memory://') {
+    dataDir = resolve(opts.pgliteDir);
+    mkdirSync(dirname(dataDir), { recursive: true });
+    lock = acquireDirLock(dataDir);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      ...(opts.pgliteSnapshot ? { loadDataDir: opts.pgliteSnapshot } : {}),
+      parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v },
+    });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), ...(log ? { log } : {}) });
+  return {
+    db,
+    kind: 'pglite',
+    pglite,
+    tookOverLockFrom: lock?.tookOverFrom ?? null,
+    async close() {
+      await db.destroy();
+      await pglite.close();
+      lock?.release();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+
+/**
+ * The repository's migrations/ folder. Under tsx and vitest we run its .ts files; the built
+ * server runs the compiled copies under dist/migrations/.
+ */
+function migrationFolder(): { dir: string; ext: '.ts' | '.js' } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const root = new URL('../../../', import.meta.url);
+  return fromSource
+    ? { dir: fileURLToPath(new URL('migrations/', root)), ext: '.ts' }
+    : { dir: fileURLToPath(new URL('dist/migrations/', root)), ext: '.js' };
+}
+
+/**
+ * Imports each migration by file URL. Kysely's FileMigrationProvider import()s from inside
+ * node_modules, which fails on .ts files under vitest (STACK.md, pitfall 3).
+ */
+class FolderMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const { dir, ext } = migrationFolder();
+    const files = readdirSync(dir).filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts')).sort();
+    const migrations: Record<string, Migration> = {};
+    for (const file of files) {
+      const mod = (await import(pathToFileURL(`${dir}/${file}`).href)) as Migration;
+      migrations[file.slice(0, -ext.length)] = { up: mod.up, ...(mod.down ? { down: mod.down } : {}) };
+    }
+    return migrations;
+  }
+}
+
+export function createMigrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider: new FolderMigrationProvider() });
+}
+
+/** Migrate to the latest version; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const result = await createMigrator(db).migrateToLatest();
+  if (result.error) throw withMigrationName(result);
+  return result;
+}
+
+/** Roll back every migration (used by tests and `zhanqun db rollback --all`). */
+export async function migrateAllDown(db: Kysely<any>): Promise<MigrationResultSet> {
+  const { NO_MIGRATIONS } = await import('kysely');
+  const result = await createMigrator(db).migrateTo(NO_MIGRATIONS);
+  if (result.error) throw withMigrationName(result);
+  return result;
+}
+
+/** Roll back the most recent migration. */
+export async function migrateDown(db: Kysely<any>): Promise<MigrationResultSet> {
+  const result = await createMigrator(db).migrateDown();
+  if (result.error) throw withMigrationName(result);
+  return result;
+}
+
+export interface MigrationStatus {
+  name: string;
+  executedAt: Date | null;
+}
+
+/** Every known migration and when it ran; `pending` lists those not yet applied. */
+export async function migrationStatus(db: Kysely<any>): Promise<{ all: MigrationStatus[]; pending: string[] }> {
+  const infos = await createMigrator(db).getMigrations();
+  const all = infos.map((m) => ({ name: m.name, executedAt: m.executedAt ?? null }));
+  return { all, pending: all.filter((m) => !m.executedAt).map((m) => m.name) };
+}
+
+function withMigrationName(result: MigrationResultSet): Error {
+  const failed = result.results?.find((r) => r.status === 'Error');
+  const err = result.error instanceof Error ? result.error : new Error(String(result.error));
+  if (failed) err.message = `migration ${failed.migrationName} failed: ${err.message}`;
+  return err;
+}

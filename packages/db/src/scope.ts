@@ -1,0 +1,40 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './database.js';
+
+/** The role every application transaction runs as: NOBYPASSRLS and not the owner. */
+export const APP_ROLE = 'zhanqun_app';
+
+/**
+ * What a transaction may see, enforced by row-level security (migrations/…_enable_row_security).
+ * - `platform`: a platform admin — every site of these platforms.
+ * - `sites`: a site-scoped principal — these sites only.
+ * - `public`: a public request — these sites (the resolved site and its parent), live rows only.
+ */
+export type Scope =
+  | { kind: 'platform'; platformIds: readonly string[]; userId?: string | null }
+  | { kind: 'sites'; siteIds: readonly string[]; userId?: string | null }
+  | { kind: 'public'; siteIds: readonly string[] };
+
+export type Tx = Transaction<Database>;
+export type Db = Kysely<Database> | Transaction<Database>;
+
+/** Put the current transaction under the app role and the given scope. */
+export async function applyScope(trx: Tx, scope: Scope): Promise<void> {
+  const platformIds = scope.kind === 'platform' ? scope.platformIds.join(',') : '';
+  const siteIds = scope.kind === 'platform' ? '' : scope.siteIds.join(',');
+  const mode = scope.kind === 'public' ? 'public' : 'admin';
+  // set_config('role', …, true) is SET LOCAL ROLE, in the same round trip as the scope settings.
+  await sql`select
+      set_config('zhanqun.platform_ids', ${platformIds}, true),
+      set_config('zhanqun.site_ids', ${siteIds}, true),
+      set_config('zhanqun.mode', ${mode}, true),
+      set_config('role', ${APP_ROLE}, true)`.execute(trx);
+}
+
+/** Run `fn` in one transaction under the app role and `scope`; everything commits or nothing. */
+export function inScope<T>(db: Kysely<Database>, scope: Scope, fn: (trx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await applyScope(trx, scope);
+    return fn(trx);
+  });
+}

@@ -1,0 +1,32 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export type Validity = 'valid' | 'amended' | 'repealed';
+
+/** One immutable saved state of an article, with the government-information metadata. */
+export interface ArticleRevisionTable {
+  id: string;
+  site_id: string;
+  article_id: string;
+  title: string;
+  subtitle: string | null;
+  summary: string | null;
+  /** Sanitised HTML. */
+  body_html: string;
+  source: string | null;
+  author: string | null;
+  external_url: string | null;
+  /** 发文字号 */
+  document_number: string | null;
+  /** 发布机构 */
+  issuing_organ: string | null;
+  /** 成文日期: a date, returned as a string on both drivers. */
+  date_written: string | null;
+  /** 主题分类 */
+  topic_category: string | null;
+  validity: Validity | null;
+  keywords: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+export type ArticleRevisionRow = Selectable<ArticleRevisionTable>;
+export type NewArticleRevisionRow = Insertable<ArticleRevisionTable>;
