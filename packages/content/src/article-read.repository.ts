@@ -1,0 +1,60 @@
+import type { Db } from '@zhanqun/db/scope';
+
+/** A published article as lists show it. */
+export interface ArticleListItem {
+  id: string;
+  title: string;
+  summary: string | null;
+  url_path: string;
+  published_at: Date;
+  pinned: boolean;
+}
+
+/** Live articles placed in a column, pinned (置顶) first, then newest. */
+export function listLiveInColumn(db: Db, siteId: string, columnId: string, page: { limit: number; offset: number }): Promise<ArticleListItem[]> {
+  return db.selectFrom('article_placement as p')
+    .innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'p.site_id').onRef('a.id', '=', 'p.article_id'))
+    .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
+    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'p.pinned'])
+    .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId)
+    .where('a.live', '=', true).where('a.deleted_at', 'is', null)
+    .orderBy('p.pinned', 'desc').orderBy('a.published_at', 'desc').orderBy('a.id', 'desc')
+    .limit(page.limit).offset(page.offset)
+    .execute() as Promise<ArticleListItem[]>;
+}
+
+export async function countLiveInColumn(db: Db, siteId: string, columnId: string): Promise<number> {
+  const row = await db.selectFrom('article_placement as p')
+    .innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'p.site_id').onRef('a.id', '=', 'p.article_id'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId)
+    .where('a.live', '=', true).where('a.deleted_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Live articles placed in any of these columns (a channel's subtree), newest first. */
+export function listLiveInColumns(db: Db, siteId: string, columnIds: readonly string[], limit: number): Promise<ArticleListItem[]> {
+  if (columnIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('article as a')
+    .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
+    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at'])
+    .select((eb) => eb.val(false).as('pinned'))
+    .where('a.site_id', '=', siteId).where('a.primary_column_id', 'in', columnIds)
+    .where('a.live', '=', true).where('a.deleted_at', 'is', null)
+    .orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit)
+    .execute() as Promise<ArticleListItem[]>;
+}
+
+/** The live article with its live revision's content and metadata. */
+export function findLiveArticle(db: Db, siteId: string, articleId: string) {
+  return db.selectFrom('article as a')
+    .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
+    .select([
+      'a.id', 'a.primary_column_id', 'a.url_path', 'a.index_number', 'a.published_at', 'r.title', 'r.subtitle', 'r.summary',
+      'r.body_html', 'r.source', 'r.author', 'r.document_number', 'r.issuing_organ', 'r.date_written', 'r.topic_category',
+      'r.validity', 'r.keywords',
+    ])
+    .where('a.site_id', '=', siteId).where('a.id', '=', articleId).where('a.live', '=', true).where('a.deleted_at', 'is', null)
+    .executeTakeFirst();
+}

@@ -1,0 +1,135 @@
+import { invalid } from '@zhanqun/core/errors';
+import { newId } from '@zhanqun/core/id';
+import { formatZoned } from '@zhanqun/core/time';
+import { writeAudit } from '@zhanqun/audit/audit.writer';
+import type { ServiceContext } from '@zhanqun/audit/context';
+import type { ArticleRow, Validity } from '@zhanqun/db/database';
+import { inScope, type Tx } from '@zhanqun/db/scope';
+import * as columnRepository from '@zhanqun/tenancy/column.repository';
+import * as siteRepository from '@zhanqun/tenancy/site.repository';
+import { SiteNotFoundError } from '@zhanqun/tenancy/tenancy.errors';
+import * as articleRepository from './article.repository.js';
+import { ArticleNotFoundError, ColumnNotFoundError } from './article.errors.js';
+
+export interface ArticleContentInput {
+  title: string;
+  subtitle?: string | null;
+  summary?: string | null;
+  /**
+   * Body HTML. Only trusted callers (the demo seed) write articles until the content issue adds
+   * the console editor, which sanitises against an allow-list on save.
+   */
+  bodyHtml: string;
+  source?: string | null;
+  author?: string | null;
+  documentNumber?: string | null;
+  issuingOrgan?: string | null;
+  /** 成文日期 as `yyyy-MM-dd`. */
+  dateWritten?: string | null;
+  topicCategory?: string | null;
+  validity?: Validity | null;
+  keywords?: string | null;
+}
+
+export interface CreateDraftInput extends ArticleContentInput {
+  columnId: string;
+}
+
+const VALIDITIES: readonly Validity[] = ['valid', 'amended', 'repealed'];
+
+function validateContent(input: ArticleContentInput): void {
+  if (!input.title.trim()) throw invalid('title', 'must not be empty');
+  if (input.title.length > 200) throw invalid('title', 'must be at most 200 characters');
+  if (input.dateWritten != null && !/^\d{4}-\d{2}-\d{2}$/.test(input.dateWritten)) throw invalid('dateWritten', 'must be a date as yyyy-MM-dd');
+  if (input.validity != null && !VALIDITIES.includes(input.validity)) throw invalid('validity', `must be one of ${VALIDITIES.join(', ')}`);
+}
+
+/** Create an article with its first revision, placed in its primary column. */
+export async function createDraft(ctx: ServiceContext, siteId: string, input: CreateDraftInput): Promise<ArticleRow> {
+  validateContent(input);
+  return inScope(ctx.db, ctx.scope, async (trx) => {
+    const site = await siteRepository.findById(trx, siteId);
+    if (!site) throw new SiteNotFoundError(siteId);
+    const column = await columnRepository.findById(trx, siteId, input.columnId);
+    if (!column) throw new ColumnNotFoundError(input.columnId, siteId);
+    const id = newId();
+    const revisionId = newId();
+    const now = ctx.clock.now();
+    const userId = ctx.actor.userId;
+    await articleRepository.insert(trx, {
+      id, site_id: siteId, primary_column_id: column.id, live_revision_id: null, latest_revision_id: null,
+      draft_title: input.title.trim(), url_path: null, serial_no: null, index_number: null, first_published_at: null,
+      last_published_at: null, published_at: null, created_by: userId, created_at: now, updated_at: now, deleted_at: null,
+    });
+    await articleRepository.insertRevision(trx, {
+      id: revisionId, site_id: siteId, article_id: id, title: input.title.trim(), subtitle: input.subtitle ?? null,
+      summary: input.summary ?? null, body_html: input.bodyHtml, source: input.source ?? null, author: input.author ?? null,
+      external_url: null, document_number: input.documentNumber ?? null, issuing_organ: input.issuingOrgan ?? null,
+      date_written: input.dateWritten ?? null, topic_category: input.topicCategory ?? null, validity: input.validity ?? null,
+      keywords: input.keywords ?? null, created_by: userId, created_at: now,
+    });
+    const article = await articleRepository.update(trx, siteId, id, { latest_revision_id: revisionId });
+    await trx.insertInto('article_placement').values({ site_id: siteId, article_id: id, column_id: column.id }).execute();
+    await writeAudit(trx, ctx.clock, ctx.actor, {
+      platformId: site.platform_id, siteId, action: 'article.create', objectType: 'article', objectId: id,
+      after: { title: article.draft_title, columnId: column.id, revisionId },
+    });
+    return article;
+  });
+}
+
+export interface PublishOptions {
+  /** The publish time readers see (PubDate); defaults to now. Imports and the seed keep older times. */
+  publishedAt?: Date;
+}
+
+/**
+ * Make the latest revision live. At first publish the article gets its per-site serial, its
+ * index number (索引号, immutable afterwards) and its URL, stored once and never recomputed.
+ */
+export async function publishRevision(ctx: ServiceContext, siteId: string, articleId: string, opts: PublishOptions = {}): Promise<ArticleRow> {
+  return inScope(ctx.db, ctx.scope, async (trx) => {
+    const site = await siteRepository.findById(trx, siteId);
+    if (!site) throw new SiteNotFoundError(siteId);
+    const article = await articleRepository.lockById(trx, siteId, articleId);
+    if (!article?.latest_revision_id) throw new ArticleNotFoundError(articleId, siteId);
+    const now = ctx.clock.now();
+    const publishedAt = opts.publishedAt ?? article.published_at ?? now;
+    const first = article.url_path === null ? await firstPublication(trx, site, article, publishedAt) : {};
+    const live = await articleRepository.update(trx, siteId, articleId, {
+      ...first,
+      live: true,
+      has_unpublished_changes: false,
+      live_revision_id: article.latest_revision_id,
+      first_published_at: article.first_published_at ?? now,
+      last_published_at: now,
+      published_at: publishedAt,
+      updated_at: now,
+    });
+    await writeAudit(trx, ctx.clock, ctx.actor, {
+      platformId: site.platform_id, siteId, action: 'article.publish', objectType: 'article', objectId: articleId,
+      after: { revisionId: article.latest_revision_id, url: live.url_path, indexNumber: live.index_number },
+    });
+    return live;
+  });
+}
+
+async function firstPublication(
+  trx: Tx,
+  site: { id: string; code: string; site_id_code: string | null },
+  article: ArticleRow,
+  publishedAt: Date,
+): Promise<{ serial_no: number; index_number: string; url_path: string }> {
+  const column = await columnRepository.findById(trx, site.id, article.primary_column_id);
+  if (!column) throw new ColumnNotFoundError(article.primary_column_id, site.id);
+  const serial = await articleRepository.nextCounter(trx, site.id, 'article_serial');
+  const year = formatZoned(publishedAt, 'yyyy');
+  const yearly = await articleRepository.nextCounter(trx, site.id, `index_number:${year}`);
+  // 索引号 rule `<unit code>/<year>-<serial>`; the configurable rule arrives with the content issue.
+  const indexNumber = `${site.site_id_code ?? site.code.toUpperCase()}/${year}-${String(yearly).padStart(5, '0')}`;
+  const urlPath = `${column.path}${formatZoned(publishedAt, 'yyyyMM')}/t${formatZoned(publishedAt, 'yyyyMMdd')}_${serial}.html`;
+  await trx.insertInto('url_path').values({
+    id: newId(), site_id: site.id, path: urlPath, kind: 'live', article_id: article.id, column_id: null, target: null, last_hit_at: null,
+  }).execute();
+  return { serial_no: serial, index_number: indexNumber, url_path: urlPath };
+}

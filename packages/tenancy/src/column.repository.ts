@@ -1,0 +1,31 @@
+import type { NewSiteColumnRow, SiteColumnRow } from '@zhanqun/db/database';
+import type { Db } from '@zhanqun/db/scope';
+
+export const COLUMN_COLUMNS = [
+  'id', 'site_id', 'parent_id', 'slug', 'path', 'name', 'kind', 'is_channel', 'sort_order', 'description',
+  'external_url', 'template_column_id', 'status', 'created_at', 'updated_at', 'deleted_at',
+] as const;
+
+export function findById(db: Db, siteId: string, id: string): Promise<SiteColumnRow | undefined> {
+  return db.selectFrom('site_column').select(COLUMN_COLUMNS).where('site_id', '=', siteId).where('id', '=', id)
+    .where('deleted_at', 'is', null).executeTakeFirst();
+}
+
+export function findByPath(db: Db, siteId: string, path: string): Promise<SiteColumnRow | undefined> {
+  return db.selectFrom('site_column').select(COLUMN_COLUMNS).where('site_id', '=', siteId).where('path', '=', path)
+    .where('deleted_at', 'is', null).executeTakeFirst();
+}
+
+/** All open columns of a site in tree order (by path, then sort order within a parent). */
+export function findAll(db: Db, siteId: string): Promise<SiteColumnRow[]> {
+  return db.selectFrom('site_column').select(COLUMN_COLUMNS).where('site_id', '=', siteId).where('deleted_at', 'is', null)
+    .orderBy('sort_order').orderBy('path').execute();
+}
+
+export function insert(db: Db, row: NewSiteColumnRow): Promise<SiteColumnRow> {
+  return db.insertInto('site_column').values(row).returning(COLUMN_COLUMNS).executeTakeFirstOrThrow();
+}
+
+export async function insertMany(db: Db, rows: NewSiteColumnRow[]): Promise<void> {
+  if (rows.length) await db.insertInto('site_column').values(rows).execute();
+}

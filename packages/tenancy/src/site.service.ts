@@ -1,0 +1,142 @@
+import { invalid } from '@zhanqun/core/errors';
+import { newId } from '@zhanqun/core/id';
+import { writeAudit } from '@zhanqun/audit/audit.writer';
+import type { ServiceContext } from '@zhanqun/audit/context';
+import type { DomainRole, SiteKind, SiteRow, SiteStatus } from '@zhanqun/db/database';
+import { inScope } from '@zhanqun/db/scope';
+import { normaliseHost } from './host.js';
+import { isReservedSegment } from './reserved.js';
+import { findOrgUnitById } from './org-unit.service.js';
+import * as siteRepository from './site.repository.js';
+import {
+  HostReservedError, HostTakenError, IndependentSiteRefusedError, OrgUnitNotFoundError,
+  PlatformAdminRequiredError, SiteCodeTakenError, SiteNotFoundError,
+} from './tenancy.errors.js';
+
+export interface CreateSiteInput {
+  platformId: string;
+  orgUnitId: string;
+  kind: SiteKind;
+  code: string;
+  name: string;
+  /** For a sub-site: the site it lives under, and its path prefix there (`/cgz/`). */
+  parentSiteId?: string | null;
+  pathPrefix?: string | null;
+  siteIdCode?: string | null;
+  icpNumber?: string | null;
+  psbNumber?: string | null;
+  sponsor?: string | null;
+  contact?: string | null;
+  /** Hosts, primary first. Default: `<code>.<devDomain>`. */
+  hosts?: string[];
+  devDomain?: string;
+  /** Reserved for the console (ADMIN_HOST). */
+  adminHost?: string;
+}
+
+const SITE_ID_CODE = /^(\d{10}|bm\d{8})$/;
+
+interface PgError { code?: string; constraint?: string }
+
+/** Provision a site. Refuses independent sites for county departments and townships (集约化). */
+export async function createSite(ctx: ServiceContext, input: CreateSiteInput): Promise<SiteRow> {
+  if (ctx.scope.kind !== 'platform') throw new PlatformAdminRequiredError();
+  const code = input.code.trim().toLowerCase();
+  if (!/^[a-z][a-z0-9-]{1,39}$/.test(code)) throw invalid('code', 'must be 2–40 lower-case letters, digits or hyphens, starting with a letter');
+  const name = input.name.trim();
+  if (!name) throw invalid('name', 'must not be empty');
+  if (input.kind === 'sub_site' && input.siteIdCode) throw invalid('siteIdCode', 'a sub-site shows its parent site identification code and has none of its own');
+  if (input.siteIdCode && !SITE_ID_CODE.test(input.siteIdCode)) {
+    throw invalid('siteIdCode', 'must be 10 characters: a 6-digit division code and 4 digits, or "bm" and 8 digits');
+  }
+  const prefix = input.kind === 'sub_site' ? normalisePrefix(input.pathPrefix) : '/';
+  const hosts = (input.hosts?.length ? input.hosts : [`${code}.${input.devDomain ?? 'localhost'}`]).map((h, i) => {
+    const host = normaliseHost(h);
+    if (!host) throw invalid(`hosts[${i}]`, `"${h}" is not a valid host name`);
+    if (input.adminHost && host === normaliseHost(input.adminHost)) throw new HostReservedError(host);
+    return host;
+  });
+
+  return inScope(ctx.db, ctx.scope, async (trx) => {
+    const unit = await findOrgUnitById(trx, input.orgUnitId);
+    if (!unit) throw new OrgUnitNotFoundError(input.orgUnitId);
+    const parentUnit = unit.parent_id ? await findOrgUnitById(trx, unit.parent_id) : undefined;
+    const dependent = unit.level === 'township' || (unit.level === 'department' && parentUnit?.level === 'county');
+    if (dependent && input.kind !== 'sub_site') throw new IndependentSiteRefusedError(unit.name);
+    if (input.kind === 'portal' && !['province', 'city', 'county'].includes(unit.level)) {
+      throw invalid('kind', 'a portal belongs to a province, city or county government');
+    }
+    if (input.kind === 'department' && unit.level !== 'department') throw invalid('kind', 'a department site belongs to a department');
+
+    const parent = input.parentSiteId ? await siteRepository.findById(trx, input.parentSiteId) : undefined;
+    if (input.kind === 'sub_site' && !parent) throw input.parentSiteId ? new SiteNotFoundError(input.parentSiteId) : invalid('parentSiteId', 'a sub-site needs its parent site');
+
+    const id = newId();
+    const row = await insertOrExplain(code, () => siteRepository.insert(trx, {
+      id, platform_id: input.platformId, org_unit_id: unit.id, parent_site_id: parent?.id ?? null,
+      kind: input.kind, status: 'provisioning', code, name,
+      site_id_code: input.siteIdCode ?? null, icp_number: input.icpNumber ?? null, psb_number: input.psbNumber ?? null,
+      sponsor: input.sponsor ?? null, contact: input.contact ?? null, default_locale: 'zh-CN', theme: 'default', deleted_at: null,
+    }));
+    // A sub-site's canonical home is its mount under the parent's hosts, unless it was given hosts
+    // of its own; its dev host then only redirects there.
+    const ownPrimary = input.kind !== 'sub_site' || Boolean(input.hosts?.length);
+    const routes: { host: string; path_prefix: string; role: DomainRole }[] = hosts.map((host, i) => ({
+      host, path_prefix: '/', role: i === 0 && ownPrimary ? 'primary' : 'alias',
+    }));
+    if (parent) {
+      const taken = await trx.selectFrom('url_path').select('path').where('site_id', '=', parent.id)
+        .where('path', 'like', `${prefix}%`).executeTakeFirst();
+      if (taken) throw invalid('pathPrefix', `${prefix} is already used by ${taken.path} on the parent site`);
+      for (const d of await siteRepository.findDomains(trx, parent.id)) {
+        if (d.path_prefix === '/') routes.push({ host: d.host, path_prefix: prefix, role: ownPrimary && d.role === 'primary' ? 'alias' : d.role });
+      }
+    }
+    for (const route of routes) {
+      const clash = await trx.selectFrom('site_domain').select('site_id').where('host', '=', route.host).where('path_prefix', '=', route.path_prefix).executeTakeFirst();
+      if (clash) throw new HostTakenError(route.path_prefix === '/' ? route.host : `${route.host}${route.path_prefix}`);
+      await trx.insertInto('site_domain').values({ id: newId(), site_id: id, ...route }).execute();
+    }
+    await writeAudit(trx, ctx.clock, ctx.actor, {
+      platformId: input.platformId, siteId: id, action: 'site.create', objectType: 'site', objectId: id, after: { ...row, routes },
+    });
+    return row;
+  });
+}
+
+function normalisePrefix(prefix: string | null | undefined): string {
+  const segment = (prefix ?? '').replace(/^\/+|\/+$/g, '');
+  if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(segment)) throw invalid('pathPrefix', 'must be one path segment of lower-case letters, digits, _ or -');
+  if (isReservedSegment(segment)) throw invalid('pathPrefix', `/${segment}/ is reserved by the platform`);
+  return `/${segment}/`;
+}
+
+/** Turn a unique violation into the error a user can act on (codes are unique across platforms). */
+async function insertOrExplain<T>(code: string, insert: () => Promise<T>): Promise<T> {
+  try {
+    return await insert();
+  } catch (err) {
+    const pg = err as PgError;
+    if (pg.code === '23505' && pg.constraint === 'site_code_uq') throw new SiteCodeTakenError(code);
+    if (pg.code === '23505' && pg.constraint === 'site_site_id_code_uq') throw invalid('siteIdCode', 'already belongs to another site');
+    throw err;
+  }
+}
+
+const STATUSES: readonly SiteStatus[] = ['provisioning', 'live', 'migrating', 'closed'];
+
+/** Move a site through provisioning → live (→ closed). */
+export async function setSiteStatus(ctx: ServiceContext, siteId: string, status: SiteStatus): Promise<SiteRow> {
+  if (ctx.scope.kind !== 'platform') throw new PlatformAdminRequiredError();
+  if (!STATUSES.includes(status)) throw invalid('status', `must be one of ${STATUSES.join(', ')}`);
+  return inScope(ctx.db, ctx.scope, async (trx) => {
+    const before = await siteRepository.findById(trx, siteId);
+    if (!before) throw new SiteNotFoundError(siteId);
+    const after = await siteRepository.update(trx, siteId, { status, updated_at: ctx.clock.now() });
+    await writeAudit(trx, ctx.clock, ctx.actor, {
+      platformId: before.platform_id, siteId, action: 'site.status', objectType: 'site', objectId: siteId,
+      before: { status: before.status }, after: { status },
+    });
+    return after;
+  });
+}

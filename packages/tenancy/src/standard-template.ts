@@ -1,0 +1,65 @@
+import { stableId } from '@zhanqun/core/id';
+import type { ColumnKind } from '@zhanqun/db/database';
+
+/** A column of a template: slug, name, census kind, children. Top-level entries are channels (频道). */
+export interface TemplateColumn {
+  slug: string;
+  name: string;
+  kind: ColumnKind;
+  children?: TemplateColumn[];
+}
+
+const c = (slug: string, name: string, kind: ColumnKind, children?: TemplateColumn[]): TemplateColumn =>
+  children ? { slug, name, kind, children } : { slug, name, kind };
+
+/** The standard 政府信息公开 column template of DESIGN.md (about 50 columns). */
+export const STANDARD_TEMPLATE: readonly TemplateColumn[] = [
+  c('xwdt', '新闻动态', 'news', [
+    c('yw', '要闻', 'news'), c('bmdt', '部门动态', 'news'), c('xzdt', '乡镇动态', 'news'),
+    c('tpxw', '图片新闻', 'news'), c('tzgg', '通知公告', 'notice'),
+  ]),
+  c('zwgk', '政府信息公开', 'page', [
+    c('xxgkzn', '信息公开指南', 'page'), c('xxgkzd', '信息公开制度', 'page'),
+    c('jgzn', '机构职能', 'page', [c('ldxx', '领导信息', 'personnel'), c('jgsz', '机构设置', 'page'), c('nsjg', '内设机构', 'page')]),
+    c('zcwj', '政策文件', 'policy', [c('gfxwj', '规范性文件', 'policy'), c('qtwj', '其他文件', 'policy'), c('zcjd', '政策解读', 'interpretation')]),
+    c('ghjh', '规划计划', 'plans', [c('fzgh', '发展规划', 'plans'), c('ndjh', '年度计划', 'plans')]),
+    c('rsxx', '人事信息', 'personnel', [c('rsrm', '人事任免', 'personnel'), c('gwyzk', '公务员招考', 'personnel'), c('sydwzp', '事业单位招聘', 'personnel')]),
+    c('czxx', '财政信息', 'plans', [c('czyjs', '财政预决算', 'plans'), c('sgjf', '三公经费', 'plans')]),
+    c('tjxx', '统计信息', 'plans'), c('zdxm', '重大项目', 'plans'),
+    c('xzzfgs', '行政执法公示', 'notice', [c('xzxk', '行政许可', 'notice'), c('xzcf', '行政处罚', 'notice')]),
+    c('jytabl', '建议提案办理', 'notice'), c('yjgl', '应急管理', 'notice'),
+    c('zdly', '重点领域', 'notice', [
+      c('jy', '教育', 'notice'), c('ylws', '医疗卫生', 'notice'), c('shbz', '社会保障', 'notice'), c('jycy', '就业创业', 'notice'),
+      c('sthj', '生态环境', 'notice'), c('spyp', '食品药品', 'notice'), c('aqsc', '安全生产', 'notice'), c('xczx', '乡村振兴', 'notice'),
+    ]),
+    c('xxgknb', '政府信息公开年报', 'page'), c('ysqgk', '依申请公开', 'interaction'),
+  ]),
+  c('hdjl', '互动交流', 'interaction', [
+    c('ldxx', '领导信箱', 'interaction'), c('zxts', '咨询投诉', 'interaction'), c('yjzj', '意见征集', 'interaction'),
+    c('wsdc', '网上调查', 'interaction'), c('zxft', '在线访谈', 'interaction'),
+  ]),
+  c('bsfw', '办事服务', 'service', [c('bszn', '办事指南', 'service'), c('bgxz', '表格下载', 'service'), c('bmfw', '便民服务', 'link')]),
+];
+
+// Built-in template columns get stable ids, so every site's copy of 通知公告 names the same
+// template column (DESIGN.md, Articles and columns) before template tables exist.
+const STANDARD_NAMESPACE = '5b0e7c1a-3f0b-4d5e-9a51-7a1f6c2d9e10';
+
+/** The stable id of a built-in template column, from its path (`/xwdt/tzgg/`). */
+export function standardTemplateColumnId(path: string): string {
+  return stableId(STANDARD_NAMESPACE, `standard:${path}`);
+}
+
+/** The template flattened in tree order, with paths and parent paths. */
+export function flattenTemplate(template: readonly TemplateColumn[]): { path: string; parentPath: string | null; column: TemplateColumn; order: number }[] {
+  const out: { path: string; parentPath: string | null; column: TemplateColumn; order: number }[] = [];
+  const walk = (cols: readonly TemplateColumn[], parentPath: string | null) => {
+    cols.forEach((column, order) => {
+      const path = `${parentPath ?? '/'}${column.slug}/`;
+      out.push({ path, parentPath, column, order });
+      if (column.children) walk(column.children, path);
+    });
+  };
+  walk(template, null);
+  return out;
+}
