@@ -7,7 +7,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider, type Mig
  * server runs the compiled copies under dist/migrations/.
  */
 function migrationFolder(): { dir: string; ext: '.ts' | '.js' } {
-  const fromSource = import.meta.url.endsWith('.ts');
+  const fromSource = new URL(import.meta.url).pathname.endsWith('.ts');
   const root = new URL('../../../', import.meta.url);
   return fromSource
     ? { dir: fileURLToPath(new URL('migrations/', root)), ext: '.ts' }

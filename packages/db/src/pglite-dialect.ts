@@ -94,7 +94,7 @@ class PGliteDriver implements Driver {
 
 // Savepoint statements are compiled from raw nodes, as Kysely's own Postgres driver does.
 function savepointNode(command: string, name: string) {
-  return RawNode.createWithSql(`${command} ${name.replace(/[^a-zA-Z0-9_]/g, '')}`) as never;
+  return RawNode.createWithSql(`${command} "${name.replace(/"/g, '""')}"`) as never;
 }
 function queryId() {
   return { queryId: `pglite-${Math.random().toString(36).slice(2)}` } as never;

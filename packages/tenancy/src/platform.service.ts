@@ -4,7 +4,7 @@ import { invalid } from '@zhanqun/core/errors';
 import { newId } from '@zhanqun/core/id';
 import { writeAudit, type Actor } from '@zhanqun/audit/audit.writer';
 import type { Database, PlatformRow } from '@zhanqun/db/database';
-import { inScope } from '@zhanqun/db/scope';
+import { inScope, type Db } from '@zhanqun/db/scope';
 
 export interface CreatePlatformInput {
   code: string;
@@ -13,7 +13,7 @@ export interface CreatePlatformInput {
 }
 
 /** Find a platform by code (platforms are the registry above tenants; no tenant data here). */
-export function findPlatformByCode(db: Kysely<Database>, code: string): Promise<PlatformRow | undefined> {
+export function findPlatformByCode(db: Db, code: string): Promise<PlatformRow | undefined> {
   return db.selectFrom('platform').select(['id', 'code', 'name', 'parent_platform_id', 'root_org_unit_id', 'created_at'])
     .where('code', '=', code).executeTakeFirst();
 }

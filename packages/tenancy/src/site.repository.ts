@@ -48,3 +48,11 @@ export async function findPrimaryHost(db: Db, siteId: string): Promise<{ host: s
   return db.selectFrom('site_domain').select(['host', 'path_prefix']).where('site_id', '=', siteId).where('role', '=', 'primary')
     .orderBy('created_at').executeTakeFirst();
 }
+
+/** The primary (host, prefix) of each of these sites. */
+export async function findPrimaryHosts(db: Db, siteIds: readonly string[]): Promise<Map<string, { host: string; path_prefix: string }>> {
+  if (siteIds.length === 0) return new Map();
+  const rows = await db.selectFrom('site_domain').select(['site_id', 'host', 'path_prefix']).where('site_id', 'in', siteIds)
+    .where('role', '=', 'primary').orderBy('created_at', 'desc').execute();
+  return new Map(rows.map((r) => [r.site_id, { host: r.host, path_prefix: r.path_prefix }]));
+}

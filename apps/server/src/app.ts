@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { Clock } from '@zhanqun/core/clock';
+import type { DbHandle } from '@zhanqun/db/connect';
+import { normaliseHost } from '@zhanqun/tenancy/host';
+import { THEMES_DIR } from '@zhanqun/render/theme';
+import apiRoutes from './api/api.routes.js';
+import type { Config } from './config.js';
+import { CONSOLE_DIR } from './console-view.js';
+import consoleRoutes from './console/console.routes.js';
+import context from './plugins/context.js';
+import { installErrorHandler } from './plugins/error-handler.js';
+import health from './plugins/health.js';
+import permission from './plugins/permission.js';
+import session from './plugins/session.js';
+import publicRoutes, { PUBLIC_PREFIX } from './public/public.routes.js';
+
+export interface AppOptions {
+  config: Config;
+  dbHandle: DbHandle;
+  clock: Clock;
+  /** Pino options, or false for silence (tests). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const ALL_HOSTS = new Set(['/healthz', '/readyz']);
+
+/** Pino settings: JSON when not on a TTY, pretty on one; secrets redacted; the host on each line. */
+export function loggerOptions(config: Config, tty = Boolean(process.stdout.isTTY)): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', 'password', 'body.password'], censor: '[redacted]' },
+    ...(tty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+  };
+}
+
+/**
+ * The one Fastify process: the console and API on ADMIN_HOST, every tenant site on its own
+ * hosts. Requests for tenant hosts are rewritten under PUBLIC_PREFIX before routing, so the two
+ * never share a route.
+ */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const adminHost = opts.config.adminHost;
+  const fastify = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: opts.config.trustProxy,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    rewriteUrl: (req) => {
+      const url = req.url ?? '/';
+      const path = url.split('?')[0] ?? '/';
+      if (ALL_HOSTS.has(path)) return url;
+      if (normaliseHost(req.headers.host ?? '') === adminHost) {
+        // The console never answers public paths, even if asked directly.
+        return path.startsWith(`${PUBLIC_PREFIX}/`) || path === PUBLIC_PREFIX ? '/_not-found' : url;
+      }
+      return `${PUBLIC_PREFIX}${url.startsWith('/') ? url : `/${url}`}`;
+    },
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
+  });
+  fastify.setChildLoggerFactory(function (logger, bindings, childOpts, rawReq) {
+    return logger.child({ ...bindings, host: rawReq.headers.host }, childOpts);
+  });
+
+  await fastify.register(permission);
+  await fastify.register(context, { config: opts.config, dbHandle: opts.dbHandle, clock: opts.clock });
+  installErrorHandler(fastify);
+  await fastify.register(helmet, {
+    // Pages work without JS; the console loads nothing from elsewhere.
+    contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'script-src': ["'self'"], 'style-src': ["'self'"] } },
+    crossOriginEmbedderPolicy: false,
+  });
+  await fastify.register(rateLimit, { global: false });
+  await fastify.register(cookie);
+  await fastify.register(formbody);
+  await fastify.register(csrf, { cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: false } });
+  await fastify.register(session);
+
+  await fastify.register(health);
+  await fastify.register(async (assets) => {
+    // Static files are public by nature; @fastify/static takes no route config, so mark its routes here.
+    assets.addHook('onRoute', (route) => {
+      route.config = { ...route.config, permission: 'public' };
+    });
+    await assets.register(fastifyStatic, { root: `${CONSOLE_DIR}assets`, prefix: '/_console/', decorateReply: false, maxAge: '1h' });
+    // Tenant hosts: /_assets/<theme>/<file> is themes/<theme>/assets/<file>.
+    for (const theme of readdirSync(THEMES_DIR, { withFileTypes: true })) {
+      if (!theme.isDirectory() || !existsSync(join(THEMES_DIR, theme.name, 'assets'))) continue;
+      await assets.register(fastifyStatic, {
+        root: join(THEMES_DIR, theme.name, 'assets'), prefix: `${PUBLIC_PREFIX}/_assets/${theme.name}/`, decorateReply: false, maxAge: '1h',
+      });
+    }
+  });
+  await fastify.register(consoleRoutes);
+  await fastify.register(apiRoutes, { prefix: '/api/v1' });
+  await fastify.register(publicRoutes);
+  return fastify;
+}

@@ -1,0 +1,178 @@
+/**
+ * The only bridge from themes to the domain (STYLE.md): turns sites, columns and articles into
+ * plain view objects. Every value a template sees is built here for one site and one request,
+ * so no site's data can reach another's page through shared template state.
+ */
+import { formatZoned } from '@zhanqun/core/time';
+import type { ColumnKind, SiteColumnRow, SiteRow } from '@zhanqun/db/database';
+import type { Db } from '@zhanqun/db/scope';
+import * as reads from '@zhanqun/content/article-read.repository';
+import * as columnRepository from '@zhanqun/tenancy/column.repository';
+
+export const KIND_LABELS: Record<ColumnKind, string> = {
+  news: '动态要闻', notice: '通知公告', policy: '政策文件', personnel: '人事信息', plans: '规划计划',
+  interpretation: '政策解读', interaction: '互动交流', service: '办事服务', page: '单页', link: '外部链接',
+};
+
+export interface SiteView { name: string; code: string; host: string; homeUrl: string; siteIdCode: string | null; parentName: string | null }
+export interface LinkView { name: string; url: string; current?: boolean; children?: LinkView[] }
+export interface ListItemView { title: string; url: string; date: string; pinned: boolean }
+export interface FooterView {
+  siteName: string; sponsor: string | null; contact: string | null; siteIdCode: string | null; icpNumber: string | null; psbNumber: string | null;
+}
+export interface ColumnView { name: string; kind: ColumnKind; kindLabel: string; description: string | null; url: string; children: LinkView[] }
+export interface ArticleView {
+  title: string; subtitle: string | null; summary: string | null; bodyHtml: string; source: string | null; author: string | null;
+  pubDate: string; keywords: string | null; absoluteUrl: string; indexNumber: string | null; documentNumber: string | null;
+  issuingOrgan: string | null; dateWritten: string | null; topicCategory: string | null; validityLabel: string | null;
+  hasGovInfo: boolean;
+}
+export interface BlockView { name: string; url: string; items: ListItemView[] }
+export interface PaginationView { page: number; pages: number; prevUrl: string | null; nextUrl: string | null }
+
+export interface PageContext {
+  theme: string;
+  lang: string;
+  title: string;
+  site: SiteView;
+  nav: LinkView[];
+  footer: FooterView;
+  breadcrumbs: LinkView[];
+  column?: ColumnView;
+  article?: ArticleView;
+  blocks?: BlockView[];
+  items?: ListItemView[];
+  pagination?: PaginationView;
+  error?: { status: number; message: string };
+}
+
+/** Where a site is mounted: its host and path prefix (`/` or a sub-site's `/cgz/`). */
+export interface Mount { host: string; prefix: string }
+
+export interface SiteScope {
+  site: SiteRow;
+  /** The parent site of a sub-site, whose footer (site code, filings) it shows. */
+  parent: SiteRow | null;
+  mount: Mount;
+  columns: SiteColumnRow[];
+}
+
+const url = (mount: Mount, path: string) => `${mount.prefix.replace(/\/$/, '')}${path}`;
+const day = (d: Date) => formatZoned(d, 'yyyy-MM-dd');
+const VALIDITY: Record<string, string> = { valid: '有效', amended: '已修订', repealed: '已废止' };
+
+/** Load what every page of a site needs: its columns. */
+export async function loadSiteScope(db: Db, site: SiteRow, parent: SiteRow | null, mount: Mount): Promise<SiteScope> {
+  return { site, parent, mount, columns: await columnRepository.findAll(db, site.id) };
+}
+
+function basePage(s: SiteScope, title: string, currentPath: string | null): PageContext {
+  const footerSite = s.site.kind === 'sub_site' && s.parent ? s.parent : s.site;
+  const channels = s.columns.filter((c) => c.parent_id === null && c.status === 'open');
+  const nav = channels.map((c) => ({ name: c.name, url: url(s.mount, c.path), current: currentPath?.startsWith(c.path) ?? false }));
+  return {
+    theme: s.site.theme,
+    lang: 'zh-CN',
+    title: title === s.site.name ? s.site.name : `${title} - ${s.site.name}`,
+    site: {
+      name: s.site.name, code: s.site.code, host: s.mount.host, homeUrl: url(s.mount, '/'),
+      siteIdCode: footerSite.site_id_code, parentName: s.parent?.name ?? null,
+    },
+    nav: [{ name: '首页', url: url(s.mount, '/'), current: currentPath === null }, ...nav],
+    footer: {
+      siteName: footerSite.name, sponsor: footerSite.sponsor, contact: footerSite.contact, siteIdCode: footerSite.site_id_code,
+      icpNumber: footerSite.icp_number, psbNumber: footerSite.psb_number,
+    },
+    breadcrumbs: [{ name: '首页', url: url(s.mount, '/') }],
+  };
+}
+
+function toItems(s: SiteScope, rows: reads.ArticleListItem[]): ListItemView[] {
+  return rows.map((r) => ({ title: r.title, url: url(s.mount, r.url_path), date: day(r.published_at), pinned: r.pinned }));
+}
+
+function subtreeIds(s: SiteScope, column: SiteColumnRow): string[] {
+  return s.columns.filter((c) => c.path.startsWith(column.path)).map((c) => c.id);
+}
+
+/** The home page: the site's main blocks (要闻, 通知公告, 政策文件, 部门动态 …) where it has them. */
+export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
+  const page = basePage(s, s.site.name, null);
+  const wanted = ['/xwdt/yw/', '/xwdt/tzgg/', '/zwgk/zcwj/', '/xwdt/bmdt/', '/zwgk/zcwj/zcjd/', '/zwgk/rsxx/'];
+  const blocks: BlockView[] = [];
+  for (const path of wanted) {
+    const column = s.columns.find((c) => c.path === path);
+    if (!column) continue;
+    const items = toItems(s, await reads.listLiveInColumns(db, s.site.id, subtreeIds(s, column), 8));
+    blocks.push({ name: column.name, url: url(s.mount, column.path), items });
+  }
+  if (blocks.every((b) => b.items.length === 0)) {
+    // A site without the standard columns still shows its newest items.
+    const items = toItems(s, await reads.listLiveInColumns(db, s.site.id, s.columns.map((c) => c.id), 10));
+    blocks.push({ name: '最新信息', url: url(s.mount, '/'), items });
+  }
+  page.blocks = blocks;
+  return page;
+}
+
+function crumbs(s: SiteScope, column: SiteColumnRow): LinkView[] {
+  return s.columns.filter((c) => column.path.startsWith(c.path)).sort((a, b) => a.path.length - b.path.length)
+    .map((c) => ({ name: c.name, url: url(s.mount, c.path) }));
+}
+
+const PAGE_SIZE = 20;
+
+/** A column page: its sub-columns and its articles, 20 to a page. */
+export async function columnContext(db: Db, s: SiteScope, column: SiteColumnRow, pageNo: number): Promise<PageContext> {
+  const page = basePage(s, column.name, column.path);
+  const children = s.columns.filter((c) => c.parent_id === column.id && c.status === 'open');
+  const total = await reads.countLiveInColumn(db, s.site.id, column.id);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const current = Math.min(Math.max(1, pageNo), pages);
+  let rows = await reads.listLiveInColumn(db, s.site.id, column.id, { limit: PAGE_SIZE, offset: (current - 1) * PAGE_SIZE });
+  if (total === 0 && children.length) rows = await reads.listLiveInColumns(db, s.site.id, subtreeIds(s, column), PAGE_SIZE);
+  const here = url(s.mount, column.path);
+  page.breadcrumbs.push(...crumbs(s, column));
+  page.column = {
+    name: column.name, kind: column.kind, kindLabel: KIND_LABELS[column.kind], description: column.description, url: here,
+    children: children.map((c) => ({ name: c.name, url: url(s.mount, c.path) })),
+  };
+  page.items = toItems(s, rows);
+  page.pagination = {
+    page: current, pages,
+    prevUrl: current > 1 ? (current === 2 ? here : `${here}?page=${current - 1}`) : null,
+    nextUrl: current < pages ? `${here}?page=${current + 1}` : null,
+  };
+  return page;
+}
+
+/** An article page, with its government-information box (索引号, 发文字号 …) when it has one. */
+export async function articleContext(db: Db, s: SiteScope, articleId: string, origin: string): Promise<PageContext | null> {
+  const a = await reads.findLiveArticle(db, s.site.id, articleId);
+  if (!a || !a.published_at || !a.url_path) return null;
+  const column = s.columns.find((c) => c.id === a.primary_column_id);
+  const page = basePage(s, a.title, column?.path ?? null);
+  if (column) {
+    page.breadcrumbs.push(...crumbs(s, column));
+    page.column = {
+      name: column.name, kind: column.kind, kindLabel: KIND_LABELS[column.kind], description: column.description,
+      url: url(s.mount, column.path), children: [],
+    };
+  }
+  page.article = {
+    title: a.title, subtitle: a.subtitle, summary: a.summary, bodyHtml: a.body_html, source: a.source, author: a.author,
+    pubDate: formatZoned(a.published_at, 'yyyy-MM-dd HH:mm'), keywords: a.keywords, absoluteUrl: `${origin}${url(s.mount, a.url_path)}`,
+    indexNumber: a.index_number, documentNumber: a.document_number, issuingOrgan: a.issuing_organ, dateWritten: a.date_written,
+    topicCategory: a.topic_category, validityLabel: a.validity ? (VALIDITY[a.validity] ?? null) : null,
+    hasGovInfo: Boolean(a.document_number || a.issuing_organ || a.date_written),
+  };
+  return page;
+}
+
+/** A themed error page (404 unknown path, 410 withdrawn or closed). */
+export function errorContext(s: SiteScope, status: number): PageContext {
+  const message = status === 410 ? '该页面已撤下或栏目已关闭' : '您访问的页面不存在';
+  const page = basePage(s, message, '');
+  page.error = { status, message };
+  return page;
+}
