@@ -117,7 +117,7 @@ export async function seedDemoProvince(db: Kysely<Database>, clock: Clock, opts:
         platformId: platform.id, orgUnitId: unitIds.get(spec.unit)!, kind: spec.kind, code: spec.code, name: spec.name,
         parentSiteId: spec.parentSite ? sites.get(spec.parentSite)!.id : null, pathPrefix: spec.pathPrefix ?? null,
         siteIdCode: spec.siteIdCode ?? null,
-        icpNumber: spec.siteIdCode ? `演ICP备${spec.siteIdCode.slice(2, 8)}号` : null,
+        icpNumber: spec.siteIdCode ? `演ICP备${spec.siteIdCode.slice(0, 2)}${spec.siteIdCode.slice(-6)}号` : null,
         psbNumber: spec.siteIdCode ? `演公网安备 ${spec.siteIdCode}号` : null,
         sponsor: spec.kind === 'sub_site' ? null : `${unit.name}办公室（演示）`,
         contact: spec.kind === 'sub_site' ? null : `0000-${spec.siteIdCode!.slice(-4)}1234`,
