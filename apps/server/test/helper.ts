@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { ManualClock } from '@zhanqun/core/clock';
+import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  t: TestDatabase;
+  clock: ManualClock;
+  close(): Promise<void>;
+}
+
+/** The real app on a database of its own; requests go through inject(), never a port. */
+export async function build(env: Record<string, string> = {}): Promise<TestApp> {
+  const t = await createTestDatabase();
+  const clock = new ManualClock('2026-11-27T02:00:00Z');
+  const config = loadConfig({ SEED_DEMO: '0', ...env });
+  const app = await buildApp({ config, dbHandle: t, clock, logger: false });
+  await app.ready();
+  return { app, t, clock, async close() { await app.close(); await t.destroy(); } };
+}
+
+/** Sign in through the login form (CSRF token and all); returns the cookies to send. */
+export async function loginAs(app: FastifyInstance, username: string, password: string): Promise<Record<string, string>> {
+  const form = await app.inject({ method: 'GET', url: '/login', headers: { host: 'admin.localhost' } });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
+  const cookies: Record<string, string> = Object.fromEntries(form.cookies.map((c) => [c.name, c.value]));
+  const res = await app.inject({
+    method: 'POST', url: '/login', headers: { host: 'admin.localhost', 'content-type': 'application/x-www-form-urlencoded' }, cookies,
+    payload: new URLSearchParams({ _csrf: csrf, username, password }).toString(),
+  });
+  if (res.statusCode !== 303) throw new Error(`login failed: ${res.statusCode} ${res.body.slice(0, 200)}`);
+  for (const c of res.cookies) cookies[c.name] = c.value;
+  return cookies;
+}

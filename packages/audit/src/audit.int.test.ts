@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '@zhanqun/core/clock';
+import { newId } from '@zhanqun/core/id';
+import { inScope } from '@zhanqun/db/scope';
+import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
+import { verifyChain } from './audit.verify.js';
+import { writeAudit } from './audit.writer.js';
+
+describe('audit trail', () => {
+  let t: TestDatabase | undefined;
+  let platformId: string;
+  const clock = new ManualClock('2026-11-27T02:00:00Z');
+  const actor = { userId: null, label: 'test', ip: '127.0.0.1' };
+
+  beforeEach(async () => {
+    await t?.destroy();
+    t = await createTestDatabase();
+    platformId = newId();
+    await t.db.insertInto('platform').values({ id: platformId, code: `p${platformId.slice(-8)}`, name: '测试平台', parent_platform_id: null, root_org_unit_id: null }).execute();
+    for (let i = 1; i <= 5; i++) {
+      clock.advance(1000);
+      await inScope(t.db, { kind: 'platform', platformIds: [platformId] }, (trx) =>
+        writeAudit(trx, clock, actor, { platformId, action: 'thing.change', objectType: 'thing', objectId: String(i), before: { n: i - 1 }, after: { n: i, 名称: '测试' } }));
+    }
+  });
+  afterAll(async () => { await t?.destroy(); });
+
+  it('should verify an untouched chain', async () => {
+    expect(await verifyChain(t!.db, platformId)).toEqual({ ok: true, checked: 5 });
+  });
+
+  it('should name the first edited entry', async () => {
+    await sql`update audit_log_entry set after = '{"n": 99}' where platform_id = ${platformId} and seq = 3`.execute(t!.db);
+    expect((await verifyChain(t!.db, platformId)).firstBad).toMatchObject({ seq: 3, problem: 'edited' });
+  });
+
+  it('should notice a deleted entry in the middle and a truncated tail', async () => {
+    await sql`delete from audit_log_entry where platform_id = ${platformId} and seq = 2`.execute(t!.db);
+    expect((await verifyChain(t!.db, platformId)).firstBad).toMatchObject({ seq: 2, problem: 'deleted' });
+  });
+
+  it('should notice a truncated tail through the chain head', async () => {
+    await sql`delete from audit_log_entry where platform_id = ${platformId} and seq = 5`.execute(t!.db);
+    expect((await verifyChain(t!.db, platformId)).firstBad).toMatchObject({ seq: 5, problem: 'deleted' });
+  });
+
+  it('should not let the application role update or delete entries', async () => {
+    const scope = { kind: 'platform', platformIds: [platformId] } as const;
+    await expect(inScope(t!.db, scope, (trx) => sql`update audit_log_entry set actor_label = 'x'`.execute(trx))).rejects.toThrow(/permission denied/);
+    await expect(inScope(t!.db, scope, (trx) => sql`delete from audit_log_entry`.execute(trx))).rejects.toThrow(/permission denied/);
+  });
+
+  it('should not show one platform the audit trail of another', async () => {
+    const rows = await inScope(t!.db, { kind: 'platform', platformIds: [newId()] }, (trx) => trx.selectFrom('audit_log_entry').select('id').execute());
+    expect(rows).toEqual([]);
+  });
+});
