@@ -3,10 +3,11 @@
  * seed the demo province when asked, listen, and close cleanly on SIGTERM/SIGINT. The only
  * file that calls listen().
  */
+import { createServer } from 'node:net';
 import { sql } from 'kysely';
 import { systemClock } from '@zhanqun/core/clock';
 import { isCodedError } from '@zhanqun/core/errors';
-import { openDatabase, type DbHandle } from '@zhanqun/db/connect';
+import { openDatabase, type DbHandle, type DbLogger } from '@zhanqun/db/connect';
 import { migrateToLatest } from '@zhanqun/db/migrator';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { buildApp, loggerOptions } from './app.js';
@@ -17,10 +18,17 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** Database errors and slow queries go to the app's log once it exists. */
+const dbLog: { target: DbLogger | null } & DbLogger = {
+  target: null,
+  warn(obj, msg) { this.target?.warn(obj, msg); },
+  error(obj, msg) { this.target?.error(obj, msg); },
+};
+
 async function open(config: Config): Promise<DbHandle> {
   try {
     const handle = await openDatabase({
-      databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, pgliteDir: config.pgliteDir,
+      databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, pgliteDir: config.pgliteDir, logger: dbLog,
     });
     await sql`select 1`.execute(handle.db);
     return handle;
@@ -32,6 +40,27 @@ async function open(config: Config): Promise<DbHandle> {
   }
 }
 
+function listenFailure(config: Config, err: unknown): string | null {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `port ${config.port} is already in use (PORT): stop the other process or set PORT to a free port`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return `cannot listen on ${config.host} (HOST): no such local address`;
+  if (code === 'EACCES') return `not allowed to listen on port ${config.port} (PORT): choose a port above 1023`;
+  return null;
+}
+
+async function assertPortFree(config: Config): Promise<void> {
+  if (config.port === 0) return;
+  await new Promise<void>((resolve) => {
+    const probe = createServer();
+    probe.once('error', (err) => {
+      const message = listenFailure(config, err);
+      if (message) fail(message);
+      resolve(); // anything else: let the real listen() report it
+    });
+    probe.listen({ port: config.port, host: config.host, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   let config: Config;
@@ -41,11 +70,14 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) fail(`invalid setting: ${err.message}`);
     throw err;
   }
+  // Find a taken port before the database is opened, migrated and seeded, not after.
+  await assertPortFree(config);
   const handle = await open(config);
   const clock = systemClock;
   const app = await buildApp({ config, dbHandle: handle, clock, logger: loggerOptions(config) });
   const log = app.log;
-  if (handle.tookOverLockFrom) log.warn({ pid: handle.tookOverLockFrom }, `took over the embedded database lock left by process ${handle.tookOverLockFrom}, which is gone`);
+  dbLog.target = log;
+  if (handle.tookOverLockFrom) log.warn({ stalePid: handle.tookOverLockFrom }, `took over the embedded database lock left by process ${handle.tookOverLockFrom}, which is gone`);
 
   if (config.production) {
     const su = await sql<{ rolsuper: boolean }>`select rolsuper from pg_roles where rolname = current_user`.execute(handle.db);
@@ -74,8 +106,10 @@ async function main(): Promise<void> {
     try {
       await app.close();
       await handle.close();
-    } finally {
       process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
     }
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
@@ -85,21 +119,18 @@ async function main(): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await handle.close();
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') fail(`port ${config.port} is already in use (PORT): stop the other process or set PORT to a free port`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') fail(`cannot listen on ${config.host} (HOST): no such local address`);
-    if (code === 'EACCES') fail(`not allowed to listen on port ${config.port} (PORT): choose a port above 1023`);
+    const message = listenFailure(config, err);
+    if (message) fail(message);
     throw err;
   }
   const port = (app.server.address() as { port: number } | null)?.port ?? config.port;
-  const lines = [`zhanqun ready in ${Math.round(performance.now() - started)} ms (${handle.kind === 'pglite' ? `embedded database ${config.pgliteDir}` : 'PostgreSQL'})`];
-  lines.push(`  console: http://${config.adminHost}:${port}/login`);
+  // One line each, so the addresses stay readable in JSON logs too.
+  log.info(`zhanqun ready in ${Math.round(performance.now() - started)} ms (${handle.kind === 'pglite' ? `embedded database ${config.pgliteDir}` : 'PostgreSQL'})`);
+  log.info(`console 管理后台: http://${config.adminHost}:${port}/login`);
   if (seeded) {
-    lines.push('  demo sites:');
-    for (const s of seeded.sites) lines.push(`    ${s.name.padEnd(18, '　')} http://${s.host}:${port}${s.prefix}`);
-    if (seeded.admin) lines.push(`  demo login: ${seeded.admin.username} / ${seeded.admin.password}  (platform admin)`);
+    for (const s of seeded.sites) log.info(`demo site 演示站点: http://${s.host}:${port}${s.prefix}  ${s.name}`);
+    if (seeded.admin) log.info(`demo login 演示账号: ${seeded.admin.username} / ${seeded.admin.password}  (platform admin 平台管理员)`);
   }
-  log.info(lines.join('\n'));
 }
 
 main().catch((err: unknown) => {

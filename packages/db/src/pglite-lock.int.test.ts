@@ -32,4 +32,15 @@ describe('PGlite directory lock', () => {
     lock.release();
     expect(existsSync(`${dir}.lock`)).toBe(false);
   });
+
+  it('should refuse the same directory twice in one process', () => {
+    const dir = fresh();
+    const lock = acquireDirLock(dir);
+    try {
+      expect(() => acquireDirLock(dir)).toThrow(/in use by process/);
+    } finally {
+      lock.release();
+    }
+    acquireDirLock(dir).release();
+  });
 });

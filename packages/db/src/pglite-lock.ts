@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createError } from '@zhanqun/core/errors';
 
@@ -43,37 +43,50 @@ function isAlive(pid: number): boolean {
 /** Who holds the lock on a PGlite directory, if a live process does. */
 export function lockHolder(dir: string): number | null {
   const info = readLock(`${dir}.lock`);
-  if (!info || info.pid === process.pid) return null;
+  if (!info || (info.pid === process.pid && !heldHere.has(dir))) return null;
   if (info.host && info.host !== hostname()) return info.pid; // another machine on a shared disk: trust it
   return isAlive(info.pid) ? info.pid : null;
 }
 
+/** Directories this process holds: opening one twice in a process is refused too. */
+const heldHere = new Set<string>();
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
 /** Take the lock on a PGlite directory or throw PGliteDirLockedError. */
 export function acquireDirLock(dir: string): DirLock {
   const path = `${dir}.lock`;
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() });
   let tookOverFrom: number | null = null;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
-      closeSync(fd);
-      let released = false;
-      return {
-        path,
-        tookOverFrom,
-        release() {
-          if (released) return;
-          released = true;
-          if (readLock(path)?.pid === process.pid) rmSync(path, { force: true });
-        },
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = lockHolder(dir);
-      if (holder !== null) throw new PGliteDirLockedError(dir, holder);
-      tookOverFrom = readLock(path)?.pid ?? -1;
-      rmSync(path, { force: true });
-    }
+  if (heldHere.has(dir)) throw new PGliteDirLockedError(dir, process.pid);
+  try {
+    const fd = openSync(path, 'wx');
+    writeSync(fd, mine);
+    closeSync(fd);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const holder = lockHolder(dir);
+    if (holder !== null) throw new PGliteDirLockedError(dir, holder);
+    tookOverFrom = readLock(path)?.pid ?? -1;
+    // Take over by atomic rename, then look again after a moment: when two processes take over
+    // the same stale lock at once, the one whose rename landed last keeps it, the other refuses.
+    const temp = `${path}.${process.pid}`;
+    writeFileSync(temp, mine);
+    renameSync(temp, path);
+    sleep(50);
+    const now = readLock(path);
+    if (now?.pid !== process.pid) throw new PGliteDirLockedError(dir, now?.pid ?? -1);
   }
-  throw new PGliteDirLockedError(dir, -1);
+  heldHere.add(dir);
+  let released = false;
+  return {
+    path,
+    tookOverFrom,
+    release() {
+      if (released) return;
+      released = true;
+      heldHere.delete(dir);
+      if (readLock(path)?.pid === process.pid) rmSync(path, { force: true });
+    },
+  };
 }

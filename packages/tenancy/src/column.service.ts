@@ -37,9 +37,12 @@ export async function createColumn(ctx: ServiceContext, siteId: string, input: C
     if (await trx.selectFrom('url_path').select('id').where('site_id', '=', siteId).where('path', '=', path).executeTakeFirst()) {
       throw invalid('slug', `${path} is already in use on this site`);
     }
-    if (!parent && (await siteRepository.findDomains(trx, siteId)).some((d) => d.path_prefix === '/')) {
+    if (!parent) {
+      // A sub-site mounted on one of this site's hosts owns that prefix (DESIGN.md, Routing).
       const hosts = (await siteRepository.findDomains(trx, siteId)).filter((d) => d.path_prefix === '/').map((d) => d.host);
-      const mounted = await trx.selectFrom('site_domain').select('site_id').where('host', 'in', hosts).where('path_prefix', '=', path).executeTakeFirst();
+      const mounted = hosts.length
+        ? await trx.selectFrom('site_domain').select('site_id').where('host', 'in', hosts).where('path_prefix', '=', path).executeTakeFirst()
+        : undefined;
       if (mounted) throw invalid('slug', `${path} is the prefix of a sub-site`);
     }
     const row = await columnRepository.insert(trx, {
