@@ -3,10 +3,10 @@ import type { ArticlePlacementTable } from './tables/article-placement.table.js'
 import type { ArticleRevisionTable } from './tables/article-revision.table.js';
 import type { ArticleTable } from './tables/article.table.js';
 import type { AuditChainHeadTable, AuditLogEntryTable } from './tables/audit-log-entry.table.js';
-import type { OrgUnitTable } from './tables/org-unit.table.js';
+import type { OrgUnitNameHistoryTable, OrgUnitTable } from './tables/org-unit.table.js';
 import type { PlatformTable } from './tables/platform.table.js';
 import type { SessionTable } from './tables/session.table.js';
-import type { SiteColumnTable } from './tables/site-column.table.js';
+import type { ColumnTemplateColumnTable, ColumnTemplateTable, SiteColumnTable } from './tables/site-column.table.js';
 import type { SiteCounterTable } from './tables/site-counter.table.js';
 import type { SiteDomainTable } from './tables/site-domain.table.js';
 import type { SiteTable } from './tables/site.table.js';
@@ -16,6 +16,9 @@ import type { UrlPathTable } from './tables/url-path.table.js';
 export interface Database {
   platform: PlatformTable;
   org_unit: OrgUnitTable;
+  org_unit_name_history: OrgUnitNameHistoryTable;
+  column_template: ColumnTemplateTable;
+  column_template_column: ColumnTemplateColumnTable;
   site: SiteTable;
   site_domain: SiteDomainTable;
   site_column: SiteColumnTable;

@@ -6,12 +6,13 @@ export const APP_ROLE = 'zhanqun_app';
 
 /**
  * What a transaction may see, enforced by row-level security (migrations/…_enable_row_security).
- * - `platform`: a platform admin — every site of these platforms.
+ * - `platform`: a platform admin — every site of these platforms; read-only, the city platforms
+ *   under its oversight (`oversightPlatformIds`).
  * - `sites`: a site-scoped principal — these sites only.
  * - `public`: a public request — these sites (the resolved site and its parent), live rows only.
  */
 export type Scope =
-  | { kind: 'platform'; platformIds: readonly string[]; userId?: string | null }
+  | { kind: 'platform'; platformIds: readonly string[]; oversightPlatformIds?: readonly string[]; userId?: string | null }
   | { kind: 'sites'; siteIds: readonly string[]; userId?: string | null }
   | { kind: 'public'; siteIds: readonly string[] };
 
@@ -23,10 +24,12 @@ export async function applyScope(trx: Tx, scope: Scope): Promise<void> {
   const platformIds = scope.kind === 'platform' ? scope.platformIds.join(',') : '';
   const siteIds = scope.kind === 'platform' ? '' : scope.siteIds.join(',');
   const mode = scope.kind === 'public' ? 'public' : 'admin';
+  const readPlatformIds = scope.kind === 'platform' ? (scope.oversightPlatformIds ?? []).join(',') : '';
   // set_config('role', …, true) is SET LOCAL ROLE, in the same round trip as the scope settings.
   await sql`select
       set_config('zhanqun.platform_ids', ${platformIds}, true),
       set_config('zhanqun.site_ids', ${siteIds}, true),
+      set_config('zhanqun.read_platform_ids', ${readPlatformIds}, true),
       set_config('zhanqun.mode', ${mode}, true),
       set_config('role', ${APP_ROLE}, true)`.execute(trx);
 }

@@ -26,7 +26,8 @@ export interface CreateOrgUnitInput {
   divisionCode?: string | null;
 }
 
-const COLUMNS = ['id', 'platform_id', 'parent_id', 'path', 'level', 'name', 'short_name', 'division_code', 'valid_from', 'valid_to', 'created_at'] as const;
+export const ORG_UNIT_COLUMNS = ['id', 'platform_id', 'parent_id', 'path', 'level', 'name', 'short_name', 'division_code', 'valid_from', 'valid_to', 'oversight_unit_id', 'created_at', 'updated_at'] as const;
+const COLUMNS = ORG_UNIT_COLUMNS;
 
 export function findOrgUnitById(db: Db, id: string): Promise<OrgUnitRow | undefined> {
   return db.selectFrom('org_unit').select(COLUMNS).where('id', '=', id).executeTakeFirst();
@@ -68,6 +69,7 @@ export async function createOrgUnit(ctx: ServiceContext, input: CreateOrgUnitInp
       division_code: input.divisionCode ?? null,
       valid_from: zonedDate(ctx.clock.now()),
       valid_to: null,
+      oversight_unit_id: null,
     }).returning(COLUMNS).executeTakeFirstOrThrow();
     if (!parent) {
       await trx.updateTable('platform').set({ root_org_unit_id: id }).where('id', '=', input.platformId).where('root_org_unit_id', 'is', null).execute();

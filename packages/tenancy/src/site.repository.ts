@@ -3,7 +3,7 @@ import type { Db } from '@zhanqun/db/scope';
 
 export const SITE_COLUMNS = [
   'id', 'platform_id', 'org_unit_id', 'parent_site_id', 'kind', 'status', 'code', 'name', 'site_id_code',
-  'icp_number', 'psb_number', 'sponsor', 'contact', 'default_locale', 'theme', 'created_at', 'updated_at', 'deleted_at',
+  'icp_number', 'psb_number', 'sponsor', 'contact', 'default_locale', 'theme', 'locales', 'closed_at', 'created_at', 'updated_at', 'deleted_at',
 ] as const;
 
 export function findById(db: Db, id: string): Promise<SiteRow | undefined> {

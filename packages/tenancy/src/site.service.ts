@@ -2,7 +2,7 @@ import { invalid } from '@zhanqun/core/errors';
 import { newId } from '@zhanqun/core/id';
 import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
-import type { DomainRole, SiteKind, SiteRow, SiteStatus } from '@zhanqun/db/database';
+import type { DomainRole, OrgUnitRow, SiteKind, SiteRow, SiteStatus } from '@zhanqun/db/database';
 import { inScope } from '@zhanqun/db/scope';
 import { normaliseHost } from './host.js';
 import { isReservedSegment } from './reserved.js';
@@ -38,9 +38,16 @@ const SITE_ID_CODE = /^(\d{10}|bm\d{8})$/;
 
 interface PgError { code?: string; constraint?: string }
 
-/** Provision a site. Refuses independent sites for county departments and townships (集约化). */
-export async function createSite(ctx: ServiceContext, input: CreateSiteInput): Promise<SiteRow> {
-  if (ctx.scope.kind !== 'platform') throw new PlatformAdminRequiredError();
+/** Site fields after validation: what both the one-by-one and the bulk paths insert. */
+export interface ValidSiteFields {
+  code: string;
+  name: string;
+  prefix: string;
+  hosts: string[];
+}
+
+/** Validate the fields of a new site that need no database (same rules for console, API, CLI, bulk). */
+export function validateSiteFields(input: CreateSiteInput): ValidSiteFields {
   const code = input.code.trim().toLowerCase();
   if (!/^[a-z][a-z0-9-]{1,39}$/.test(code)) throw invalid('code', 'must be 2–40 lower-case letters, digits or hyphens, starting with a letter');
   const name = input.name.trim();
@@ -49,24 +56,43 @@ export async function createSite(ctx: ServiceContext, input: CreateSiteInput): P
   if (input.siteIdCode && !SITE_ID_CODE.test(input.siteIdCode)) {
     throw invalid('siteIdCode', 'must be 10 characters: a 6-digit division code and 4 digits, or "bm" and 8 digits');
   }
+  if (!['portal', 'department', 'sub_site'].includes(input.kind)) throw invalid('kind', 'must be portal, department or sub_site');
   const prefix = input.kind === 'sub_site' ? normalisePrefix(input.pathPrefix) : '/';
+  const seen = new Set<string>();
   const hosts = (input.hosts?.length ? input.hosts : [`${code}.${input.devDomain ?? 'localhost'}`]).map((h, i) => {
     const host = normaliseHost(h);
     if (!host) throw invalid(`hosts[${i}]`, `"${h}" is not a valid host name`);
     if (input.adminHost && host === normaliseHost(input.adminHost)) throw new HostReservedError(host);
+    if (seen.has(host)) throw invalid(`hosts[${i}]`, `${host} is listed twice`);
+    seen.add(host);
     return host;
   });
+  return { code, name, prefix, hosts };
+}
+
+/**
+ * The intensive rule (集约化, seed §4.2): county departments and townships get no independent
+ * site; portals belong to governments, department sites to departments.
+ */
+export function checkSiteKind(kind: SiteKind, unit: Pick<OrgUnitRow, 'level' | 'name'>, parentUnit: Pick<OrgUnitRow, 'level'> | undefined): void {
+  const dependent = unit.level === 'township' || (unit.level === 'department' && parentUnit?.level === 'county');
+  if (dependent && kind !== 'sub_site') throw new IndependentSiteRefusedError(unit.name);
+  if (kind === 'portal' && !['province', 'city', 'county'].includes(unit.level)) {
+    throw invalid('kind', 'a portal belongs to a province, city or county government');
+  }
+  if (kind === 'department' && unit.level !== 'department') throw invalid('kind', 'a department site belongs to a department');
+}
+
+/** Provision a site. Refuses independent sites for county departments and townships (集约化). */
+export async function createSite(ctx: ServiceContext, input: CreateSiteInput): Promise<SiteRow> {
+  if (ctx.scope.kind !== 'platform') throw new PlatformAdminRequiredError();
+  const { code, name, prefix, hosts } = validateSiteFields(input);
 
   return inScope(ctx.db, ctx.scope, async (trx) => {
     const unit = await findOrgUnitById(trx, input.orgUnitId);
     if (!unit) throw new OrgUnitNotFoundError(input.orgUnitId);
     const parentUnit = unit.parent_id ? await findOrgUnitById(trx, unit.parent_id) : undefined;
-    const dependent = unit.level === 'township' || (unit.level === 'department' && parentUnit?.level === 'county');
-    if (dependent && input.kind !== 'sub_site') throw new IndependentSiteRefusedError(unit.name);
-    if (input.kind === 'portal' && !['province', 'city', 'county'].includes(unit.level)) {
-      throw invalid('kind', 'a portal belongs to a province, city or county government');
-    }
-    if (input.kind === 'department' && unit.level !== 'department') throw invalid('kind', 'a department site belongs to a department');
+    checkSiteKind(input.kind, unit, parentUnit);
 
     const parent = input.parentSiteId ? await siteRepository.findById(trx, input.parentSiteId) : undefined;
     if (input.kind === 'sub_site' && !parent) throw input.parentSiteId ? new SiteNotFoundError(input.parentSiteId) : invalid('parentSiteId', 'a sub-site needs its parent site');
@@ -104,7 +130,7 @@ export async function createSite(ctx: ServiceContext, input: CreateSiteInput): P
   });
 }
 
-function normalisePrefix(prefix: string | null | undefined): string {
+export function normalisePrefix(prefix: string | null | undefined): string {
   const segment = (prefix ?? '').replace(/^\/+|\/+$/g, '');
   if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(segment)) throw invalid('pathPrefix', 'must be one path segment of lower-case letters, digits, _ or -');
   if (isReservedSegment(segment)) throw invalid('pathPrefix', `/${segment}/ is reserved by the platform`);

@@ -16,6 +16,20 @@ export interface OrgUnitTable {
   division_code: string | null;
   valid_from: string;
   valid_to: string | null;
+  /** 垂直管理: the upper office of its system that oversees it besides the local government. */
+  oversight_unit_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** Former names of a unit (机构改革, a county becoming a district), with their validity. */
+export interface OrgUnitNameHistoryTable {
+  id: string;
+  org_unit_id: string;
+  platform_id: string;
+  name: string;
+  valid_from: string;
+  valid_to: string;
   created_at: Generated<Date>;
 }
 export type OrgUnitRow = Selectable<OrgUnitTable>;

@@ -22,6 +22,9 @@ export interface SiteColumnTable {
   external_url: string | null;
   template_column_id: string | null;
   status: ColumnStatus;
+  /** Where a merged column's path now redirects. */
+  merged_into_id: string | null;
+  closed_at: Date | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   deleted_at: Date | null;
@@ -29,3 +32,22 @@ export interface SiteColumnTable {
 export type SiteColumnRow = Selectable<SiteColumnTable>;
 export type NewSiteColumnRow = Insertable<SiteColumnTable>;
 export type SiteColumnRowUpdate = Updateable<SiteColumnTable>;
+
+/** A column template maintained by a platform's admins (the standard one is built in). */
+export interface ColumnTemplateTable {
+  id: string;
+  platform_id: string;
+  code: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface ColumnTemplateColumnTable {
+  id: string;
+  template_id: string;
+  parent_id: string | null;
+  slug: string;
+  name: string;
+  kind: ColumnKind;
+  sort_order: number;
+}

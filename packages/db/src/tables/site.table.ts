@@ -24,6 +24,9 @@ export interface SiteTable {
   contact: string | null;
   default_locale: string;
   theme: string;
+  /** Foreign-language versions (en …), each under its locale prefix. */
+  locales: Generated<string[]>;
+  closed_at: Date | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   deleted_at: Date | null;
