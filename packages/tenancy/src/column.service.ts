@@ -3,11 +3,11 @@ import { newId } from '@zhanqun/core/id';
 import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import type { ColumnKind, SiteColumnRow } from '@zhanqun/db/database';
-import { inScope } from '@zhanqun/db/scope';
+import { inScope, type Tx } from '@zhanqun/db/scope';
 import * as columnRepository from './column.repository.js';
 import * as siteRepository from './site.repository.js';
 import { isReservedSegment } from './reserved.js';
-import { flattenTemplate, STANDARD_TEMPLATE, standardTemplateColumnId } from './standard-template.js';
+import { buildTemplateRows, liveColumnPaths, STANDARD_TEMPLATE, standardTemplateColumnId, type TemplateColumn } from './standard-template.js';
 import { ColumnNotFoundError, SiteNotFoundError } from './tenancy.errors.js';
 
 const KINDS: readonly ColumnKind[] = ['news', 'notice', 'policy', 'personnel', 'plans', 'interpretation', 'interaction', 'service', 'page', 'link'];
@@ -48,7 +48,7 @@ export async function createColumn(ctx: ServiceContext, siteId: string, input: C
     const row = await columnRepository.insert(trx, {
       id: newId(), site_id: siteId, parent_id: parent?.id ?? null, slug, path, name: input.name.trim(), kind: input.kind,
       is_channel: !parent, sort_order: input.sortOrder ?? 0, description: input.description ?? null, external_url: null,
-      template_column_id: null, status: 'open', deleted_at: null,
+      template_column_id: null, status: 'open', merged_into_id: null, closed_at: null, deleted_at: null,
     });
     await trx.insertInto('url_path').values({ id: newId(), site_id: siteId, path, kind: 'live', column_id: row.id, article_id: null, target: null, last_hit_at: null }).execute();
     await writeAudit(trx, ctx.clock, ctx.actor, { platformId: site.platform_id, siteId, action: 'column.create', objectType: 'site_column', objectId: row.id, after: row });
@@ -61,35 +61,33 @@ export async function createColumn(ctx: ServiceContext, siteId: string, input: C
  * (matched by path), keep `template_column_id`, never delete or rename local columns.
  */
 export async function applyStandardTemplate(ctx: ServiceContext, siteId: string): Promise<{ added: string[] }> {
-  return inScope(ctx.db, ctx.scope, async (trx) => {
-    const site = await siteRepository.findById(trx, siteId);
-    if (!site) throw new SiteNotFoundError(siteId);
-    const existing = new Map((await columnRepository.findAll(trx, siteId)).map((col) => [col.path, col.id]));
-    const taken = new Set((await trx.selectFrom('url_path').select('path').where('site_id', '=', siteId).execute()).map((r) => r.path));
-    const rows: Parameters<typeof columnRepository.insertMany>[1] = [];
-    for (const { path, parentPath, column, order } of flattenTemplate(STANDARD_TEMPLATE)) {
-      if (existing.has(path)) continue;
-      if (taken.has(path)) continue; // a redirect or a local path holds it: leave it to the site admin
-      const parentId = parentPath ? existing.get(parentPath) : null;
-      if (parentPath && !parentId) continue; // its parent was skipped
-      const id = newId();
-      existing.set(path, id);
-      rows.push({
-        id, site_id: siteId, parent_id: parentId ?? null, slug: column.slug, path, name: column.name, kind: column.kind,
-        is_channel: parentPath === null, sort_order: order * 10, description: null, external_url: null,
-        template_column_id: standardTemplateColumnId(path), status: 'open', deleted_at: null,
-      });
-    }
-    if (rows.length) {
-      await columnRepository.insertMany(trx, rows);
-      await trx.insertInto('url_path').values(rows.map((r) => ({
-        id: newId(), site_id: siteId, path: r.path, kind: 'live' as const, column_id: r.id, article_id: null, target: null, last_hit_at: null,
-      }))).execute();
-    }
-    const added = rows.map((r) => r.path);
-    await writeAudit(trx, ctx.clock, ctx.actor, {
-      platformId: site.platform_id, siteId, action: 'column.template.apply', objectType: 'site', objectId: siteId, after: { template: 'standard', added },
-    });
-    return { added };
-  });
+  return inScope(ctx.db, ctx.scope, (trx) => applyTemplateInTx(trx, ctx, siteId, STANDARD_TEMPLATE, 'standard', (path) => standardTemplateColumnId(path)));
 }
+
+/**
+ * Add a template's missing columns to one site inside the caller's transaction. `idFor` gives
+ * each template column's id (kept as `template_column_id` on the site's copy).
+ */
+export async function applyTemplateInTx(
+  trx: Tx, ctx: ServiceContext, siteId: string, template: readonly TemplateColumn[], templateRef: string,
+  idFor: (path: string, column: TemplateColumn) => string,
+): Promise<{ added: string[] }> {
+  const site = await siteRepository.findById(trx, siteId);
+  if (!site) throw new SiteNotFoundError(siteId);
+  const existing = new Map((await columnRepository.findAll(trx, siteId)).map((col) => [col.path, col.id]));
+  const taken = new Set((await trx.selectFrom('url_path').select('path').where('site_id', '=', siteId).execute()).map((r) => r.path));
+  // A redirect or a local path that holds a template path is left to the site admin.
+  const rows = buildTemplateRows(siteId, existing, taken, template, idFor);
+  if (rows.length) {
+    await columnRepository.insertMany(trx, rows);
+    await trx.insertInto('url_path').values(liveColumnPaths(rows)).execute();
+  }
+  const added = rows.map((r) => r.path);
+  await writeAudit(trx, ctx.clock, ctx.actor, {
+    platformId: site.platform_id, siteId, action: 'column.template.apply', objectType: 'site', objectId: siteId, after: { template: templateRef, added },
+  });
+  return { added };
+}
+
+// Changing the tree lives beside creating it; re-exported so callers import one module.
+export { closeColumn, mergeColumn, moveColumn, reorderColumns, updateColumn, type UpdateColumnInput } from './column-change.service.js';

@@ -166,3 +166,66 @@ export async function setSiteStatus(ctx: ServiceContext, siteId: string, status:
     return after;
   });
 }
+
+export interface UpdateSiteInput {
+  name?: string;
+  siteIdCode?: string | null;
+  icpNumber?: string | null;
+  psbNumber?: string | null;
+  sponsor?: string | null;
+  contact?: string | null;
+  /** Foreign-language versions, e.g. ['en']. */
+  locales?: string[];
+}
+
+const LOCALES = ['en', 'ja', 'ko', 'fr', 'de', 'ru', 'es'];
+
+/** Change a site's details; the code and kind stay (they are in URLs and the org tree). */
+export async function updateSite(ctx: ServiceContext, siteId: string, input: UpdateSiteInput): Promise<SiteRow> {
+  const changes: Parameters<typeof siteRepository.update>[2] = {};
+  if (input.name !== undefined) {
+    if (!input.name.trim()) throw invalid('name', 'must not be empty');
+    changes.name = input.name.trim();
+  }
+  if (input.siteIdCode !== undefined) {
+    if (input.siteIdCode !== null && input.siteIdCode !== '' && !SITE_ID_CODE.test(input.siteIdCode)) {
+      throw invalid('siteIdCode', 'must be 10 characters: a 6-digit division code and 4 digits, or "bm" and 8 digits');
+    }
+    changes.site_id_code = input.siteIdCode || null;
+  }
+  for (const [key, column] of [['icpNumber', 'icp_number'], ['psbNumber', 'psb_number'], ['sponsor', 'sponsor'], ['contact', 'contact']] as const) {
+    if (input[key] !== undefined) changes[column] = input[key]?.trim() || null;
+  }
+  if (input.locales !== undefined) {
+    const bad = input.locales.find((l) => !LOCALES.includes(l));
+    if (bad) throw invalid('locales', `${bad} is not a supported foreign-language version (${LOCALES.join(', ')})`);
+    changes.locales = [...new Set(input.locales)];
+  }
+  return inScope(ctx.db, ctx.scope, async (trx) => {
+    const before = await siteRepository.findById(trx, siteId);
+    if (!before) throw new SiteNotFoundError(siteId);
+    if (before.kind === 'sub_site' && changes.site_id_code) throw invalid('siteIdCode', 'a sub-site shows its parent site identification code and has none of its own');
+    const after = await insertOrExplain(before.code, () => siteRepository.update(trx, siteId, { ...changes, updated_at: ctx.clock.now() }));
+    await writeAudit(trx, ctx.clock, ctx.actor, {
+      platformId: before.platform_id, siteId, action: 'site.update', objectType: 'site', objectId: siteId,
+      before: Object.fromEntries(Object.keys(changes).map((k) => [k, before[k as keyof SiteRow]])), after: changes,
+    });
+    return after;
+  });
+}
+
+/** Close a site: it stops answering publicly; its rows, URLs and audit trail stay. */
+export async function closeSite(ctx: ServiceContext, siteId: string): Promise<SiteRow> {
+  return inScope(ctx.db, ctx.scope, async (trx) => {
+    const before = await siteRepository.findById(trx, siteId);
+    if (!before) throw new SiteNotFoundError(siteId);
+    const openChildren = await trx.selectFrom('site').select('code').where('parent_site_id', '=', siteId).where('status', '!=', 'closed').execute();
+    if (openChildren.length) throw invalid('siteId', `close its sub-sites first: ${openChildren.map((c) => c.code).join(', ')}`);
+    const after = await siteRepository.update(trx, siteId, { status: 'closed', closed_at: ctx.clock.now(), updated_at: ctx.clock.now() });
+    await writeAudit(trx, ctx.clock, ctx.actor, {
+      platformId: before.platform_id, siteId, action: 'site.close', objectType: 'site', objectId: siteId,
+      before: { status: before.status }, after: { status: 'closed' },
+    });
+    return after;
+  });
+}

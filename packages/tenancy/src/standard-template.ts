@@ -1,8 +1,10 @@
-import { stableId } from '@zhanqun/core/id';
-import type { ColumnKind } from '@zhanqun/db/database';
+import { newId, stableId } from '@zhanqun/core/id';
+import type { ColumnKind, NewSiteColumnRow, NewUrlPathRow } from '@zhanqun/db/database';
 
 /** A column of a template: slug, name, census kind, children. Top-level entries are channels (频道). */
 export interface TemplateColumn {
+  /** The template column's own id (for templates stored in the database). */
+  id?: string;
   slug: string;
   name: string;
   kind: ColumnKind;
@@ -62,4 +64,40 @@ export function flattenTemplate(template: readonly TemplateColumn[]): { path: st
   };
   walk(template, null);
   return out;
+}
+
+/**
+ * The columns a site lacks from a template (the standard one by default), as rows to insert
+ * (pure; shared by applyStandardTemplate and the bulk provisioning). `idFor` names each
+ * template column's id, kept as `template_column_id`. `existing` maps the site's column paths to
+ * their ids; `taken` holds its other public paths (a redirect or a local path keeps its place,
+ * and the template column and everything under it are skipped).
+ */
+export function buildTemplateRows(
+  siteId: string, existing: ReadonlyMap<string, string>, taken: ReadonlySet<string> = new Set(),
+  template: readonly TemplateColumn[] = STANDARD_TEMPLATE,
+  idFor: (path: string, column: TemplateColumn) => string = (path) => standardTemplateColumnId(path),
+): NewSiteColumnRow[] {
+  const ids = new Map(existing);
+  const rows: NewSiteColumnRow[] = [];
+  for (const { path, parentPath, column, order } of flattenTemplate(template)) {
+    if (ids.has(path) || taken.has(path)) continue;
+    const parentId = parentPath ? ids.get(parentPath) : null;
+    if (parentPath && !parentId) continue; // its parent was skipped
+    const id = newId();
+    ids.set(path, id);
+    rows.push({
+      id, site_id: siteId, parent_id: parentId ?? null, slug: column.slug, path, name: column.name, kind: column.kind,
+      is_channel: parentPath === null, sort_order: order * 10, description: null, external_url: null,
+      template_column_id: idFor(path, column), status: 'open', merged_into_id: null, closed_at: null, deleted_at: null,
+    });
+  }
+  return rows;
+}
+
+/** The live `url_path` entries that make new columns answer publicly. */
+export function liveColumnPaths(columns: readonly Pick<NewSiteColumnRow, 'id' | 'site_id' | 'path'>[]): NewUrlPathRow[] {
+  return columns.map((c) => ({
+    id: newId(), site_id: c.site_id, path: c.path, kind: 'live' as const, column_id: c.id, article_id: null, target: null, last_hit_at: null,
+  }));
 }
