@@ -11,7 +11,7 @@ export interface ChainReport {
 /**
  * Walk a platform's chain from the start. An edited entry no longer hashes to its stored hash;
  * an inserted or deleted one breaks the seq run or the prev_hash link; a truncated tail no
- * longer reaches the chain head. (Anchoring heads outside the table comes with the identity issue.)
+ * longer reaches the chain head nor the last anchor copied out of the table (anchorChains).
  */
 export async function verifyChain(db: Db, platformId: string): Promise<ChainReport> {
   const rows = await db
@@ -32,6 +32,15 @@ export async function verifyChain(db: Db, platformId: string): Promise<ChainRepo
     if (entryHash(fields) !== hash) return { ok: false, checked: expectedSeq - 1, firstBad: { seq: row.seq, id: row.id, problem: 'edited' } };
     prev = hash;
     expectedSeq++;
+  }
+  // An anchor copied out earlier must still be on the chain: a truncated tail that also
+  // rewound the head (both tables are writable by the owner) is caught here.
+  const anchor = await db.selectFrom('audit_anchor').select(['seq', 'hash']).where('platform_id', '=', platformId)
+    .orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  if (anchor) {
+    const at = rows[anchor.seq - 1];
+    if (!at) return { ok: false, checked: rows.length, firstBad: { seq: rows.length + 1, id: null, problem: 'deleted' } };
+    if (at.hash !== anchor.hash) return { ok: false, checked: anchor.seq - 1, firstBad: { seq: anchor.seq, id: at.id, problem: 'edited' } };
   }
   const head = await db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('platform_id', '=', platformId).executeTakeFirst();
   if (head && (head.seq !== rows.length || head.hash !== prev)) {

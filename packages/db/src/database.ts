@@ -5,6 +5,7 @@ import type { ArticleTable } from './tables/article.table.js';
 import type { AuditChainHeadTable, AuditLogEntryTable } from './tables/audit-log-entry.table.js';
 import type { OrgUnitNameHistoryTable, OrgUnitTable } from './tables/org-unit.table.js';
 import type { PlatformTable } from './tables/platform.table.js';
+import type { ApiTokenTable, AuditAnchorTable, RecoveryCodeTable, RoleGrantTable } from './tables/role-grant.table.js';
 import type { SessionTable } from './tables/session.table.js';
 import type { ColumnTemplateColumnTable, ColumnTemplateTable, SiteColumnTable } from './tables/site-column.table.js';
 import type { SiteCounterTable } from './tables/site-counter.table.js';
@@ -31,6 +32,10 @@ export interface Database {
   session: SessionTable;
   audit_log_entry: AuditLogEntryTable;
   audit_chain_head: AuditChainHeadTable;
+  audit_anchor: AuditAnchorTable;
+  role_grant: RoleGrantTable;
+  recovery_code: RecoveryCodeTable;
+  api_token: ApiTokenTable;
 }
 
 export type * from './tables/app-user.table.js';
@@ -40,6 +45,7 @@ export type * from './tables/article.table.js';
 export type * from './tables/audit-log-entry.table.js';
 export type * from './tables/org-unit.table.js';
 export type * from './tables/platform.table.js';
+export type * from './tables/role-grant.table.js';
 export type * from './tables/session.table.js';
 export type * from './tables/site-column.table.js';
 export type * from './tables/site-counter.table.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { migrateAllDown, migrateToLatest, migrationStatus } from './migrator.js';
 
-const TENANT_TABLES = ['site', 'org_unit', 'org_unit_name_history', 'site_domain', 'site_column', 'site_counter', 'article', 'article_revision', 'article_placement', 'url_path', 'audit_log_entry'];
+const TENANT_TABLES = ['site', 'org_unit', 'org_unit_name_history', 'role_grant', 'site_domain', 'site_column', 'site_counter', 'article', 'article_revision', 'article_placement', 'url_path', 'audit_log_entry'];
 
 describe('migrations', () => {
   let t: TestDatabase;

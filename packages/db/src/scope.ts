@@ -24,6 +24,7 @@ export async function applyScope(trx: Tx, scope: Scope): Promise<void> {
   const platformIds = scope.kind === 'platform' ? scope.platformIds.join(',') : '';
   const siteIds = scope.kind === 'platform' ? '' : scope.siteIds.join(',');
   const mode = scope.kind === 'public' ? 'public' : 'admin';
+  const userId = scope.kind === 'public' ? '' : (scope.userId ?? '');
   const readPlatformIds = scope.kind === 'platform' ? (scope.oversightPlatformIds ?? []).join(',') : '';
   // set_config('role', …, true) is SET LOCAL ROLE, in the same round trip as the scope settings.
   await sql`select
@@ -31,6 +32,7 @@ export async function applyScope(trx: Tx, scope: Scope): Promise<void> {
       set_config('zhanqun.site_ids', ${siteIds}, true),
       set_config('zhanqun.read_platform_ids', ${readPlatformIds}, true),
       set_config('zhanqun.mode', ${mode}, true),
+      set_config('zhanqun.user_id', ${userId}, true),
       set_config('role', ${APP_ROLE}, true)`.execute(trx);
 }
 

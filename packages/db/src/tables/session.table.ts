@@ -8,6 +8,8 @@ export interface SessionTable {
   expires_at: Date;
   ip: string | null;
   user_agent: string | null;
+  /** Password accepted, second factor (TOTP) still due: good for nothing but the TOTP step. */
+  mfa_pending: Generated<boolean>;
 }
 export type SessionRow = Selectable<SessionTable>;
 export type NewSessionRow = Insertable<SessionTable>;
