@@ -3,16 +3,17 @@
  * are Chinese first; a failure prints one line naming what was wrong and exits non-zero.
  */
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
 import { systemClock } from '@zhanqun/core/clock';
 import { isCodedError } from '@zhanqun/core/errors';
-import { openDatabase, type DbHandle } from '@zhanqun/db/connect';
 import { migrateAllDown, migrateDown, migrateToLatest, migrationStatus } from '@zhanqun/db/migrator';
-import { inScope } from '@zhanqun/db/scope';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
-import { createPlatformAdmin, NO_SITES } from '@zhanqun/identity/user.service';
-import { createPlatform, findPlatformByCode } from '@zhanqun/tenancy/platform.service';
+import { createPlatformAdmin } from '@zhanqun/identity/user.service';
+import { createPlatform } from '@zhanqun/tenancy/platform.service';
 import { verifyChain } from '@zhanqun/audit/audit.verify';
+import { findPlatform, need, open, operator, RefusedError, UsageError } from './cli-support.js';
+import { applyTemplateCommand } from './commands/columns.js';
+import { importOrgUnitsCommand } from './commands/org.js';
+import { closeSiteCommand, createSiteCommand, importSitesCommand, listSitesCommand, showSiteCommand } from './commands/site.js';
 
 const USAGE = `用法 Usage: zhanqun <命令>
 
@@ -28,19 +29,28 @@ const USAGE = `用法 Usage: zhanqun <命令>
   audit verify --platform <code>
                              校验审计日志哈希链 (verify the audit hash chain)
 
+  org import <csv> --platform <code> [--good-rows]
+                             从 CSV 导入机构（name,level,division_code,parent,short_name）；默认有错则全部不导入，
+                             --good-rows 只导入正确的行 (import org units; all or nothing unless --good-rows)
+  site create --platform <code> --org-unit <区划代码或名称> --kind portal|department|sub_site
+              --code <code> --name <名称> [--parent-site <code> --prefix <段>] [--host <域名> …]
+              [--site-id-code <网站标识码>] [--live]
+                             创建网站并应用标准栏目模板 (create a site with the standard column template)
+  site list [--platform <code>] [--q <文字>]
+                             列出网站 (list sites)
+  site show <code>           显示网站详情与域名 (show a site and its domains)
+  site close <code>          关闭网站 (close a site)
+  site import <csv> --platform <code> [--good-rows]
+                             从 CSV 批量开通网站 (bulk-provision sites from a CSV)，列 columns: code,name,kind,
+                             org_unit,parent_site,path_prefix,site_id_code,hosts,icp_number,psb_number,
+                             sponsor,contact,template (standard|空),status (provisioning|live)
+  columns apply-template --platform <code> (--site <code> … | --all) [--template <code>]
+                             为网站补齐模板栏目，默认标准模板 (add a template's missing columns; default standard)
+
+退出码 Exit codes: 0 成功 (ok), 1 被拒绝 (refused), 2 用法错误 (usage).
+
 数据库 Database: DATABASE_URL，未设置时使用内嵌数据库 PGLITE_DIR（默认 ./data/pglite）。
 内嵌数据库同一时间只能由一个进程打开：服务器运行时请先停止服务器，或设置 DATABASE_URL。`;
-
-class UsageError extends Error {}
-
-const operator = () => ({ userId: null, label: `cli:${process.env.USER ?? 'operator'}` });
-
-async function open(): Promise<DbHandle> {
-  const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
-  const dataDir = resolve(process.env.DATA_DIR?.trim() || 'data');
-  const pgliteDir = process.env.PGLITE_DIR?.trim() ? resolve(process.env.PGLITE_DIR.trim()) : `${dataDir}/pglite`;
-  return openDatabase({ databaseUrl, pgliteDir });
-}
 
 async function readPassword(): Promise<string> {
   if (process.env.ZHANQUN_PASSWORD) return process.env.ZHANQUN_PASSWORD;
@@ -50,18 +60,15 @@ async function readPassword(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-function need(values: Record<string, unknown>, name: string): string {
-  const v = values[name];
-  if (typeof v !== 'string' || !v.trim()) throw new UsageError(`缺少参数 --${name} (missing --${name})`);
-  return v.trim();
-}
-
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
       all: { type: 'boolean' }, code: { type: 'string' }, name: { type: 'string' }, platform: { type: 'string' },
       username: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'org-unit': { type: 'string' }, kind: { type: 'string' }, 'parent-site': { type: 'string' }, prefix: { type: 'string' },
+      host: { type: 'string', multiple: true }, 'site-id-code': { type: 'string' }, live: { type: 'boolean' },
+      q: { type: 'string' }, 'good-rows': { type: 'boolean' }, site: { type: 'string', multiple: true }, template: { type: 'string' },
     },
   });
   const [group, command] = positionals;
@@ -70,7 +77,8 @@ async function run(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const key = `${group} ${command ?? ''}`.trim();
-  const known = ['db migrate', 'db rollback', 'db status', 'platform create', 'user create-admin', 'seed demo', 'audit verify'];
+  const known = ['db migrate', 'db rollback', 'db status', 'platform create', 'user create-admin', 'seed demo', 'audit verify',
+    'org import', 'site create', 'site list', 'site show', 'site close', 'site import', 'columns apply-template'];
   if (!known.includes(key)) throw new UsageError(`未知命令 "${key}" (unknown command)\n\n${USAGE}`);
 
   const handle = await open();
@@ -101,9 +109,7 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       case 'user create-admin': {
-        const code = need(values, 'platform');
-        const platform = await inScope(db, NO_SITES, (trx) => findPlatformByCode(trx, code));
-        if (!platform) throw new UsageError(`平台 ${code} 不存在 (no such platform); 先运行 zhanqun platform create`);
+        const platform = await findPlatform(db, need(values, 'platform'));
         const u = await createPlatformAdmin(db, systemClock, operator(), {
           platformId: platform.id, username: need(values, 'username'), displayName: need(values, 'name'), password: await readPassword(),
         });
@@ -118,9 +124,7 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       case 'audit verify': {
-        const code = need(values, 'platform');
-        const platform = await inScope(db, NO_SITES, (trx) => findPlatformByCode(trx, code));
-        if (!platform) throw new UsageError(`平台 ${code} 不存在 (no such platform)`);
+        const platform = await findPlatform(db, need(values, 'platform'));
         const report = await verifyChain(db, platform.id);
         if (report.ok) {
           console.log(`审计链完整 (chain intact): ${report.checked} 条记录`);
@@ -129,6 +133,13 @@ async function run(argv: string[]): Promise<number> {
         console.log(`审计链被破坏 (chain broken) at seq ${report.firstBad?.seq}: ${report.firstBad?.problem} (entry ${report.firstBad?.id ?? '-'})`);
         return 1;
       }
+      case 'org import': return await importOrgUnitsCommand(db, values, positionals);
+      case 'site create': return await createSiteCommand(db, values);
+      case 'site list': return await listSitesCommand(db, values);
+      case 'site show': return await showSiteCommand(db, positionals);
+      case 'site close': return await closeSiteCommand(db, positionals);
+      case 'site import': return await importSitesCommand(db, values, positionals);
+      case 'columns apply-template': return await applyTemplateCommand(db, values);
     }
     return 2;
   } finally {
@@ -143,12 +154,18 @@ run(process.argv.slice(2)).then(
       console.error(err.message);
       process.exit(2);
     }
+    if (err instanceof RefusedError) {
+      console.error(err.message);
+      process.exit(1);
+    }
     if (isCodedError(err) && err.code === 'ZQ_DB_PGLITE_LOCKED') {
       console.error(`内嵌数据库正被服务器使用：请先停止服务器，或设置 DATABASE_URL (stop the server or set DATABASE_URL)\n${err.message}`);
       process.exit(3);
     }
     if (isCodedError(err)) {
-      console.error(`错误 ${err.code}${err.field ? `（字段 ${err.field}）` : ''}: ${err.message}`);
+      // A validation message repeats its field ("siteId: …"); it is named once, in the brackets.
+      const message = err.field ? err.message.replace(`${err.field}: `, '') : err.message;
+      console.error(`错误 ${err.code}${err.field ? `（字段 ${err.field}）` : ''}: ${message}`);
       process.exit(1);
     }
     if ((err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {

@@ -5,7 +5,7 @@ import { newId } from '@zhanqun/core/id';
 import { inScope } from '@zhanqun/db/scope';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { verifyChain } from './audit.verify.js';
-import { writeAudit } from './audit.writer.js';
+import { writeAudit, writeAuditBatch } from './audit.writer.js';
 
 describe('audit trail', () => {
   let t: TestDatabase | undefined;
@@ -28,6 +28,24 @@ describe('audit trail', () => {
 
   it('should verify an untouched chain', async () => {
     expect(await verifyChain(t!.db, platformId)).toEqual({ ok: true, checked: 5 });
+  });
+
+  it('should append a batch to existing chains and to a new one, and still verify', async () => {
+    const other = newId();
+    await t!.db.insertInto('platform').values({ id: other, code: `q${other.slice(-8)}`, name: '另一平台', parent_platform_id: null, root_org_unit_id: null }).execute();
+    const scope = { kind: 'platform', platformIds: [platformId, other] } as const;
+    const events = Array.from({ length: 2_500 }, (_, i) => ({
+      platformId: i % 5 === 0 ? other : platformId, siteId: null, action: 'site.create', objectType: 'site', objectId: String(i),
+      after: { i, 名称: `站点${i}`, routes: [{ host: `s${i}.localhost`, role: 'primary' }], at: new Date('2026-11-27T02:00:00Z') },
+    }));
+    const ids = await inScope(t!.db, scope, (trx) => writeAuditBatch(trx, clock, actor, events));
+    expect(ids).toHaveLength(2_500);
+    // A single entry after the batch links to the batch's last one.
+    await inScope(t!.db, scope, (trx) => writeAudit(trx, clock, actor, { platformId, action: 'thing.change', objectType: 'thing' }));
+    expect(await verifyChain(t!.db, platformId)).toEqual({ ok: true, checked: 5 + 2_000 + 1 });
+    expect(await verifyChain(t!.db, other)).toEqual({ ok: true, checked: 500 });
+    await sql`update audit_log_entry set after = '{"i": -1}' where platform_id = ${other} and seq = 250`.execute(t!.db);
+    expect((await verifyChain(t!.db, other)).firstBad).toMatchObject({ seq: 250, problem: 'edited' });
   });
 
   it('should name the first edited entry', async () => {

@@ -93,3 +93,51 @@ export async function writeAudit(trx: Tx, clock: Clock, actor: Actor, event: Aud
   }
   return fields.id;
 }
+
+/** Postgres binds at most 65,535 parameters per statement; an entry binds 15. */
+const AUDIT_ROWS_PER_INSERT = 2_000;
+
+/**
+ * Append many entries in one go (bulk imports): each platform's chain head is read and locked
+ * once, the links are hashed in memory exactly as writeAudit would hash them one by one, the
+ * entries go in as multi-row inserts, and each head is written once. Returns the new ids in
+ * the order of `events`.
+ */
+export async function writeAuditBatch(trx: Tx, clock: Clock, actor: Actor, events: readonly AuditEvent[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  // Heads locked in a fixed order, so two batches touching the same platforms cannot deadlock.
+  const platformIds = [...new Set(events.map((e) => e.platformId))].sort();
+  const heads = await trx.selectFrom('audit_chain_head').select(['platform_id', 'seq', 'hash'])
+    .where('platform_id', 'in', platformIds).orderBy('platform_id').forUpdate().execute();
+  const before = new Map(heads.map((h) => [h.platform_id, { seq: h.seq, hash: h.hash }]));
+  const tips = new Map(platformIds.map((id) => [id, before.get(id) ?? { seq: 0, hash: GENESIS_HASH }]));
+  const createdAt = clock.now();
+  const rows = events.map((event) => {
+    const tip = tips.get(event.platformId)!;
+    const fields: ChainedFields = {
+      id: newId(), platform_id: event.platformId, seq: tip.seq + 1, site_id: event.siteId ?? null,
+      actor_user_id: actor.userId, actor_label: actor.label, ip: actor.ip ?? null, action: event.action,
+      object_type: event.objectType, object_id: event.objectId ?? null,
+      before: canonical(event.before), after: canonical(event.after), created_at: createdAt, prev_hash: tip.hash,
+    };
+    const hash = entryHash(fields);
+    tips.set(event.platformId, { seq: fields.seq, hash });
+    return {
+      ...fields,
+      before: fields.before === null ? null : JSON.stringify(fields.before),
+      after: fields.after === null ? null : JSON.stringify(fields.after),
+      hash,
+    };
+  });
+  for (let i = 0; i < rows.length; i += AUDIT_ROWS_PER_INSERT) {
+    await trx.insertInto('audit_log_entry').values(rows.slice(i, i + AUDIT_ROWS_PER_INSERT)).execute();
+  }
+  for (const [platformId, tip] of tips) {
+    if (before.has(platformId)) {
+      await trx.updateTable('audit_chain_head').set({ seq: tip.seq, hash: tip.hash }).where('platform_id', '=', platformId).execute();
+    } else {
+      await trx.insertInto('audit_chain_head').values({ platform_id: platformId, seq: tip.seq, hash: tip.hash }).execute();
+    }
+  }
+  return rows.map((r) => r.id);
+}
