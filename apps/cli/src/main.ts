@@ -9,7 +9,9 @@ import { migrateAllDown, migrateDown, migrateToLatest, migrationStatus } from '@
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { createPlatformAdmin } from '@zhanqun/identity/user.service';
 import { createPlatform } from '@zhanqun/tenancy/platform.service';
+import { anchorChains } from '@zhanqun/audit/audit.anchor';
 import { verifyChain } from '@zhanqun/audit/audit.verify';
+import { totpCode } from '@zhanqun/identity/totp';
 import { findPlatform, need, open, operator, RefusedError, UsageError } from './cli-support.js';
 import { applyTemplateCommand } from './commands/columns.js';
 import { importOrgUnitsCommand } from './commands/org.js';
@@ -28,6 +30,8 @@ const USAGE = `用法 Usage: zhanqun <命令>
   seed demo                  创建演示省（幂等）(seed the demo province, idempotent)
   audit verify --platform <code>
                              校验审计日志哈希链 (verify the audit hash chain)
+  audit anchor               把各平台审计链头抄存到链外 (anchor every chain head outside the trail)
+  totp code <密钥 key>       由 TOTP 密钥算出当前动态口令，无需数据库 (current code for a TOTP key; no database)
 
   org import <csv> --platform <code> [--good-rows]
                              从 CSV 导入机构（name,level,division_code,parent,short_name）；默认有错则全部不导入，
@@ -78,8 +82,15 @@ async function run(argv: string[]): Promise<number> {
   }
   const key = `${group} ${command ?? ''}`.trim();
   const known = ['db migrate', 'db rollback', 'db status', 'platform create', 'user create-admin', 'seed demo', 'audit verify',
-    'org import', 'site create', 'site list', 'site show', 'site close', 'site import', 'columns apply-template'];
+    'audit anchor', 'totp code', 'org import', 'site create', 'site list', 'site show', 'site close', 'site import', 'columns apply-template'];
   if (!known.includes(key)) throw new UsageError(`未知命令 "${key}" (unknown command)\n\n${USAGE}`);
+
+  if (key === 'totp code') {
+    const secret = positionals[2];
+    if (!secret || !/^[A-Z2-7]+=*$/i.test(secret)) throw new UsageError('用法 usage: zhanqun totp code <base32 密钥 key>');
+    console.log(totpCode(secret.toUpperCase(), systemClock.now()));
+    return 0;
+  }
 
   const handle = await open();
   try {
@@ -120,7 +131,13 @@ async function run(argv: string[]): Promise<number> {
         const r = await seedDemoProvince(db, systemClock, { onProgress: (m) => console.log(m) });
         console.log(r.created ? '演示省已创建 (demo province seeded)' : '演示省已存在，未作改动 (already seeded, nothing changed)');
         for (const s of r.sites) console.log(`  ${s.code.padEnd(14)} http://${s.host}:${process.env.PORT ?? 3000}${s.prefix}`);
-        if (r.admin) console.log(`  登录 login: ${r.admin.username} / ${r.admin.password}`);
+        for (const a of r.accounts) console.log(`  登录 login: ${a.username} / ${a.password}  ${a.role}  ${a.scope}`);
+        if (r.adminTotpKey && handle.kind === 'pglite') console.log(`  admin 动态口令密钥 TOTP key: ${r.adminTotpKey}  (zhanqun totp code ${r.adminTotpKey})`);
+        return 0;
+      }
+      case 'audit anchor': {
+        const n = await anchorChains(db, systemClock);
+        console.log(`已抄存 ${n} 条审计链头 (anchored ${n} chain heads)`);
         return 0;
       }
       case 'audit verify': {

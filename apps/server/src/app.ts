@@ -12,6 +12,7 @@ import type { Clock } from '@zhanqun/core/clock';
 import type { DbHandle } from '@zhanqun/db/connect';
 import { normaliseHost } from '@zhanqun/tenancy/host';
 import { THEMES_DIR } from '@zhanqun/render/theme';
+import { registerApiDocs } from './api/api-docs.js';
 import apiRoutes from './api/api.routes.js';
 import type { Config } from './config.js';
 import { CONSOLE_DIR } from './console-view.js';
@@ -103,6 +104,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
   });
   await fastify.register(consoleRoutes);
+  await registerApiDocs(fastify); // before the API routes: OpenAPI is collected as routes are added
   await fastify.register(apiRoutes, { prefix: '/api/v1' });
   await fastify.register(publicRoutes);
   return fastify;

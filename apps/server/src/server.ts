@@ -10,8 +10,12 @@ import { isCodedError } from '@zhanqun/core/errors';
 import { openDatabase, type DbHandle, type DbLogger } from '@zhanqun/db/connect';
 import { migrateToLatest } from '@zhanqun/db/migrator';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
+import { totpUri } from '@zhanqun/identity/totp';
+import { anchorChains } from '@zhanqun/audit/audit.anchor';
 import { buildApp, loggerOptions } from './app.js';
 import { ConfigError, loadConfig, redactUrl, type Config } from './config.js';
+
+const ANCHOR_EVERY_MS = 10 * 60 * 1000;
 
 function fail(message: string): never {
   process.stderr.write(`zhanqun: ${message}\n`);
@@ -96,6 +100,12 @@ async function main(): Promise<void> {
     });
   }
 
+  // Copy audit chain heads out of the trail periodically (and at shutdown), so a truncated
+  // tail is detected even if the head row is rewound (DESIGN.md, Who did it).
+  const anchor = () => anchorChains(handle.db, clock).catch((err: unknown) => log.error({ err }, 'audit anchoring failed'));
+  const anchorTimer = setInterval(() => void anchor(), ANCHOR_EVERY_MS);
+  anchorTimer.unref();
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -104,7 +114,9 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     try {
+      clearInterval(anchorTimer);
       await app.close();
+      await anchor();
       await handle.close();
       process.exit(0);
     } catch (err) {
@@ -129,7 +141,11 @@ async function main(): Promise<void> {
   log.info(`console 管理后台: http://${config.adminHost}:${port}/login`);
   if (seeded) {
     for (const s of seeded.sites) log.info(`demo site 演示站点: http://${s.host}:${port}${s.prefix}  ${s.name}`);
-    if (seeded.admin) log.info(`demo login 演示账号: ${seeded.admin.username} / ${seeded.admin.password}  (platform admin 平台管理员)`);
+    for (const a of seeded.accounts) log.info(`demo login 演示账号: ${a.username} / ${a.password}  ${a.role}  ${a.scope}`);
+    if (seeded.adminTotpKey && handle.kind === 'pglite') {
+      // Only on the embedded demo database: the admin's second factor, for an authenticator app.
+      log.info(`demo admin TOTP key 动态口令密钥: ${seeded.adminTotpKey} — current code 当前口令: npm run -s zhanqun -- totp code ${seeded.adminTotpKey}  (${totpUri('zhanqun-demo', 'admin', seeded.adminTotpKey)})`);
+    }
   }
 }
 

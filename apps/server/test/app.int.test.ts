@@ -24,9 +24,9 @@ describe('the server on a seeded demo province', () => {
     expect(h.app.routeTable.length).toBeGreaterThan(5);
     const missing = h.app.routeTable.filter((r) => !r.permission);
     expect(missing).toEqual([]);
-    // Only the sign-in form may change state without a signed-in user.
+    // Only the sign-in steps may change state without a signed-in user.
     const openWrites = h.app.routeTable.filter((r) => !['GET', 'HEAD'].includes(r.method) && r.permission === 'public').map((r) => r.url);
-    expect(openWrites).toEqual(['/login']);
+    expect(openWrites.sort()).toEqual(['/login', '/login/totp', '/logout']);
   });
 
   it('should answer 200 with Chinese content on every demo site, sub-sites under their prefix', async () => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '@zhanqun/core/clock';
+import { totpCode } from '@zhanqun/identity/totp';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -32,5 +33,17 @@ export async function loginAs(app: FastifyInstance, username: string, password: 
   });
   if (res.statusCode !== 303) throw new Error(`login failed: ${res.statusCode} ${res.body.slice(0, 200)}`);
   for (const c of res.cookies) cookies[c.name] = c.value;
+  if (res.headers.location !== '/login/totp') return cookies;
+  // Second factor: read the key the way an authenticator app holds it, and answer with its code.
+  const step = await app.inject({ method: 'GET', url: '/login/totp', headers: { host: 'admin.localhost' }, cookies });
+  const stepCsrf = /name="_csrf" value="([^"]+)"/.exec(step.body)?.[1] ?? '';
+  for (const c of step.cookies) cookies[c.name] = c.value;
+  const user = await app.db.selectFrom('app_user').select('totp_key').where('username', '=', username).executeTakeFirstOrThrow();
+  const done = await app.inject({
+    method: 'POST', url: '/login/totp', headers: { host: 'admin.localhost', 'content-type': 'application/x-www-form-urlencoded' }, cookies,
+    payload: new URLSearchParams({ _csrf: stepCsrf, code: totpCode(user.totp_key!, app.clock.now()) }).toString(),
+  });
+  if (done.statusCode !== 303 && done.statusCode !== 200) throw new Error(`second factor failed: ${done.statusCode} ${done.body.slice(0, 200)}`);
+  for (const c of done.cookies) cookies[c.name] = c.value;
   return cookies;
 }

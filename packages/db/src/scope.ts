@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './database.js';
+import { translateDbError } from './db-errors.js';
 
 /** The role every application transaction runs as: NOBYPASSRLS and not the owner. */
 export const APP_ROLE = 'zhanqun_app';
@@ -37,9 +38,13 @@ export async function applyScope(trx: Tx, scope: Scope): Promise<void> {
 }
 
 /** Run `fn` in one transaction under the app role and `scope`; everything commits or nothing. */
-export function inScope<T>(db: Kysely<Database>, scope: Scope, fn: (trx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await applyScope(trx, scope);
-    return fn(trx);
-  });
+export async function inScope<T>(db: Kysely<Database>, scope: Scope, fn: (trx: Tx) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      await applyScope(trx, scope);
+      return fn(trx);
+    });
+  } catch (err) {
+    throw translateDbError(err);
+  }
 }

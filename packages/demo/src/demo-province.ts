@@ -16,11 +16,12 @@ import { createOrgUnit, findOrgUnitByName } from '@zhanqun/tenancy/org-unit.serv
 import { createPlatform, findPlatformByCode } from '@zhanqun/tenancy/platform.service';
 import { createSite, setSiteStatus } from '@zhanqun/tenancy/site.service';
 import * as siteRepository from '@zhanqun/tenancy/site.repository';
-import { createPlatformAdmin, findByUsername, NO_SITES } from '@zhanqun/identity/user.service';
+import { NO_SITES } from '@zhanqun/identity/user.service';
+import { seedDemoAccounts, type DemoAccount } from './demo-accounts.js';
 import { demoArticles, type DemoUnitLevel } from './demo-articles.js';
 
 export const DEMO_PLATFORM_CODE = 'demo';
-export const DEMO_ADMIN = { username: 'admin', password: 'zhanqun-demo-2026', displayName: '演示平台管理员' } as const;
+export { DEMO_ADMIN, DEMO_PASSWORD } from './demo-accounts.js';
 
 interface UnitSpec {
   key: string;
@@ -78,7 +79,12 @@ export interface SeedResult {
   created: boolean;
   platformId: string;
   sites: { code: string; name: string; host: string; prefix: string }[];
+  /** The platform admin's sign-in, when the demo platform owns it. */
   admin: { username: string; password: string } | null;
+  /** One account per role. */
+  accounts: DemoAccount[];
+  /** The platform admin's TOTP key (base32), for an authenticator app. */
+  adminTotpKey: string | null;
 }
 
 export interface SeedOptions {
@@ -136,20 +142,17 @@ export async function seedDemoProvince(db: Kysely<Database>, clock: Clock, opts:
     sites.set(spec.code, site);
   }
 
-  let admin: SeedResult['admin'] = null;
-  const adminUser = await inScope(db, NO_SITES, (trx) => findByUsername(trx, DEMO_ADMIN.username));
-  if (!adminUser) {
-    await createPlatformAdmin(db, clock, actor, { platformId: platform.id, ...DEMO_ADMIN });
-    createdAny = true;
-  }
-  if (!adminUser || adminUser.platform_id === platform.id) admin = { username: DEMO_ADMIN.username, password: DEMO_ADMIN.password };
+  const { accounts, adminTotpKey } = await seedDemoAccounts(db, clock, actor, platform.id, sites);
+  const admin = accounts.find((a) => a.role === 'platform_admin') ?? null;
 
   const hosts = await inScope(db, ctx.scope, (trx) => siteRepository.findPrimaryHosts(trx, [...sites.values()].map((s) => s.id)));
   return {
     created: createdAny,
     platformId: platform.id,
     sites: [...sites.values()].map((s) => ({ code: s.code, name: s.name, host: hosts.get(s.id)?.host ?? '', prefix: hosts.get(s.id)?.path_prefix ?? '/' })),
-    admin,
+    admin: admin ? { username: admin.username, password: admin.password } : null,
+    accounts,
+    adminTotpKey,
   };
 }
 

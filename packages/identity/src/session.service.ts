@@ -120,6 +120,21 @@ export async function beginTotpEnrollment(db: Kysely<Database>, userId: string):
   return user?.totp_key ?? key;
 }
 
+/** Turn on TOTP from "my account" (or the demo seed): confirm a code from the key just begun. */
+export async function confirmTotpEnrollment(db: Kysely<Database>, clock: Clock, userId: string, code: string, ip: string | null): Promise<string[]> {
+  return inScope(db, { ...NO_SITES, userId }, async (trx) => {
+    const user = await findUserById(trx, userId);
+    if (!user?.totp_key || user.totp_enabled_at) throw new SecondFactorFailedError();
+    if (!verifyTotpCode(user.totp_key, code, clock.now())) throw new SecondFactorFailedError();
+    const generated = generateRecoveryCodes();
+    await trx.updateTable('app_user').set({ totp_enabled_at: clock.now() }).where('id', '=', userId).execute();
+    await trx.deleteFrom('recovery_code').where('user_id', '=', userId).execute();
+    await trx.insertInto('recovery_code').values(generated.hashes.map((h) => ({ id: newId(), user_id: userId, code_hash: h, used_at: null }))).execute();
+    await writeAudit(trx, clock, actorOf(user, ip), { platformId: user.platform_id, action: 'user.totp.enable', objectType: 'app_user', objectId: userId });
+    return generated.codes;
+  });
+}
+
 /**
  * The second step: a TOTP code (or a recovery code) against a password-only session. Success
  * replaces the session with a fresh id; on first enrolment it also returns the recovery codes.

@@ -4,6 +4,7 @@ import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import type { ColumnKind, SiteColumnRow } from '@zhanqun/db/database';
 import { inScope, type Tx } from '@zhanqun/db/scope';
+import { writableSite } from './site-access.js';
 import * as columnRepository from './column.repository.js';
 import * as siteRepository from './site.repository.js';
 import { isReservedSegment } from './reserved.js';
@@ -28,8 +29,7 @@ export async function createColumn(ctx: ServiceContext, siteId: string, input: C
   if (!input.name.trim()) throw invalid('name', 'must not be empty');
   if (!KINDS.includes(input.kind)) throw invalid('kind', `must be one of ${KINDS.join(', ')}`);
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const site = await siteRepository.findById(trx, siteId);
-    if (!site) throw new SiteNotFoundError(siteId);
+    const site = await writableSite(trx, ctx.scope, siteId);
     const parent = input.parentId ? await columnRepository.findById(trx, siteId, input.parentId) : undefined;
     if (input.parentId && !parent) throw new ColumnNotFoundError(input.parentId, siteId);
     if (!parent && isReservedSegment(slug)) throw invalid('slug', `/${slug}/ is reserved by the platform`);
@@ -45,9 +45,12 @@ export async function createColumn(ctx: ServiceContext, siteId: string, input: C
         : undefined;
       if (mounted) throw invalid('slug', `${path} is the prefix of a sub-site`);
     }
+    // A new column goes after its siblings unless told otherwise.
+    const last = await trx.selectFrom('site_column').select((eb) => eb.fn.max('sort_order').as('n')).where('site_id', '=', siteId)
+      .where('deleted_at', 'is', null).where((eb) => (parent ? eb('parent_id', '=', parent.id) : eb('parent_id', 'is', null))).executeTakeFirst();
     const row = await columnRepository.insert(trx, {
       id: newId(), site_id: siteId, parent_id: parent?.id ?? null, slug, path, name: input.name.trim(), kind: input.kind,
-      is_channel: !parent, sort_order: input.sortOrder ?? 0, description: input.description ?? null, external_url: null,
+      is_channel: !parent, sort_order: input.sortOrder ?? Number(last?.n ?? 0) + 10, description: input.description ?? null, external_url: null,
       template_column_id: null, status: 'open', merged_into_id: null, closed_at: null, deleted_at: null,
     });
     await trx.insertInto('url_path').values({ id: newId(), site_id: siteId, path, kind: 'live', column_id: row.id, article_id: null, target: null, last_hit_at: null }).execute();
@@ -72,8 +75,7 @@ export async function applyTemplateInTx(
   trx: Tx, ctx: ServiceContext, siteId: string, template: readonly TemplateColumn[], templateRef: string,
   idFor: (path: string, column: TemplateColumn) => string,
 ): Promise<{ added: string[] }> {
-  const site = await siteRepository.findById(trx, siteId);
-  if (!site) throw new SiteNotFoundError(siteId);
+  const site = await writableSite(trx, ctx.scope, siteId);
   const existing = new Map((await columnRepository.findAll(trx, siteId)).map((col) => [col.path, col.id]));
   const taken = new Set((await trx.selectFrom('url_path').select('path').where('site_id', '=', siteId).execute()).map((r) => r.path));
   // A redirect or a local path that holds a template path is left to the site admin.

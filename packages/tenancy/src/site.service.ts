@@ -4,6 +4,7 @@ import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import type { DomainRole, OrgUnitRow, SiteKind, SiteRow, SiteStatus } from '@zhanqun/db/database';
 import { inScope } from '@zhanqun/db/scope';
+import { writableSite } from './site-access.js';
 import { normaliseHost } from './host.js';
 import { isReservedSegment } from './reserved.js';
 import { findOrgUnitById } from './org-unit.service.js';
@@ -94,7 +95,7 @@ export async function createSite(ctx: ServiceContext, input: CreateSiteInput): P
     const parentUnit = unit.parent_id ? await findOrgUnitById(trx, unit.parent_id) : undefined;
     checkSiteKind(input.kind, unit, parentUnit);
 
-    const parent = input.parentSiteId ? await siteRepository.findById(trx, input.parentSiteId) : undefined;
+    const parent = input.parentSiteId ? await writableSite(trx, ctx.scope, input.parentSiteId) : undefined;
     if (input.kind === 'sub_site' && !parent) throw input.parentSiteId ? new SiteNotFoundError(input.parentSiteId) : invalid('parentSiteId', 'a sub-site needs its parent site');
 
     const id = newId();
@@ -112,7 +113,7 @@ export async function createSite(ctx: ServiceContext, input: CreateSiteInput): P
     }));
     if (parent) {
       const taken = await trx.selectFrom('url_path').select('path').where('site_id', '=', parent.id)
-        .where('path', 'like', `${prefix}%`).executeTakeFirst();
+        .where('path', 'like', `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`).executeTakeFirst();
       if (taken) throw invalid('pathPrefix', `${prefix} is already used by ${taken.path} on the parent site`);
       for (const d of await siteRepository.findDomains(trx, parent.id)) {
         if (d.path_prefix === '/') routes.push({ host: d.host, path_prefix: prefix, role: ownPrimary && d.role === 'primary' ? 'alias' : d.role });
@@ -120,7 +121,8 @@ export async function createSite(ctx: ServiceContext, input: CreateSiteInput): P
     }
     for (const route of routes) {
       const clash = await trx.selectFrom('site_domain').select('site_id').where('host', '=', route.host).where('path_prefix', '=', route.path_prefix).executeTakeFirst();
-      if (clash) throw new HostTakenError(route.path_prefix === '/' ? route.host : `${route.host}${route.path_prefix}`);
+      if (clash && route.path_prefix !== '/') throw invalid('pathPrefix', `${route.path_prefix} is already the prefix of another sub-site on ${route.host}`);
+      if (clash) throw new HostTakenError(route.host);
       await trx.insertInto('site_domain').values({ id: newId(), site_id: id, ...route }).execute();
     }
     await writeAudit(trx, ctx.clock, ctx.actor, {
@@ -155,9 +157,9 @@ const STATUSES: readonly SiteStatus[] = ['provisioning', 'live', 'migrating', 'c
 export async function setSiteStatus(ctx: ServiceContext, siteId: string, status: SiteStatus): Promise<SiteRow> {
   if (ctx.scope.kind !== 'platform') throw new PlatformAdminRequiredError();
   if (!STATUSES.includes(status)) throw invalid('status', `must be one of ${STATUSES.join(', ')}`);
+  if (status === 'closed') return closeSite(ctx, siteId); // closing has its own rules
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const before = await siteRepository.findById(trx, siteId);
-    if (!before) throw new SiteNotFoundError(siteId);
+    const before = await writableSite(trx, ctx.scope, siteId);
     const after = await siteRepository.update(trx, siteId, { status, updated_at: ctx.clock.now() });
     await writeAudit(trx, ctx.clock, ctx.actor, {
       platformId: before.platform_id, siteId, action: 'site.status', objectType: 'site', objectId: siteId,
@@ -202,8 +204,7 @@ export async function updateSite(ctx: ServiceContext, siteId: string, input: Upd
     changes.locales = [...new Set(input.locales)];
   }
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const before = await siteRepository.findById(trx, siteId);
-    if (!before) throw new SiteNotFoundError(siteId);
+    const before = await writableSite(trx, ctx.scope, siteId);
     if (before.kind === 'sub_site' && changes.site_id_code) throw invalid('siteIdCode', 'a sub-site shows its parent site identification code and has none of its own');
     const after = await insertOrExplain(before.code, () => siteRepository.update(trx, siteId, { ...changes, updated_at: ctx.clock.now() }));
     await writeAudit(trx, ctx.clock, ctx.actor, {
@@ -217,8 +218,7 @@ export async function updateSite(ctx: ServiceContext, siteId: string, input: Upd
 /** Close a site: it stops answering publicly; its rows, URLs and audit trail stay. */
 export async function closeSite(ctx: ServiceContext, siteId: string): Promise<SiteRow> {
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const before = await siteRepository.findById(trx, siteId);
-    if (!before) throw new SiteNotFoundError(siteId);
+    const before = await writableSite(trx, ctx.scope, siteId);
     const openChildren = await trx.selectFrom('site').select('code').where('parent_site_id', '=', siteId).where('status', '!=', 'closed').execute();
     if (openChildren.length) throw invalid('siteId', `close its sub-sites first: ${openChildren.map((c) => c.code).join(', ')}`);
     const after = await siteRepository.update(trx, siteId, { status: 'closed', closed_at: ctx.clock.now(), updated_at: ctx.clock.now() });

@@ -13,3 +13,4 @@ export const IndependentSiteRefusedError = createError<[string]>(
   422,
 );
 export const PlatformAdminRequiredError = createError('ZQ_TENANCY_PLATFORM_ADMIN_REQUIRED', 'Only a platform admin may do this', 403);
+export const ReadOnlyOversightError = createError<[string]>('ZQ_TENANCY_READ_ONLY', 'Site %s belongs to a platform you oversee read-only', 403);

@@ -1,83 +1,44 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isCodedError } from '@zhanqun/core/errors';
-import { login, invalidateSession } from '@zhanqun/identity/session.service';
+import type { FastifyInstance } from 'fastify';
 import { inScope } from '@zhanqun/db/scope';
-import * as siteRepository from '@zhanqun/tenancy/site.repository';
-import { ConsoleView } from '../console-view.js';
+import { listSites } from '@zhanqun/tenancy/site-query';
 import { isLocale, t, type Locale } from '../i18n/i18n.js';
-import { clearSessionCookie, setSessionCookie } from '../plugins/session.js';
+import columnPages from './column.pages.js';
+import { adminScope, consoleLocale, consoleView, pageFrame, portSuffix, renderPage, sendHtml } from './console-context.js';
+import loginPages from './login.pages.js';
+import orgUnitPages from './org-unit.pages.js';
+import siteDetailPages from './site-detail.pages.js';
+import siteNewPages from './site-new.pages.js';
+import sitePages, { PAGE_SIZE, SITE_STATUSES, siteUrl, statusView } from './site.pages.js';
 
-const LANG_COOKIE = 'zq_lang';
+export { consoleLocale, portSuffix };
 
-/** The console language: `?lang=` (remembered), then the cookie, then the user's setting. */
-export function consoleLocale(request: FastifyRequest, reply: FastifyReply): Locale {
-  const query = (request.query as Record<string, unknown> | undefined)?.lang;
-  if (isLocale(query)) {
-    reply.setCookie(LANG_COOKIE, query, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https' });
-    return query;
-  }
-  const cookie = request.cookies[LANG_COOKIE];
-  if (isLocale(cookie)) return cookie;
-  return isLocale(request.user?.locale) ? request.user.locale : 'zh-CN';
-}
-
-interface LoginBody { username?: string; password?: string; lang?: string }
-
-/** The console (admin host): sign-in, sign-out and the platform admin's dashboard. */
+/** The console (admin host): sign-in (login.pages.ts), the dashboard, and the tenancy pages. */
 export default async function consoleRoutes(fastify: FastifyInstance) {
-  const view = new ConsoleView();
-  const html = (reply: FastifyReply, body: string, code = 200) => reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
-
-  fastify.get('/login', { config: { permission: 'public' } }, async (request, reply) => {
-    const locale = consoleLocale(request, reply);
-    if (request.user) return reply.redirect('/');
-    return html(reply, view.render('login', { locale, title: t(locale, 'login.title'), csrfToken: reply.generateCsrf() }));
-  });
-
-  fastify.post<{ Body: LoginBody }>('/login', {
-    config: { permission: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } },
-    preHandler: fastify.csrfProtection,
-  }, async (request, reply) => {
-    const locale: Locale = isLocale(request.body?.lang) ? request.body.lang : consoleLocale(request, reply);
-    const username = String(request.body?.username ?? '').trim();
-    const password = String(request.body?.password ?? '');
-    const again = (key: string, code: number) => html(reply, view.render('login', {
-      locale, title: t(locale, 'login.title'), csrfToken: reply.generateCsrf(), error: t(locale, key), username,
-    }), code);
-    if (!username || !password) return again('login.missing', 400);
-    try {
-      const session = await login(fastify.db, fastify.clock, username, password, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
-      setSessionCookie(request, reply, session.token, session.expiresAt);
-      return reply.redirect('/', 303);
-    } catch (err) {
-      if (isCodedError(err) && err.code === 'ZQ_IDENTITY_LOGIN_FAILED') return again('login.failed', 401);
-      throw err;
-    }
-  });
-
-  fastify.post('/logout', { config: { permission: 'authenticated' }, preHandler: fastify.csrfProtection }, async (request, reply) => {
-    if (request.user && request.sessionToken) await invalidateSession(fastify.db, fastify.clock, request.sessionToken, request.user, request.ip);
-    clearSessionCookie(reply);
-    return reply.redirect('/login', 303);
-  });
+  const view = consoleView();
+  const html = sendHtml;
+  await fastify.register(loginPages);
+  await fastify.register(orgUnitPages);
+  await fastify.register(sitePages);
+  await fastify.register(siteNewPages);
+  await fastify.register(siteDetailPages);
+  await fastify.register(columnPages);
 
   fastify.get('/', { config: { permission: 'platform_admin' } }, async (request, reply) => {
-    const user = request.user!;
-    const locale = consoleLocale(request, reply);
-    const port = portSuffix(request.headers.host);
-    const sites = await inScope(fastify.db, { kind: 'platform', platformIds: [user.platform_id] }, async (trx) => {
-      const rows = await siteRepository.findAll(trx);
-      const primaries = await siteRepository.findPrimaryHosts(trx, rows.map((s) => s.id));
-      return rows.map((s) => {
-        const primary = primaries.get(s.id);
-        return {
-          name: s.name, code: s.code,
-          kindLabel: t(locale, `sites.kind.${s.kind}`), statusLabel: t(locale, `sites.status.${s.status}`),
-          url: primary ? `${request.protocol}://${primary.host}${port}${primary.path_prefix}` : '',
-        };
-      });
+    const frame = pageFrame(request, reply, 'dashboard');
+    const { locale, user } = frame;
+    const scope = await adminScope(fastify, request);
+    const { page, counts } = await inScope(fastify.db, scope, async (trx) => {
+      const filter = { platformId: user.platform_id, limit: 1, offset: 0 };
+      const counts = await Promise.all(SITE_STATUSES.map(async (status) => ({
+        status, label: t(locale, `sites.status.${status}`), n: (await listSites(trx, { ...filter, status })).total,
+      })));
+      return { page: await listSites(trx, { ...filter, limit: PAGE_SIZE }), counts };
     });
-    return html(reply, view.render('dashboard', { locale, title: t(locale, 'dashboard.title'), user, sites, csrfToken: reply.generateCsrf() }));
+    const sites = page.rows.map((s) => ({
+      id: s.id, name: s.name, code: s.code, kindLabel: t(locale, `sites.kind.${s.kind}`), ...statusView(locale, s.status),
+      url: siteUrl(request, s.host, s.path_prefix),
+    }));
+    return renderPage(reply, 'dashboard', frame, t(locale, 'dashboard.title'), { sites, counts, total: page.total, more: page.total > sites.length });
   });
 
   fastify.setNotFoundHandler(async (request, reply) => {
@@ -85,10 +46,4 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
     if (request.url.startsWith('/api/')) return reply.code(404).send({ code: 'ZQ_NOT_FOUND', message: 'Not found' });
     return html(reply, view.render('error', { locale, title: t(locale, 'error.not_found'), status: 404, message: t(locale, 'error.not_found') }), 404);
   });
-}
-
-/** `:3000` when the request came on a non-default port, so printed links work in development. */
-export function portSuffix(hostHeader: string | undefined): string {
-  const m = /:(\d+)$/.exec(hostHeader ?? '');
-  return m && m[1] !== '80' && m[1] !== '443' ? `:${m[1]}` : '';
 }

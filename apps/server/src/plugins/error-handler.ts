@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import { ConsoleView } from '../console-view.js';
 import { t, isLocale } from '../i18n/i18n.js';
 
@@ -12,7 +12,8 @@ const PLAIN_500 = `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"
  */
 export function installErrorHandler(fastify: FastifyInstance): void {
   const view = new ConsoleView();
-  fastify.setErrorHandler(function (error: FastifyError & { field?: string }, request, reply) {
+  fastify.setErrorHandler(function (raw: FastifyError & { field?: string }, request, reply) {
+    const error = raw.validation ? schemaValidationError(raw) : raw;
     const status = error.validation ? 400 : (error.statusCode ?? 500);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: error.code, status }, error.message);
@@ -29,4 +30,19 @@ export function installErrorHandler(fastify: FastifyInstance): void {
     if (!request.isAdminHost && status >= 500) return reply.code(status).type('text/html; charset=utf-8').send(PLAIN_500);
     return reply.code(status).send(body);
   });
+}
+
+/**
+ * A request that fails its route schema (ajv) answers like a service's `invalid()`: 400,
+ * `ZQ_VALIDATION`, and the field it is about, in the API's own names (`hosts[1]`, `orgUnitId`).
+ */
+function schemaValidationError(error: FastifyError): FastifyError & { field: string } {
+  const first: FastifySchemaValidationError | undefined = error.validation?.[0];
+  const params = (first?.params ?? {}) as { missingProperty?: unknown; additionalProperty?: unknown };
+  const segments = (first?.instancePath ?? '').split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const leaf = params.missingProperty ?? params.additionalProperty;
+  if (typeof leaf === 'string') segments.push(leaf);
+  const field = segments.reduce((acc, s) => (/^\d+$/.test(s) ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '') || (error.validationContext ?? 'body');
+  const message = `${field}: ${first?.message ?? 'is invalid'}`;
+  return Object.assign(new Error(message), { code: 'ZQ_VALIDATION', statusCode: 400, field, validation: error.validation }) as FastifyError & { field: string };
 }

@@ -9,6 +9,8 @@ declare module 'fastify' {
     /** The signed-in console user, or null. Set only on the admin host. */
     user: SessionUser | null;
     sessionToken: string | null;
+    /** The user of a password-only session awaiting its TOTP code. */
+    pendingMfaUser: SessionUser | null;
   }
 }
 
@@ -26,14 +28,16 @@ export function clearSessionCookie(reply: FastifyReply): void {
 export default fp(async function session(fastify: FastifyInstance) {
   fastify.decorateRequest('user', null);
   fastify.decorateRequest('sessionToken', null);
+  fastify.decorateRequest('pendingMfaUser', null);
   fastify.addHook('preValidation', async (request) => {
     if (!request.isAdminHost) return;
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
     const found = await validateSessionToken(fastify.db, fastify.clock, token);
-    if (found) {
-      request.user = found.user;
-      request.sessionToken = token;
-    }
+    if (!found) return;
+    request.sessionToken = token;
+    // A session that passed only the password is good for the second-factor step, nothing else.
+    if (found.session.mfa_pending) request.pendingMfaUser = found.user;
+    else request.user = found.user;
   });
 }, { name: 'zq-session', dependencies: ['zq-context'] });
