@@ -233,10 +233,13 @@ describe('the JSON API /api/v1', () => {
     expect(sameOrigin.statusCode).toBe(200);
   });
 
-  it('should declare platform_admin on every API and docs route', () => {
+  it('should guard every API and docs route: platform admins for the platform, site managers for their sites', () => {
     const api = h.app.routeTable.filter((r) => r.url.startsWith('/api/'));
     expect(api.length).toBeGreaterThan(20);
-    expect(api.filter((r) => r.permission !== 'platform_admin')).toEqual([]);
+    expect(api.filter((r) => !['platform_admin', 'site.manage'].includes(r.permission ?? ''))).toEqual([]);
+    const platformOnly = api.filter((r) => r.url.startsWith('/api/v1/org-units') || r.url.startsWith('/api/v1/templates') || r.url.startsWith('/api/docs')
+      || (r.method === 'POST' && ['/api/v1/sites', '/api/v1/sites/:id/status', '/api/v1/sites/:id/close'].includes(r.url)));
+    expect(platformOnly.filter((r) => r.permission !== 'platform_admin')).toEqual([]);
   });
 
   it('should serve the OpenAPI description and Swagger UI at /api/docs on the admin host only', async () => {

@@ -20,10 +20,12 @@ describe('the console: org tree, site list and the create-site wizard', () => {
   });
   afterAll(async () => { await h.close(); });
 
-  it('should guard every console page: platform admins only, CSRF on every form post', async () => {
+  it('should guard every console page: platform admins shape the platform, site managers their sites, CSRF on every form post', async () => {
     const mine = h.app.routeTable.filter((r) => /^\/(org-units|sites)/.test(r.url));
     expect(mine.length).toBeGreaterThanOrEqual(20);
-    expect(mine.filter((r) => r.permission !== 'platform_admin')).toEqual([]);
+    const platformOnly = mine.filter((r) => /^\/(org-units|sites\/new$|sites$)/.test(r.url) && r.method === 'POST' || r.url.startsWith('/org-units') || r.url === '/sites/new');
+    expect(platformOnly.filter((r) => r.permission !== 'platform_admin')).toEqual([]);
+    expect(mine.filter((r) => !['platform_admin', 'site.manage'].includes(r.permission ?? ''))).toEqual([]);
     const anonymous = await h.app.inject({ method: 'GET', url: '/sites', headers: { host: 'admin.localhost' } });
     expect([anonymous.statusCode, anonymous.headers.location]).toEqual([303, '/login']);
     const forged = await c.post('/org-units', { parentId: await unitId('青川市人民政府'), level: 'department', name: '伪造' }, { csrf: false });

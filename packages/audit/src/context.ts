@@ -14,4 +14,18 @@ export interface ServiceContext {
   clock: Clock;
   actor: Actor;
   scope: Scope;
+  /**
+   * The policy's answer for the acting principal (identity's `can`), set by the server for
+   * console and API requests; absent for operators' and system jobs, whose scope is the limit.
+   */
+  can?: (permission: string, target: PolicyTarget) => boolean;
+}
+
+/** What a permission is checked against (mirrors identity's Target). */
+export interface PolicyTarget {
+  platformId?: string;
+  orgUnitPath?: string;
+  siteId?: string;
+  parentSiteId?: string | null;
+  columnId?: string;
 }

@@ -12,8 +12,8 @@ import { ColumnNotFoundError } from './tenancy.errors.js';
 
 const KINDS: readonly ColumnKind[] = ['news', 'notice', 'policy', 'personnel', 'plans', 'interpretation', 'interaction', 'service', 'page', 'link'];
 
-async function load(trx: Tx, scope: Scope, siteId: string, columnId: string, field = 'columnId'): Promise<{ site: SiteRow; column: SiteColumnRow }> {
-  const site = await writableSite(trx, scope, siteId);
+async function load(trx: Tx, ctx: ServiceContext, siteId: string, columnId: string, field = 'columnId'): Promise<{ site: SiteRow; column: SiteColumnRow }> {
+  const site = await writableSite(trx, ctx, siteId);
   const column = await columnRepository.findById(trx, siteId, columnId);
   if (!column) throw field === 'columnId' ? new ColumnNotFoundError(columnId, siteId) : invalid(field, `column ${columnId} is not an open column of this site`);
   return { site, column };
@@ -30,7 +30,7 @@ export async function updateColumn(ctx: ServiceContext, siteId: string, columnId
   if (input.name !== undefined && !input.name.trim()) throw invalid('name', 'must not be empty');
   if (input.kind !== undefined && !KINDS.includes(input.kind)) throw invalid('kind', `must be one of ${KINDS.join(', ')}`);
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const { site, column } = await load(trx, ctx.scope, siteId, columnId);
+    const { site, column } = await load(trx, ctx, siteId, columnId);
     const changes = {
       ...(input.name !== undefined ? { name: input.name.trim() } : {}),
       ...(input.kind !== undefined ? { kind: input.kind } : {}),
@@ -52,8 +52,8 @@ export async function updateColumn(ctx: ServiceContext, siteId: string, columnId
  */
 export async function moveColumn(ctx: ServiceContext, siteId: string, columnId: string, input: { parentId: string | null; sortOrder?: number }): Promise<SiteColumnRow> {
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const { site, column } = await load(trx, ctx.scope, siteId, columnId);
-    const parent = input.parentId ? (await load(trx, ctx.scope, siteId, input.parentId, 'parentId')).column : null;
+    const { site, column } = await load(trx, ctx, siteId, columnId);
+    const parent = input.parentId ? (await load(trx, ctx, siteId, input.parentId, 'parentId')).column : null;
     if (parent && parent.path.startsWith(column.path)) throw invalid('parentId', 'a column cannot be moved under itself or one of its own sub-columns');
     if (!parent && isReservedSegment(column.slug)) throw invalid('parentId', `/${column.slug}/ is reserved by the platform at the top level`);
     const newPath = `${parent?.path ?? '/'}${column.slug}/`;
@@ -87,7 +87,7 @@ export async function moveColumn(ctx: ServiceContext, siteId: string, columnId: 
 /** Put the open sub-columns of a parent (or the channels) in the given order. */
 export async function reorderColumns(ctx: ServiceContext, siteId: string, parentId: string | null, orderedIds: string[]): Promise<void> {
   await inScope(ctx.db, ctx.scope, async (trx) => {
-    const site = await writableSite(trx, ctx.scope, siteId);
+    const site = await writableSite(trx, ctx, siteId);
     const children = await openChildren(trx, siteId, parentId);
     const known = new Set(children.map((c) => c.id));
     if (orderedIds.length !== known.size || new Set(orderedIds).size !== known.size || orderedIds.some((id) => !known.has(id))) {
@@ -109,8 +109,8 @@ export async function reorderColumns(ctx: ServiceContext, siteId: string, parent
 export async function mergeColumn(ctx: ServiceContext, siteId: string, sourceId: string, targetId: string): Promise<SiteColumnRow> {
   if (sourceId === targetId) throw invalid('targetId', 'a column cannot be merged into itself');
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const { site, column: source } = await load(trx, ctx.scope, siteId, sourceId);
-    const { column: target } = await load(trx, ctx.scope, siteId, targetId, 'targetId');
+    const { site, column: source } = await load(trx, ctx, siteId, sourceId);
+    const { column: target } = await load(trx, ctx, siteId, targetId, 'targetId');
     if ((await openChildren(trx, siteId, sourceId)).length) throw invalid('columnId', 'merge or move its sub-columns first');
     if (target.kind === 'link') throw invalid('targetId', 'an external-link column holds no articles');
     const now = ctx.clock.now();
@@ -139,7 +139,7 @@ export async function mergeColumn(ctx: ServiceContext, siteId: string, sourceId:
  */
 export async function closeColumn(ctx: ServiceContext, siteId: string, columnId: string): Promise<SiteColumnRow> {
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const { site, column } = await load(trx, ctx.scope, siteId, columnId);
+    const { site, column } = await load(trx, ctx, siteId, columnId);
     if ((await openChildren(trx, siteId, columnId)).length) throw invalid('columnId', 'merge, move or close its sub-columns first');
     const now = ctx.clock.now();
     const withdrawn = await trx.updateTable('article').set({ live: false, updated_at: now })

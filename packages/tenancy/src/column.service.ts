@@ -29,7 +29,7 @@ export async function createColumn(ctx: ServiceContext, siteId: string, input: C
   if (!input.name.trim()) throw invalid('name', 'must not be empty');
   if (!KINDS.includes(input.kind)) throw invalid('kind', `must be one of ${KINDS.join(', ')}`);
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const site = await writableSite(trx, ctx.scope, siteId);
+    const site = await writableSite(trx, ctx, siteId);
     const parent = input.parentId ? await columnRepository.findById(trx, siteId, input.parentId) : undefined;
     if (input.parentId && !parent) throw new ColumnNotFoundError(input.parentId, siteId);
     if (!parent && isReservedSegment(slug)) throw invalid('slug', `/${slug}/ is reserved by the platform`);
@@ -75,7 +75,7 @@ export async function applyTemplateInTx(
   trx: Tx, ctx: ServiceContext, siteId: string, template: readonly TemplateColumn[], templateRef: string,
   idFor: (path: string, column: TemplateColumn) => string,
 ): Promise<{ added: string[] }> {
-  const site = await writableSite(trx, ctx.scope, siteId);
+  const site = await writableSite(trx, ctx, siteId);
   const existing = new Map((await columnRepository.findAll(trx, siteId)).map((col) => [col.path, col.id]));
   const taken = new Set((await trx.selectFrom('url_path').select('path').where('site_id', '=', siteId).execute()).map((r) => r.path));
   // A redirect or a local path that holds a template path is left to the site admin.

@@ -19,7 +19,7 @@ export interface AddDomainInput {
 const ROLES: readonly DomainRole[] = ['primary', 'alias', 'legacy'];
 const DOMAIN_COLUMNS = ['id', 'site_id', 'host', 'path_prefix', 'role', 'created_at'] as const;
 
-const siteOrThrow = (trx: Tx, scope: Scope, siteId: string) => writableSite(trx, scope, siteId);
+const siteOrThrow = (trx: Tx, ctx: ServiceContext, siteId: string) => writableSite(trx, ctx, siteId);
 
 /**
  * Give a site another host. A host belongs to exactly one site across all platforms (the routing
@@ -32,7 +32,7 @@ export async function addDomain(ctx: ServiceContext, siteId: string, input: AddD
   if (input.adminHost && host === normaliseHost(input.adminHost)) throw new HostReservedError(host);
   if (!ROLES.includes(input.role)) throw invalid('role', `must be one of ${ROLES.join(', ')}`);
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const site = await siteOrThrow(trx, ctx.scope, siteId);
+    const site = await siteOrThrow(trx, ctx, siteId);
     const taken = await trx.selectFrom('site_domain').select('site_id').where('host', '=', host).executeTakeFirst();
     if (taken) throw new HostTakenError(host);
     if (input.role === 'primary') {
@@ -56,7 +56,7 @@ export async function addDomain(ctx: ServiceContext, siteId: string, input: AddD
 /** Remove a host from a site (and the sub-site mounts on it). A site keeps at least its primary. */
 export async function removeDomain(ctx: ServiceContext, siteId: string, domainId: string): Promise<void> {
   await inScope(ctx.db, ctx.scope, async (trx) => {
-    const site = await siteOrThrow(trx, ctx.scope, siteId);
+    const site = await siteOrThrow(trx, ctx, siteId);
     const row = await trx.selectFrom('site_domain').select(DOMAIN_COLUMNS).where('site_id', '=', siteId).where('id', '=', domainId).executeTakeFirst();
     if (!row) throw invalid('domainId', `domain ${domainId} is not one of this site's`);
     if (row.role === 'primary') throw invalid('domainId', 'the primary host cannot be removed: make another host primary first');
@@ -72,7 +72,7 @@ export async function removeDomain(ctx: ServiceContext, siteId: string, domainId
 /** Make one of a site's hosts its primary; the former primary becomes an alias (301 to the new one). */
 export async function setPrimaryDomain(ctx: ServiceContext, siteId: string, domainId: string): Promise<SiteDomainRow> {
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const site = await siteOrThrow(trx, ctx.scope, siteId);
+    const site = await siteOrThrow(trx, ctx, siteId);
     const row = await trx.selectFrom('site_domain').select(DOMAIN_COLUMNS).where('site_id', '=', siteId).where('id', '=', domainId).executeTakeFirst();
     if (!row) throw invalid('domainId', `domain ${domainId} is not one of this site's`);
     const old = await trx.updateTable('site_domain').set({ role: 'alias' }).where('site_id', '=', siteId).where('role', '=', 'primary')

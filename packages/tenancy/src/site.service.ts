@@ -95,7 +95,7 @@ export async function createSite(ctx: ServiceContext, input: CreateSiteInput): P
     const parentUnit = unit.parent_id ? await findOrgUnitById(trx, unit.parent_id) : undefined;
     checkSiteKind(input.kind, unit, parentUnit);
 
-    const parent = input.parentSiteId ? await writableSite(trx, ctx.scope, input.parentSiteId) : undefined;
+    const parent = input.parentSiteId ? await writableSite(trx, ctx, input.parentSiteId) : undefined;
     if (input.kind === 'sub_site' && !parent) throw input.parentSiteId ? new SiteNotFoundError(input.parentSiteId) : invalid('parentSiteId', 'a sub-site needs its parent site');
 
     const id = newId();
@@ -159,7 +159,7 @@ export async function setSiteStatus(ctx: ServiceContext, siteId: string, status:
   if (!STATUSES.includes(status)) throw invalid('status', `must be one of ${STATUSES.join(', ')}`);
   if (status === 'closed') return closeSite(ctx, siteId); // closing has its own rules
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const before = await writableSite(trx, ctx.scope, siteId);
+    const before = await writableSite(trx, ctx, siteId);
     const after = await siteRepository.update(trx, siteId, { status, updated_at: ctx.clock.now() });
     await writeAudit(trx, ctx.clock, ctx.actor, {
       platformId: before.platform_id, siteId, action: 'site.status', objectType: 'site', objectId: siteId,
@@ -204,7 +204,7 @@ export async function updateSite(ctx: ServiceContext, siteId: string, input: Upd
     changes.locales = [...new Set(input.locales)];
   }
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const before = await writableSite(trx, ctx.scope, siteId);
+    const before = await writableSite(trx, ctx, siteId);
     if (before.kind === 'sub_site' && changes.site_id_code) throw invalid('siteIdCode', 'a sub-site shows its parent site identification code and has none of its own');
     const after = await insertOrExplain(before.code, () => siteRepository.update(trx, siteId, { ...changes, updated_at: ctx.clock.now() }));
     await writeAudit(trx, ctx.clock, ctx.actor, {
@@ -217,8 +217,9 @@ export async function updateSite(ctx: ServiceContext, siteId: string, input: Upd
 
 /** Close a site: it stops answering publicly; its rows, URLs and audit trail stay. */
 export async function closeSite(ctx: ServiceContext, siteId: string): Promise<SiteRow> {
+  if (ctx.scope.kind !== 'platform') throw new PlatformAdminRequiredError();
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const before = await writableSite(trx, ctx.scope, siteId);
+    const before = await writableSite(trx, ctx, siteId);
     const openChildren = await trx.selectFrom('site').select('code').where('parent_site_id', '=', siteId).where('status', '!=', 'closed').execute();
     if (openChildren.length) throw invalid('siteId', `close its sub-sites first: ${openChildren.map((c) => c.code).join(', ')}`);
     const after = await siteRepository.update(trx, siteId, { status: 'closed', closed_at: ctx.clock.now(), updated_at: ctx.clock.now() });

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { inScope, type Tx } from '@zhanqun/db/scope';
-import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
+import { requestContext } from '../plugins/session.js';
 import { UnauthenticatedError } from '../plugins/permission.js';
 
 /**
@@ -13,8 +13,7 @@ export async function serviceContext(request: FastifyRequest): Promise<ServiceCo
   const user = request.user;
   // The permission hook has already refused anonymous requests; this keeps the types honest.
   if (!user) throw new UnauthenticatedError();
-  const { db, clock } = request.server;
-  return { db, clock, actor: { userId: user.id, label: user.username, ip: request.ip }, scope: await platformAdminScope(db, user.platform_id) };
+  return requestContext(request);
 }
 
 /** A read in one transaction under the requester's scope (row-level security does the filtering). */

@@ -11,7 +11,7 @@ import { SiteNotFoundError } from '@zhanqun/tenancy/tenancy.errors';
 import { readScoped, serviceContext } from './api-context.js';
 import { errors, NoContent } from './api.schema.js';
 
-const config = { permission: 'platform_admin' } as const;
+const config = { permission: 'site.manage' } as const;
 const tags = ['columns'];
 
 /** A site's tree of channels (频道) and columns (栏目); merged and closed paths keep answering 301 / 410. */

@@ -7,7 +7,7 @@ import { SiteNotFoundError } from '@zhanqun/tenancy/tenancy.errors';
 import { readScoped, serviceContext } from './api-context.js';
 import { errors, NoContent } from './api.schema.js';
 
-const config = { permission: 'platform_admin' } as const;
+const config = { permission: 'site.manage' } as const;
 const tags = ['domains'];
 
 /** A site's hosts: primary, aliases (301 to the primary) and legacy hosts; sub-site mounts follow. */

@@ -10,7 +10,9 @@ import { SiteNotFoundError } from '@zhanqun/tenancy/tenancy.errors';
 import { platformIdOf, readScoped, serviceContext } from './api-context.js';
 import { errors } from './api.schema.js';
 
-const config = { permission: 'platform_admin' } as const;
+/** Reading and editing a site: whoever manages it. Creating, going live and closing: platform admins. */
+const config = { permission: 'site.manage' } as const;
+const platformConfig = { permission: 'platform_admin' } as const;
 const tags = ['sites'];
 
 /** Sites (网站): provisioning, details, status and closing. */
@@ -28,7 +30,7 @@ const siteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   });
 
   fastify.post('/sites', {
-    config,
+    config: platformConfig,
     schema: {
       tags, summary: 'Provision a site (portal, department site or sub-site); it starts in provisioning',
       body: CreateSiteSchema, response: { 201: SiteSchema, ...errors(409, 415, 422) },
@@ -58,7 +60,7 @@ const siteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request) => toSite(await updateSite(await serviceContext(request), request.params.id, request.body)));
 
   fastify.post('/sites/:id/status', {
-    config,
+    config: platformConfig,
     schema: {
       tags, summary: 'Move a site through provisioning → live (→ closed), or migrating',
       params: SiteParamsSchema, body: SiteStatusBodySchema, response: { 200: SiteSchema, ...errors(415) },
@@ -66,7 +68,7 @@ const siteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request) => toSite(await setSiteStatus(await serviceContext(request), request.params.id, request.body.status)));
 
   fastify.post('/sites/:id/close', {
-    config,
+    config: platformConfig,
     schema: {
       tags, summary: 'Close a site: it stops answering publicly; its rows, URLs and audit trail stay',
       params: SiteParamsSchema, response: { 200: SiteSchema, ...errors() },

@@ -8,7 +8,7 @@ import {
 } from '@zhanqun/tenancy/column.service';
 import { ColumnNotFoundError } from '@zhanqun/tenancy/tenancy.errors';
 import { t, type Locale } from '../i18n/i18n.js';
-import { ADMIN, adminScope, attempt, pageFrame, renderPage, serviceContext } from './console-context.js';
+import { SITE_ADMIN, adminScope, attempt, pageFrame, renderPage, serviceContext } from './console-context.js';
 import {
   checked, formState, idOrNull, isUuid, optional, options, requiredId, text, values, type FormBody, type FormState, type Refusal,
 } from './console-form.js';
@@ -92,13 +92,13 @@ export default async function columnPages(fastify: FastifyInstance) {
   }
 
   type ColumnPost = { Params: { id: string; columnId: string }; Body: FormBody };
-  const post = { config: ADMIN, preHandler: fastify.csrfProtection, schema: { params: ColumnParams } };
+  const post = { config: SITE_ADMIN, preHandler: fastify.csrfProtection, schema: { params: ColumnParams } };
   const again = (request: FastifyRequest, reply: FastifyReply, selectedId: string | null, form: FormKey) =>
     (refusal: Refusal) => show(request, reply, (request.params as { id: string }).id, selectedId, { [form]: formState(values(request.body as FormBody), refusal) }, refusal.status);
   const back = (siteId: string, columnId?: string) => `/sites/${siteId}/columns${columnId ? `?column=${columnId}#col-${columnId}` : ''}`;
   const opts = { ns: 'column', fields: { ZQ_TENANCY_COLUMN_NOT_FOUND: 'parentId' } };
 
-  fastify.get<{ Params: { id: string }; Querystring: { column?: string } }>('/sites/:id/columns', { config: ADMIN, schema: { params: IdParams } }, async (request, reply) =>
+  fastify.get<{ Params: { id: string }; Querystring: { column?: string } }>('/sites/:id/columns', { config: SITE_ADMIN, schema: { params: IdParams } }, async (request, reply) =>
     show(request, reply, request.params.id, isUuid(request.query.column) ? request.query.column : null));
 
   fastify.post<{ Params: { id: string }; Body: FormBody }>('/sites/:id/columns', { ...post, schema: { params: IdParams } }, async (request, reply) => {

@@ -1,8 +1,8 @@
+import { requestContext, requestScope } from '../plugins/session.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import type { Scope } from '@zhanqun/db/scope';
 import type { SessionUser } from '@zhanqun/identity/session.service';
-import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
 import { ConsoleView } from '../console-view.js';
 import { CATALOGUES, isLocale, t, type Locale } from '../i18n/i18n.js';
 import { toRefusal, type Refusal, type RefusalOptions } from './console-form.js';
@@ -72,18 +72,14 @@ export function renderPage(reply: FastifyReply, template: string, frame: PageFra
   return sendHtml(reply, consoleView().render(template, { ...frame, title, ...data }), code);
 }
 
-/** The platform admin's scope: its own platform, and the city platforms it oversees read-only. */
-export function adminScope(fastify: FastifyInstance, request: FastifyRequest): Promise<Scope> {
-  return platformAdminScope(fastify.db, request.user!.platform_id);
+/** The requester's scope from its grants (a platform admin: its platform, and read-only oversight). */
+export function adminScope(_fastify: FastifyInstance, request: FastifyRequest): Promise<Scope> {
+  return requestScope(request);
 }
 
-/** What the tenancy services need: who acts, from where, under which scope. */
-export async function serviceContext(fastify: FastifyInstance, request: FastifyRequest): Promise<ServiceContext> {
-  const user = request.user!;
-  return {
-    db: fastify.db, clock: fastify.clock, scope: await adminScope(fastify, request),
-    actor: { userId: user.id, label: user.username, ip: request.ip },
-  };
+/** What the tenancy services need: who acts, from where, under which scope and policy. */
+export function serviceContext(_fastify: FastifyInstance, request: FastifyRequest): Promise<ServiceContext> {
+  return requestContext(request);
 }
 
 /** Redirect-after-POST with a success notice. */
@@ -93,8 +89,10 @@ export function done(reply: FastifyReply, url: string, ok: string): FastifyReply
   return reply.redirect(`${path}${sep}ok=${ok}${hash ? `#${hash}` : ''}`, 303);
 }
 
-/** Route options every console page shares: platform admins only. */
+/** Route options of pages that shape the platform (org tree, new sites): platform admins only. */
 export const ADMIN = { permission: 'platform_admin' } as const;
+/** Route options of a site's own pages (details, domains, columns): whoever manages that site. */
+export const SITE_ADMIN = { permission: 'site.manage' } as const;
 
 /**
  * Run a form's action: on success redirect (303) to `[url, ok]`; on a refused input (a coded

@@ -23,7 +23,7 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
   await fastify.register(siteDetailPages);
   await fastify.register(columnPages);
 
-  fastify.get('/', { config: { permission: 'platform_admin' } }, async (request, reply) => {
+  fastify.get('/', { config: { permission: 'authenticated' } }, async (request, reply) => {
     const frame = pageFrame(request, reply, 'dashboard');
     const { locale, user } = frame;
     const scope = await adminScope(fastify, request);

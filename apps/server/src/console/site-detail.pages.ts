@@ -8,7 +8,7 @@ import { closeSite, setSiteStatus, updateSite } from '@zhanqun/tenancy/site.serv
 import * as siteRepository from '@zhanqun/tenancy/site.repository';
 import { SiteNotFoundError } from '@zhanqun/tenancy/tenancy.errors';
 import { t, type Locale } from '../i18n/i18n.js';
-import { ADMIN, adminScope, attempt, pageFrame, renderPage, serviceContext } from './console-context.js';
+import { SITE_ADMIN, adminScope, attempt, pageFrame, renderPage, serviceContext } from './console-context.js';
 import { checked, formState, optional, options, text, values, type FormBody, type FormState, type Refusal } from './console-form.js';
 import { IdParams } from './org-unit.pages.js';
 import { siteUrl, statusView } from './site.pages.js';
@@ -78,10 +78,10 @@ export default async function siteDetailPages(fastify: FastifyInstance) {
 
   const again = (request: FastifyRequest, reply: FastifyReply, siteId: string, form: FormKey) =>
     (refusal: Refusal) => show(request, reply, siteId, { [form]: formState(values(request.body as FormBody), refusal) }, refusal.status);
-  const post = { config: ADMIN, preHandler: fastify.csrfProtection, schema: { params: IdParams } };
+  const post = { config: SITE_ADMIN, preHandler: fastify.csrfProtection, schema: { params: IdParams } };
   type SitePost = { Params: { id: string }; Body: FormBody };
 
-  fastify.get<{ Params: { id: string } }>('/sites/:id', { config: ADMIN, schema: { params: IdParams } }, async (request, reply) =>
+  fastify.get<{ Params: { id: string } }>('/sites/:id', { config: SITE_ADMIN, schema: { params: IdParams } }, async (request, reply) =>
     show(request, reply, request.params.id));
 
   fastify.post<SitePost>('/sites/:id', post, async (request, reply) => {

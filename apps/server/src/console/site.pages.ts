@@ -4,7 +4,7 @@ import { inScope } from '@zhanqun/db/scope';
 import { listOrgUnits } from '@zhanqun/tenancy/org-unit.service';
 import { listSites } from '@zhanqun/tenancy/site-query';
 import { t, type Locale } from '../i18n/i18n.js';
-import { ADMIN, adminScope, pageFrame, portSuffix, renderPage } from './console-context.js';
+import { SITE_ADMIN, adminScope, pageFrame, portSuffix, renderPage } from './console-context.js';
 import { isUuid, options } from './console-form.js';
 import { unitOption } from './org-unit.pages.js';
 
@@ -23,7 +23,7 @@ export const statusView = (locale: Locale, status: SiteStatus) => ({ status, sta
 
 /** 站点管理: every site of the platform, searched and filtered in the database, 50 a page. */
 export default async function sitePages(fastify: FastifyInstance) {
-  fastify.get<{ Querystring: ListQuery }>('/sites', { config: ADMIN }, async (request, reply) => {
+  fastify.get<{ Querystring: ListQuery }>('/sites', { config: SITE_ADMIN }, async (request, reply) => {
     const frame = pageFrame(request, reply, 'sites');
     const { locale } = frame;
     const query = request.query;

@@ -1,16 +1,21 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { createError } from '@zhanqun/core/errors';
+import { holdsAnywhere, isPlatformAdmin, type Permission as PolicyPermission } from '@zhanqun/identity/policy';
 
 /**
- * Permissions are data on each route (`config.permission`), enforced by this one hook. Until
- * the identity issue brings roles and scoped grants, the console is for platform admins only.
- * - `public`: anyone (public pages, health, login form, assets)
- * - `authenticated`: any signed-in account (logout)
- * - `platform_admin`: a platform admin
+ * Permissions are data on each route (`config.permission`), enforced by this one hook before the
+ * body is validated; the policy module (packages/identity/src/policy.ts) decides.
+ * - `public`: anyone (public pages, health, sign-in, assets)
+ * - `authenticated`: any signed-in account
+ * - `platform_admin`: a platform admin of its platform
+ * - a policy permission (`site.manage`, `user.manage`, `audit.read` …): held somewhere; services
+ *   then check it against the object touched (`ctx.can`), and row-level security underneath.
  */
-export type Permission = 'public' | 'authenticated' | 'platform_admin';
-const PERMISSIONS: readonly Permission[] = ['public', 'authenticated', 'platform_admin'];
+export type Permission = 'public' | 'authenticated' | 'platform_admin' | PolicyPermission;
+const ROUTE_LEVEL: readonly string[] = ['public', 'authenticated', 'platform_admin'];
+const POLICY: readonly string[] = ['platform.manage', 'site.manage', 'user.manage', 'content.read', 'content.edit', 'content.review',
+  'content.secrecy_review', 'content.publish', 'submission.submit', 'audit.read'];
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -36,15 +41,19 @@ export default fp(async function permission(fastify: FastifyInstance) {
     for (const route of routes) {
       const permission = route.config?.permission;
       for (const method of [route.method].flat()) fastify.routeTable.push({ method, url: route.url, permission });
-      if (!permission || !PERMISSIONS.includes(permission)) {
+      if (!permission || (!ROUTE_LEVEL.includes(permission) && !POLICY.includes(permission))) {
         throw new Error(`route ${[route.method].flat().join(',')} ${route.url} declares no valid config.permission`);
       }
     }
   });
-  fastify.addHook('preHandler', async (request) => {
+  fastify.addHook('preValidation', async (request) => {
     const permission = request.routeOptions.config.permission;
     if (permission === 'public' || permission === undefined) return;
-    if (!request.user) throw new UnauthenticatedError();
-    if (permission === 'platform_admin' && !request.user.is_platform_admin) throw new ForbiddenError(permission);
+    const principal = request.principal;
+    if (!request.user || !principal) throw new UnauthenticatedError();
+    if (permission === 'authenticated') return;
+    const now = fastify.clock.now();
+    const ok = permission === 'platform_admin' ? isPlatformAdmin(principal, now) : holdsAnywhere(principal, permission, now);
+    if (!ok) throw new ForbiddenError(permission);
   });
 }, { name: 'zq-permission' });
