@@ -42,11 +42,12 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, 'must be 1 or 0 (true or false)', raw);
 }
 
-function hostName(env: Env, name: string, fallback: string): string {
+function hostName(env: Env, name: string, fallback: string, dotted = true): string {
   const raw = (env[name] ?? '').trim() || fallback;
   const host = raw.toLowerCase().replace(/\.$/, '');
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
-    throw new ConfigError(name, 'must be a host name without scheme or port, like admin.localhost', raw);
+  const label = '[a-z0-9]([a-z0-9-]*[a-z0-9])?';
+  if (!new RegExp(`^${label}(\\.${label})${dotted ? '+' : '*'}$`).test(host) || /^[\d.]+$/.test(host)) {
+    throw new ConfigError(name, `must be a host name${dotted ? ' with a dot' : ''}, without scheme or port, like ${fallback}`, raw);
   }
   return host;
 }
@@ -95,7 +96,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dataDir,
     pgliteDir: pgliteRaw ? (isAbsolute(pgliteRaw) ? pgliteRaw : resolve(cwd, pgliteRaw)) : join(dataDir, 'pglite'),
     adminHost: hostName(env, 'ADMIN_HOST', 'admin.localhost'),
-    devDomain: hostName(env, 'DEV_DOMAIN', 'localhost'),
+    devDomain: hostName(env, 'DEV_DOMAIN', 'localhost', false),
     seedDemo: bool(env, 'SEED_DEMO', dbUrl === undefined),
     logLevel,
     trustProxy,

@@ -26,3 +26,9 @@ export function invalid(field: string, message: string): CodedError {
   err.field = field;
   return err;
 }
+
+/** Name the field a coded error is about (for forms and API clients). */
+export function withField<T extends Error>(err: T, field: string): T & CodedError {
+  (err as T & CodedError).field = field;
+  return err as T & CodedError;
+}

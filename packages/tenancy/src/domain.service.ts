@@ -1,4 +1,4 @@
-import { invalid } from '@zhanqun/core/errors';
+import { invalid, withField } from '@zhanqun/core/errors';
 import { newId } from '@zhanqun/core/id';
 import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
@@ -7,7 +7,7 @@ import { inScope, type Scope, type Tx } from '@zhanqun/db/scope';
 import { writableSite } from './site-access.js';
 import { normaliseHost } from './host.js';
 import * as siteRepository from './site.repository.js';
-import { HostReservedError, HostTakenError, SiteNotFoundError } from './tenancy.errors.js';
+import { DomainNotFoundError, HostReservedError, HostTakenError } from './tenancy.errors.js';
 
 export interface AddDomainInput {
   host: string;
@@ -29,12 +29,12 @@ const siteOrThrow = (trx: Tx, ctx: ServiceContext, siteId: string) => writableSi
 export async function addDomain(ctx: ServiceContext, siteId: string, input: AddDomainInput): Promise<SiteDomainRow> {
   const host = normaliseHost(input.host);
   if (!host) throw invalid('host', `"${input.host}" is not a valid host name`);
-  if (input.adminHost && host === normaliseHost(input.adminHost)) throw new HostReservedError(host);
+  if (input.adminHost && host === normaliseHost(input.adminHost)) throw withField(new HostReservedError(host), 'host');
   if (!ROLES.includes(input.role)) throw invalid('role', `must be one of ${ROLES.join(', ')}`);
   return inScope(ctx.db, ctx.scope, async (trx) => {
     const site = await siteOrThrow(trx, ctx, siteId);
     const taken = await trx.selectFrom('site_domain').select('site_id').where('host', '=', host).executeTakeFirst();
-    if (taken) throw new HostTakenError(host);
+    if (taken) throw withField(new HostTakenError(host), 'host');
     if (input.role === 'primary') {
       await trx.updateTable('site_domain').set({ role: 'alias' }).where('site_id', '=', siteId).where('role', '=', 'primary').execute();
     }
@@ -58,7 +58,7 @@ export async function removeDomain(ctx: ServiceContext, siteId: string, domainId
   await inScope(ctx.db, ctx.scope, async (trx) => {
     const site = await siteOrThrow(trx, ctx, siteId);
     const row = await trx.selectFrom('site_domain').select(DOMAIN_COLUMNS).where('site_id', '=', siteId).where('id', '=', domainId).executeTakeFirst();
-    if (!row) throw invalid('domainId', `domain ${domainId} is not one of this site's`);
+    if (!row) throw new DomainNotFoundError(domainId, siteId);
     if (row.role === 'primary') throw invalid('domainId', 'the primary host cannot be removed: make another host primary first');
     await trx.deleteFrom('site_domain').where('host', '=', row.host).where('path_prefix', '!=', '/')
       .where('site_id', 'in', (eb) => eb.selectFrom('site').select('id').where('parent_site_id', '=', siteId)).execute();
@@ -74,7 +74,7 @@ export async function setPrimaryDomain(ctx: ServiceContext, siteId: string, doma
   return inScope(ctx.db, ctx.scope, async (trx) => {
     const site = await siteOrThrow(trx, ctx, siteId);
     const row = await trx.selectFrom('site_domain').select(DOMAIN_COLUMNS).where('site_id', '=', siteId).where('id', '=', domainId).executeTakeFirst();
-    if (!row) throw invalid('domainId', `domain ${domainId} is not one of this site's`);
+    if (!row) throw new DomainNotFoundError(domainId, siteId);
     const old = await trx.updateTable('site_domain').set({ role: 'alias' }).where('site_id', '=', siteId).where('role', '=', 'primary')
       .where('id', '!=', domainId).returning('host').execute();
     const updated = await trx.updateTable('site_domain').set({ role: 'primary' }).where('id', '=', domainId).returning(DOMAIN_COLUMNS).executeTakeFirstOrThrow();

@@ -18,5 +18,7 @@ export function normaliseHost(input: string): string | null {
   if (!ascii) return null;
   const labels = ascii.split('.');
   const ok = labels.every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l));
-  return ok ? ascii : null;
+  // A site's host has a dot and a top label that is not a number (no bare "7", no IP address).
+  if (!ok || labels.length < 2 || /^\d+$/.test(labels[labels.length - 1]!)) return null;
+  return ascii;
 }

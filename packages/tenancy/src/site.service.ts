@@ -1,4 +1,4 @@
-import { invalid } from '@zhanqun/core/errors';
+import { invalid, withField } from '@zhanqun/core/errors';
 import { newId } from '@zhanqun/core/id';
 import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
@@ -63,7 +63,7 @@ export function validateSiteFields(input: CreateSiteInput): ValidSiteFields {
   const hosts = (input.hosts?.length ? input.hosts : [`${code}.${input.devDomain ?? 'localhost'}`]).map((h, i) => {
     const host = normaliseHost(h);
     if (!host) throw invalid(`hosts[${i}]`, `"${h}" is not a valid host name`);
-    if (input.adminHost && host === normaliseHost(input.adminHost)) throw new HostReservedError(host);
+    if (input.adminHost && host === normaliseHost(input.adminHost)) throw withField(new HostReservedError(host), `hosts[${i}]`);
     if (seen.has(host)) throw invalid(`hosts[${i}]`, `${host} is listed twice`);
     seen.add(host);
     return host;
@@ -77,7 +77,7 @@ export function validateSiteFields(input: CreateSiteInput): ValidSiteFields {
  */
 export function checkSiteKind(kind: SiteKind, unit: Pick<OrgUnitRow, 'level' | 'name'>, parentUnit: Pick<OrgUnitRow, 'level'> | undefined): void {
   const dependent = unit.level === 'township' || (unit.level === 'department' && parentUnit?.level === 'county');
-  if (dependent && kind !== 'sub_site') throw new IndependentSiteRefusedError(unit.name);
+  if (dependent && kind !== 'sub_site') throw withField(new IndependentSiteRefusedError(unit.name), 'kind');
   if (kind === 'portal' && !['province', 'city', 'county'].includes(unit.level)) {
     throw invalid('kind', 'a portal belongs to a province, city or county government');
   }
@@ -122,7 +122,7 @@ export async function createSite(ctx: ServiceContext, input: CreateSiteInput): P
     for (const route of routes) {
       const clash = await trx.selectFrom('site_domain').select('site_id').where('host', '=', route.host).where('path_prefix', '=', route.path_prefix).executeTakeFirst();
       if (clash && route.path_prefix !== '/') throw invalid('pathPrefix', `${route.path_prefix} is already the prefix of another sub-site on ${route.host}`);
-      if (clash) throw new HostTakenError(route.host);
+      if (clash) throw withField(new HostTakenError(route.host), 'hosts');
       await trx.insertInto('site_domain').values({ id: newId(), site_id: id, ...route }).execute();
     }
     await writeAudit(trx, ctx.clock, ctx.actor, {
@@ -145,7 +145,7 @@ async function insertOrExplain<T>(code: string, insert: () => Promise<T>): Promi
     return await insert();
   } catch (err) {
     const pg = err as PgError;
-    if (pg.code === '23505' && pg.constraint === 'site_code_uq') throw new SiteCodeTakenError(code);
+    if (pg.code === '23505' && pg.constraint === 'site_code_uq') throw withField(new SiteCodeTakenError(code), 'code');
     if (pg.code === '23505' && pg.constraint === 'site_site_id_code_uq') throw invalid('siteIdCode', 'already belongs to another site');
     throw err;
   }

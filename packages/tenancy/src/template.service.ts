@@ -6,7 +6,7 @@ import type { ColumnKind } from '@zhanqun/db/database';
 import { inScope, type Db } from '@zhanqun/db/scope';
 import { applyTemplateInTx } from './column.service.js';
 import { flattenTemplate, STANDARD_TEMPLATE, standardTemplateColumnId, type TemplateColumn } from './standard-template.js';
-import { PlatformAdminRequiredError } from './tenancy.errors.js';
+import { PlatformAdminRequiredError, TemplateNotFoundError } from './tenancy.errors.js';
 
 export interface TemplateSummary {
   /** `standard` for the built-in one, else the template's id. */
@@ -71,14 +71,14 @@ export async function createTemplate(ctx: ServiceContext, input: { code: string;
  */
 export async function applyTemplate(ctx: ServiceContext, templateRef: string, siteIds: string[]): Promise<{ sites: { siteId: string; added: string[] }[] }> {
   if (!siteIds.length) throw invalid('siteIds', 'name at least one site');
-  if (templateRef !== 'standard' && !isUuid(templateRef)) throw invalid('templateRef', 'must be "standard" or a template id');
+  if (templateRef !== 'standard' && !isUuid(templateRef)) throw new TemplateNotFoundError(templateRef);
   return inScope(ctx.db, ctx.scope, async (trx) => {
     let tree: readonly TemplateColumn[] = STANDARD_TEMPLATE;
     let idFor = (path: string, _column?: TemplateColumn) => standardTemplateColumnId(path);
     if (templateRef !== 'standard') {
       const platformIds = ctx.scope.kind === 'platform' ? ctx.scope.platformIds : [];
       const template = await trx.selectFrom('column_template').select(['id']).where('id', '=', templateRef).where('platform_id', 'in', platformIds.length ? platformIds : ['']).executeTakeFirst();
-      if (!template) throw invalid('templateRef', `template ${templateRef} not found`);
+      if (!template) throw new TemplateNotFoundError(templateRef);
       const rows = await trx.selectFrom('column_template_column').select(['id', 'parent_id', 'slug', 'name', 'kind', 'sort_order'])
         .where('template_id', '=', templateRef).orderBy('sort_order').execute();
       const build = (parentId: string | null): TemplateColumn[] => rows.filter((r) => r.parent_id === parentId)

@@ -14,3 +14,5 @@ export const IndependentSiteRefusedError = createError<[string]>(
 );
 export const PlatformAdminRequiredError = createError('ZQ_TENANCY_PLATFORM_ADMIN_REQUIRED', 'Only a platform admin may do this', 403);
 export const ReadOnlyOversightError = createError<[string]>('ZQ_TENANCY_READ_ONLY', 'Site %s belongs to a platform you oversee read-only', 403);
+export const DomainNotFoundError = createError<[string, string]>('ZQ_TENANCY_DOMAIN_NOT_FOUND', 'Domain %s not found in site %s', 404);
+export const TemplateNotFoundError = createError<[string]>('ZQ_TENANCY_TEMPLATE_NOT_FOUND', 'Column template %s not found', 404);
