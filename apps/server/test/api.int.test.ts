@@ -233,6 +233,21 @@ describe('the JSON API /api/v1', () => {
     expect(sameOrigin.statusCode).toBe(200);
   });
 
+  it('should save a platform template and apply it to sites, adding only what they lack', async () => {
+    const tpl = await ok<{ ref: string; columns: number }>(201, 'POST', '/templates', {
+      code: 'xiangzhen', name: '乡镇子站模板', columns: [
+        { path: '/zwdt/', name: '政务动态', kind: 'news' }, { path: '/zwdt/tzgg/', name: '通知公告', kind: 'notice' }, { path: '/bmfw/', name: '便民服务', kind: 'service' },
+      ],
+    });
+    expect(tpl.columns).toBe(3);
+    const first = await ok<{ sites: { added: string[] }[] }>(200, 'POST', `/templates/${tpl.ref}/apply`, { siteIds: [ids.citySite] });
+    expect(first.sites[0]?.added).toEqual(['/zwdt/', '/zwdt/tzgg/', '/bmfw/']);
+    const again = await ok<{ sites: { added: string[] }[] }>(200, 'POST', `/templates/${tpl.ref}/apply`, { siteIds: [ids.citySite] });
+    expect(again.sites[0]?.added).toEqual([]);
+    await refused({ status: 400, code: 'ZQ_VALIDATION', field: 'columns' }, 'POST', '/templates', { code: 'broken', name: '缺上级', columns: [{ path: '/a/b/', name: '孤儿', kind: 'news' }] });
+    await refused({ status: 404, code: 'ZQ_TENANCY_TEMPLATE_NOT_FOUND' }, 'POST', `/templates/${tpl.ref}/apply`, { siteIds: [ids.citySite] }, theirs);
+  });
+
   it('should guard every API and docs route: platform admins for the platform, site managers for their sites', () => {
     const api = h.app.routeTable.filter((r) => r.url.startsWith('/api/'));
     expect(api.length).toBeGreaterThan(20);

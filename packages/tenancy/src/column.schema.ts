@@ -112,3 +112,14 @@ export const ApplyTemplateResultSchema = Type.Object({
   sites: Type.Array(Type.Object({ siteId: Uuid, added: Type.Array(Type.String(), { description: 'Paths of the columns added' }) })),
 });
 export type ApplyTemplateResult = Static<typeof ApplyTemplateResultSchema>;
+
+export const CreateTemplateSchema = Type.Object({
+  code: Type.String({ pattern: '^[a-z][a-z0-9-]{1,39}$' }),
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  columns: Type.Array(Type.Object({
+    path: Type.String({ pattern: '^/([a-z0-9][a-z0-9_-]{0,39}/)+$', description: 'Column path, e.g. /zwdt/tzgg/' }),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    kind: ColumnKindSchema,
+  }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }),
+}, { additionalProperties: false });
+export type CreateTemplate = Static<typeof CreateTemplateSchema>;

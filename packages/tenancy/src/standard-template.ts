@@ -1,3 +1,4 @@
+import { invalid } from '@zhanqun/core/errors';
 import { newId, stableId } from '@zhanqun/core/id';
 import type { ColumnKind, NewSiteColumnRow, NewUrlPathRow } from '@zhanqun/db/database';
 
@@ -100,4 +101,36 @@ export function liveColumnPaths(columns: readonly Pick<NewSiteColumnRow, 'id' | 
   return columns.map((c) => ({
     id: newId(), site_id: c.site_id, path: c.path, kind: 'live' as const, column_id: c.id, article_id: null, target: null, last_hit_at: null,
   }));
+}
+
+/**
+ * A template tree from a flat list of paths (`/zwdt/`, `/zwdt/tzgg/` …), as the API and CSV
+ * carry templates; every parent must be listed before or after its children, order is kept.
+ */
+export function templateFromPaths(items: readonly { path: string; name: string; kind: TemplateColumn['kind'] }[]): TemplateColumn[] {
+  const byPath = new Map<string, TemplateColumn>();
+  const roots: TemplateColumn[] = [];
+  const sorted = [...items].sort((a, b) => a.path.split('/').length - b.path.split('/').length);
+  for (const item of sorted) {
+    const segments = item.path.split('/').filter(Boolean);
+    const slug = segments[segments.length - 1] ?? '';
+    const column: TemplateColumn = { slug, name: item.name, kind: item.kind, children: [] };
+    const parentPath = segments.length > 1 ? `/${segments.slice(0, -1).join('/')}/` : null;
+    if (parentPath) {
+      const parent = byPath.get(parentPath);
+      if (!parent) throw invalid('columns', `${item.path} has no parent ${parentPath} in the template`);
+      parent.children!.push(column);
+    } else {
+      roots.push(column);
+    }
+    byPath.set(`/${segments.join('/')}/`, column);
+  }
+  // Keep the order the caller gave within each parent.
+  const order = new Map(items.map((it, i) => [`/${it.path.split('/').filter(Boolean).join('/')}/`, i]));
+  const sortTree = (cols: TemplateColumn[], prefix: string) => {
+    cols.sort((a, b) => (order.get(`${prefix}${a.slug}/`) ?? 0) - (order.get(`${prefix}${b.slug}/`) ?? 0));
+    for (const c of cols) sortTree(c.children!, `${prefix}${c.slug}/`);
+  };
+  sortTree(roots, '/');
+  return roots;
 }

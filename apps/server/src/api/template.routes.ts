@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ApplyTemplateResultSchema, ApplyTemplateSchema, TemplateListSchema, TemplateParamsSchema, toTemplate } from '@zhanqun/tenancy/column.schema';
-import { applyTemplate, listTemplates } from '@zhanqun/tenancy/template.service';
+import { ApplyTemplateResultSchema, ApplyTemplateSchema, CreateTemplateSchema, TemplateListSchema, TemplateParamsSchema, TemplateSchema, toTemplate } from '@zhanqun/tenancy/column.schema';
+import { templateFromPaths } from '@zhanqun/tenancy/standard-template';
+import { applyTemplate, createTemplate, listTemplates } from '@zhanqun/tenancy/template.service';
 import { platformIdOf, readScoped, serviceContext } from './api-context.js';
 import { errors } from './api.schema.js';
 
@@ -15,6 +16,18 @@ const templateRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request) => {
     const rows = await readScoped(request, (trx) => listTemplates(trx, platformIdOf(request)));
     return { templates: rows.map(toTemplate) };
+  });
+
+  fastify.post('/templates', {
+    config,
+    schema: {
+      tags, summary: 'Save a column template of this platform (columns as paths: /zwdt/, /zwdt/tzgg/ …)',
+      body: CreateTemplateSchema, response: { 201: TemplateSchema, ...errors(415) },
+    },
+  }, async (request, reply) => {
+    const { code, name, columns } = request.body;
+    const created = await createTemplate(await serviceContext(request), { code, name, columns: templateFromPaths(columns) });
+    return reply.code(201).send(toTemplate(created));
   });
 
   fastify.post('/templates/:ref/apply', {
