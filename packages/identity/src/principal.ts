@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '@zhanqun/db/database';
 import { applyScope, inScope, type Db, type Scope } from '@zhanqun/db/scope';
-import { isPlatformAdmin, liveGrants, type GrantView, type Principal } from './policy.js';
+import { isPlatformAdmin, liveGrants, permissionsOf, type GrantView, type Permission, type Principal } from './policy.js';
 
 /** The grants of a user, read under its own id (the role_grant_own policy), with unit paths. */
 export async function loadGrants(db: Db, userId: string): Promise<GrantView[]> {
@@ -33,10 +33,13 @@ export async function loadPrincipal(db: Kysely<Database>, userId: string): Promi
 /**
  * The row-level-security scope a principal's grants give it now: its platforms for a platform
  * admin (plus read-only oversight of their city platforms), otherwise exactly the sites its
- * grants reach (sites under an org-unit grant, sub-sites of a site grant).
+ * grants reach (sites under an org-unit grant, sub-sites of a site grant) — of the grants that
+ * carry `permission`, when a route exercises one.
  */
-export async function scopeOf(db: Kysely<Database>, p: Principal, now: Date): Promise<Scope> {
-  const grants = liveGrants(p, now);
+export async function scopeOf(db: Kysely<Database>, p: Principal, now: Date, permission?: Permission): Promise<Scope> {
+  // Only grants that carry the permission being exercised open sites: being a site admin of one
+  // site and an editor of another must not make the second site's admin pages readable.
+  const grants = liveGrants(p, now).filter((g) => !permission || permissionsOf(p, g).includes(permission));
   if (isPlatformAdmin(p, now)) {
     const platformIds = [...new Set(grants.filter((g) => g.role === 'platform_admin' && g.scopeKind === 'platform').map((g) => g.platformId))];
     const children = await inScope(db, { kind: 'sites', siteIds: [] }, (trx) =>

@@ -35,13 +35,19 @@ export function clearSessionCookie(reply: FastifyReply): void {
 }
 
 const scopes = new WeakMap<FastifyRequest, Promise<Scope>>();
+const ROUTE_LEVEL: ReadonlySet<string> = new Set(['public', 'authenticated', 'platform_admin']);
 
-/** The row-level-security scope the requester's grants give it now (computed once per request). */
+/**
+ * The row-level-security scope the requester's grants give it now for the route's permission
+ * (computed once per request): a site-manage page reaches only sites the requester manages.
+ */
 export function requestScope(request: FastifyRequest): Promise<Scope> {
   let scope = scopes.get(request);
   if (!scope) {
     const p = request.principal;
-    scope = p ? scopeOf(request.server.db, p, request.server.clock.now()) : Promise.resolve({ kind: 'sites', siteIds: [] });
+    const permission = request.routeOptions.config.permission;
+    const policyPermission = permission && !ROUTE_LEVEL.has(permission) ? (permission as Permission) : undefined;
+    scope = p ? scopeOf(request.server.db, p, request.server.clock.now(), policyPermission) : Promise.resolve({ kind: 'sites', siteIds: [] });
     scopes.set(request, scope);
   }
   return scope;

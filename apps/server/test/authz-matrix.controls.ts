@@ -1,0 +1,182 @@
+/**
+ * Positive controls of the authorization matrix: the rightful role, on its own objects, gets
+ * through every route the matrix refuses to the others — so the refusals are not everything
+ * being broken. Destructive steps (close, merge, remove) act on throwaway objects made first.
+ */
+import type { LightMyRequestResponse } from 'fastify';
+import { totpCode } from '@zhanqun/identity/totp';
+import { loginAs, type TestApp } from './helper.js';
+import { fillPath, keyOf, send, type Body, type Route } from './authz-matrix.routes.js';
+import type { Bundle, Requester, World } from './authz-matrix.world.js';
+
+type Expect = number | number[] | { ok: string };
+
+export class Controls {
+  /** Route key → who succeeded on it. */
+  readonly covered = new Map<string, Set<string>>();
+  count = 0;
+  constructor(private readonly h: TestApp, private readonly routes: readonly Route[]) {}
+  private get app() { return this.h.app; }
+  private get db() { return this.h.t.db; }
+
+  /** Call a route (by its table entry) with these parameters as `as`; it must answer as expected. */
+  async step(as: Requester, route: string, params: Record<string, string>, body: Body | undefined, expected: Expect, contains?: string): Promise<LightMyRequestResponse> {
+    const [method, pattern] = route.split(' ') as [string, string];
+    if (!this.routes.some((r) => r.method === method && r.url === pattern)) throw new Error(`positive control names ${route}, which is not in the route table`);
+    const url = fillPath(pattern.replace(/:([A-Za-z]+)/g, (_m, p: string) => params[p] ?? `<missing ${p}>`), null);
+    const res = await send(this.app, as, method, url, body);
+    this.count++;
+    const location = String(res.headers.location ?? '');
+    const ok = typeof expected === 'number' ? res.statusCode === expected : Array.isArray(expected) ? expected.includes(res.statusCode) : res.statusCode === 303 && location.includes(`ok=${expected.ok}`);
+    if (!ok) throw new Error(`positive control ${as.name} ${method} ${url}: expected ${JSON.stringify(expected)}, got ${res.statusCode} ${location} ${res.body.slice(0, 300)}`);
+    if (contains && !res.body.includes(contains)) throw new Error(`positive control ${as.name} ${method} ${url}: the answer does not show "${contains}"`);
+    const key = keyOf({ method, url: pattern });
+    if (!this.covered.has(key)) this.covered.set(key, new Set());
+    this.covered.get(key)!.add(as.name);
+    return res;
+  }
+
+  /** GET and HEAD of a page or resource. */
+  async read(as: Requester, route: string, params: Record<string, string> = {}, contains?: string): Promise<LightMyRequestResponse> {
+    const res = await this.step(as, `GET ${route}`, params, undefined, 200, contains);
+    if (this.routes.some((r) => r.method === 'HEAD' && r.url === route)) await this.step(as, `HEAD ${route}`, params, undefined, 200);
+    return res;
+  }
+
+  private async domainId(siteId: string, host: string): Promise<string> {
+    return (await this.db.selectFrom('site_domain').select('id').where('site_id', '=', siteId).where('host', '=', host).executeTakeFirstOrThrow()).id;
+  }
+
+  private async primaryDomain(siteId: string): Promise<string> {
+    return (await this.db.selectFrom('site_domain').select('id').where('site_id', '=', siteId).where('role', '=', 'primary').where('path_prefix', '=', '/').executeTakeFirstOrThrow()).id;
+  }
+
+  /** A site admin runs its own site in the console: details, domains, the column tree (on throwaway columns). */
+  async consoleSite(as: Requester, own: Bundle, tag: string): Promise<void> {
+    const id = own.siteId;
+    await this.read(as, '/sites', {}, own.siteName);
+    await this.read(as, '/sites/:id', { id }, own.siteName);
+    await this.step(as, 'POST /sites/:id', { id }, { name: own.siteName, contact: '0000-11112222' }, { ok: 'site.updated' });
+    const host = `mx-${tag}.example.cn`;
+    await this.step(as, 'POST /sites/:id/domains', { id }, { host, role: 'alias' }, { ok: 'domain.added' });
+    const domainId = await this.domainId(id, host);
+    const primary = await this.primaryDomain(id);
+    await this.step(as, 'POST /sites/:id/domains/:domainId/primary', { id, domainId }, {}, { ok: 'domain.primary' });
+    await this.step(as, 'POST /sites/:id/domains/:domainId/primary', { id, domainId: primary }, {}, { ok: 'domain.primary' });
+    await this.step(as, 'POST /sites/:id/domains/:domainId/remove', { id, domainId }, {}, { ok: 'domain.removed' });
+    await this.read(as, '/sites/:id/columns', { id }, own.columnNames[0]);
+    const column = async (slug: string) => {
+      const res = await this.step(as, 'POST /sites/:id/columns', { id }, { slug, name: `矩阵对照${slug}`, kind: 'news' }, { ok: 'column.created' });
+      return /column=([0-9a-f-]{36})/.exec(String(res.headers.location))![1]!;
+    };
+    const a = await column(`${tag}a`);
+    const b = await column(`${tag}b`);
+    await this.step(as, 'POST /sites/:id/columns/:columnId', { id, columnId: a }, { name: '矩阵对照（改）', kind: 'notice', description: '' }, { ok: 'column.updated' });
+    await this.step(as, 'POST /sites/:id/columns/:columnId/move', { id, columnId: a }, { parentId: b }, { ok: 'column.moved' });
+    await this.step(as, 'POST /sites/:id/columns/:columnId/reorder', { id, columnId: b }, { direction: 'up' }, { ok: 'column.reordered' });
+    await this.step(as, 'POST /sites/:id/columns/:columnId/merge', { id, columnId: a }, { targetId: b }, { ok: 'column.merged' });
+    await this.step(as, 'POST /sites/:id/columns/:columnId/close', { id, columnId: b }, { confirm: '1' }, { ok: 'column.closed' });
+  }
+
+  /** A platform admin shapes its platform in the console: units, a new site, live, closed. */
+  async consolePlatform(as: Requester, w: World): Promise<void> {
+    await this.read(as, '/', {}, '演示省人民政府（演示）');
+    await this.read(as, '/org-units', {}, '演示省人民政府');
+    const unit = async (name: string) => {
+      const res = await this.step(as, 'POST /org-units', {}, { parentId: w.unitOf.get('prov')!, level: 'department', name }, { ok: 'org.created' });
+      return /unit=([0-9a-f-]{36})/.exec(String(res.headers.location))![1]!;
+    };
+    const a = await unit('矩阵对照厅甲');
+    const b = await unit('矩阵对照厅乙');
+    await this.step(as, 'POST /org-units/:id/rename', { id: a }, { name: '矩阵对照厅甲（改）' }, { ok: 'org.renamed' });
+    await this.step(as, 'POST /org-units/:id/oversight', { id: a }, { oversightUnitId: b }, { ok: 'org.oversight_set' });
+    await this.step(as, 'POST /org-units/:id/move', { id: a }, { parentId: w.unitOf.get('qingchuan')! }, { ok: 'org.moved' });
+    await this.read(as, '/sites/new');
+    const created = await this.step(as, 'POST /sites', {}, { orgUnitId: b, kind: 'department', code: 'mx-console', name: '矩阵对照站', hosts: '', applyTemplate: '1' }, { ok: 'site.created' });
+    const site = /\/sites\/([0-9a-f-]{36})/.exec(String(created.headers.location))![1]!;
+    await this.step(as, 'POST /sites/:id/live', { id: site }, {}, { ok: 'site.live' });
+    await this.step(as, 'POST /sites/:id/close', { id: site }, { confirm: '1' }, { ok: 'site.closed' });
+  }
+
+  /** A site's routes in the API, on a site the requester manages (throwaway columns and domain). */
+  async apiSite(as: Requester, siteId: string, tag: string): Promise<void> {
+    const id = siteId;
+    await this.read(as, '/api/v1/sites');
+    await this.read(as, '/api/v1/sites/:id', { id });
+    await this.step(as, 'PATCH /api/v1/sites/:id', { id }, { contact: '0000-22223333' }, 200);
+    await this.read(as, '/api/v1/sites/:id/domains', { id });
+    const primary = await this.primaryDomain(id);
+    const added = await this.step(as, 'POST /api/v1/sites/:id/domains', { id }, { host: `mx-${tag}.example.cn` }, 201);
+    const domainId = added.json<{ id: string }>().id;
+    await this.step(as, 'POST /api/v1/sites/:id/domains/:domainId/primary', { id, domainId }, undefined, 200);
+    await this.step(as, 'POST /api/v1/sites/:id/domains/:domainId/primary', { id, domainId: primary }, undefined, 200);
+    await this.step(as, 'DELETE /api/v1/sites/:id/domains/:domainId', { id, domainId }, undefined, 204);
+    const list = await this.read(as, '/api/v1/sites/:id/columns', { id });
+    const channels = list.json<{ columns: { id: string; parentId: string | null }[] }>().columns.filter((c) => c.parentId === null).map((c) => c.id);
+    await this.step(as, 'POST /api/v1/sites/:id/columns/reorder', { id }, { parentId: null, orderedIds: channels }, 204);
+    const a = (await this.step(as, 'POST /api/v1/sites/:id/columns', { id }, { slug: `${tag}a`, name: '矩阵接口甲', kind: 'news' }, 201)).json<{ id: string }>().id;
+    const b = (await this.step(as, 'POST /api/v1/sites/:id/columns', { id }, { slug: `${tag}b`, name: '矩阵接口乙', kind: 'news' }, 201)).json<{ id: string }>().id;
+    await this.step(as, 'PATCH /api/v1/sites/:id/columns/:columnId', { id, columnId: a }, { name: '矩阵接口甲（改）' }, 200);
+    await this.step(as, 'POST /api/v1/sites/:id/columns/:columnId/move', { id, columnId: a }, { parentId: b }, 200);
+    await this.step(as, 'POST /api/v1/sites/:id/columns/:columnId/merge', { id, columnId: a }, { targetId: b }, 200);
+    await this.step(as, 'POST /api/v1/sites/:id/columns/:columnId/close', { id, columnId: b }, undefined, 200);
+  }
+
+  /** The platform's routes in the API: units, templates, a throwaway site through its whole life, the docs. */
+  async apiPlatform(as: Requester, w: World, tag: string): Promise<void> {
+    await this.read(as, '/api/v1/org-units');
+    const unit = (await this.step(as, 'POST /api/v1/org-units', {}, { parentId: w.unitOf.get('prov')!, level: 'department', name: `矩阵接口局${tag}` }, 201)).json<{ id: string }>().id;
+    await this.step(as, 'PATCH /api/v1/org-units/:id', { id: unit }, { name: `矩阵接口局${tag}（改）` }, 200);
+    await this.read(as, '/api/v1/templates');
+    const ref = (await this.step(as, 'POST /api/v1/templates', {}, { code: `mx-${tag}`, name: `矩阵对照模板${tag}`, columns: [{ path: '/mxt/', name: '矩阵', kind: 'news' }] }, 201)).json<{ ref: string }>().ref;
+    const site = (await this.step(as, 'POST /api/v1/sites', {}, { orgUnitId: unit, kind: 'department', code: `mx-${tag}`, name: `矩阵接口站${tag}` }, 201)).json<{ id: string }>().id;
+    await this.step(as, 'POST /api/v1/templates/:ref/apply', { ref: 'standard' }, { siteIds: [site] }, 200);
+    await this.step(as, 'POST /api/v1/templates/:ref/apply', { ref }, { siteIds: [site] }, 200);
+    await this.step(as, 'POST /api/v1/sites/:id/status', { id: site }, { status: 'live' }, 200);
+    await this.apiSite(as, site, `${tag}s`);
+    await this.step(as, 'POST /api/v1/sites/:id/close', { id: site }, undefined, 200);
+    for (const r of this.routes.filter((x) => x.url.startsWith('/api/docs'))) await this.step(as, `${r.method} ${r.url}`, {}, undefined, [200, 302]);
+  }
+
+  /** Accounts and grants (a site admin within its site), one's own account, and the audit trail — when those pages exist. */
+  async identityPages(site: Requester, admin: Requester, auditor: Requester, own: Bundle): Promise<void> {
+    const has = (url: string) => this.routes.some((r) => r.url === url);
+    if (has('/users')) {
+      await this.read(site, '/users', {}, '矩阵自管用户（青川）');
+      const created = await this.step(site, 'POST /users', {}, { username: 'mx-new', displayName: '矩阵新账号', password: 'matrix-new-user-2026', role: 'editor', siteId: own.siteId }, { ok: 'user.created' });
+      const id = /\/users\/([0-9a-f-]{36})/.exec(String(created.headers.location))![1]!;
+      await this.read(site, '/users/:id', { id }, '矩阵新账号');
+      await this.step(site, 'POST /users/:id/grants', { id }, { role: 'reviewer', scopeKind: 'site', siteId: own.siteId, expiresAt: '' }, { ok: 'grant.created' });
+      const grantId = (await this.db.selectFrom('role_grant').select('id').where('user_id', '=', id).where('role', '=', 'reviewer').executeTakeFirstOrThrow()).id;
+      await this.step(site, 'POST /users/:id/grants/:grantId/revoke', { id, grantId }, {}, { ok: 'grant.revoked' });
+      await this.step(site, 'POST /users/:id/password', { id }, { password: 'matrix-reset-user-2026' }, { ok: 'user.password_reset' });
+      if (has('/account')) await this.account({ ...site, name: 'mx-new', username: 'mx-new', userId: id }, 'matrix-reset-user-2026');
+      await this.step(site, 'POST /users/:id/disable', { id }, { confirm: '1' }, { ok: 'user.disabled' });
+    }
+    if (has('/audit')) {
+      for (const who of [auditor, site, admin]) await this.read(who, '/audit');
+      for (const url of ['/audit/verify', '/audit.csv'].filter(has)) await this.read(admin, url);
+    }
+  }
+
+  /** One's own account: language, API tokens, the second factor, the password, signing out everywhere. */
+  private async account(base: Requester, password: string): Promise<void> {
+    const signIn = async (pw: string) => {
+      const cookies = await loginAs(this.app, base.username!, pw);
+      const page = await this.app.inject({ method: 'GET', url: '/account', headers: { host: 'admin.localhost' }, cookies });
+      return { ...base, cookies, csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)![1]! };
+    };
+    const me = await signIn(password);
+    await this.read(me, '/account', {}, 'mx-new');
+    await this.step(me, 'POST /account/locale', {}, { locale: 'zh-CN' }, { ok: 'account.locale_saved' });
+    await this.step(me, 'POST /account/tokens', {}, { name: '矩阵对照令牌', expiresAt: '' }, 200, 'zqt_');
+    const tokenId = (await this.db.selectFrom('api_token').select('id').where('user_id', '=', me.userId!).executeTakeFirstOrThrow()).id;
+    await this.step(me, 'POST /account/tokens/:tokenId/revoke', { tokenId }, {}, { ok: 'account.token_revoked' });
+    await this.step(me, 'POST /account/totp/begin', {}, {}, 303);
+    await this.read(me, '/account/totp');
+    const key = (await this.db.selectFrom('app_user').select('totp_key').where('id', '=', me.userId!).executeTakeFirstOrThrow()).totp_key!;
+    await this.step(me, 'POST /account/totp', {}, { code: totpCode(key, this.h.clock.now()) }, 200);
+    await this.step(me, 'POST /account/password', {}, { currentPassword: password, newPassword: 'matrix-changed-2026', newPasswordConfirm: 'matrix-changed-2026' }, { ok: 'account.password_changed' });
+    await this.step(await signIn('matrix-changed-2026'), 'POST /account/sessions/end-all', {}, {}, { ok: 'account.signed_out' });
+  }
+}
