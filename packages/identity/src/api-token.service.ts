@@ -56,3 +56,10 @@ export async function revokeApiToken(ctx: ServiceContext, principal: Principal, 
     await writeAudit(trx, ctx.clock, ctx.actor, { platformId: principal.platformId, action: 'api_token.revoke', objectType: 'api_token', objectId: tokenId });
   });
 }
+
+/** A user's own tokens for "my account": never the token or its hash, newest first. */
+export function listApiTokens(db: Kysely<Database>, userId: string) {
+  return inScope(db, { ...NO_SITES, userId }, (trx) => trx.selectFrom('api_token')
+    .select(['id', 'name', 'expires_at', 'last_used_at', 'revoked_at', 'created_at'])
+    .where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute());
+}

@@ -17,7 +17,7 @@ import { can, holdsAnywhere, isPlatformAdmin } from './policy.js';
 import { loadPrincipal, scopeOf } from './principal.js';
 import { beginTotpEnrollment, completeSecondFactor, login, LOCK_MS, validateSessionToken } from './session.service.js';
 import { totpCode } from './totp.js';
-import { changeOwnPassword, createPlatformAdmin, createUser, disableUser } from './user.service.js';
+import { changeOwnPassword, createPlatformAdmin, createUser, disableUser, resetPassword } from './user.service.js';
 
 const meta = { ip: '10.0.0.1', userAgent: 'test' };
 const PW = 'correct-horse-battery-9';
@@ -119,6 +119,26 @@ describe('identity and access', () => {
     await expect(grantRole(sctx, s, { userId: u.id, role: 'editor', scopeKind: 'site', siteId: ids.other! })).rejects.toMatchObject({ field: 'siteId' });
     await grantRole(sctx, s, { userId: u.id, role: 'editor', scopeKind: 'site', siteId: ids.site! });
     expect(isPlatformAdmin(s, clock.now())).toBe(false);
+  });
+
+  it('should not let one granted role hand over the rest of an account', async () => {
+    const p = await adminPrincipal();
+    const sa = await createUser(ctx, p, { username: 'zhanzhang2', displayName: '站长二', password: PW });
+    await grantRole(ctx, p, { userId: sa.id, role: 'site_admin', scopeKind: 'site', siteId: ids.site! });
+    const victim = await createUser(ctx, p, { username: 'shenhe2', displayName: '审核二', password: PW });
+    await grantRole(ctx, p, { userId: victim.id, role: 'reviewer', scopeKind: 'site', siteId: ids.other! });
+    const s = (await loadPrincipal(t.db, sa.id))!;
+    const sctx = { ...ctx, actor: { userId: sa.id, label: 'zhanzhang2' }, scope: await scopeOf(t.db, s, clock.now()) };
+    await grantRole(sctx, s, { userId: victim.id, role: 'editor', scopeKind: 'site', siteId: ids.site! });
+    await expect(resetPassword(sctx, s, victim.id, `${PW}-taken`)).rejects.toMatchObject({ statusCode: 403 });
+    await expect(disableUser(sctx, s, victim.id)).rejects.toMatchObject({ statusCode: 403 });
+    await expect(disableUser(sctx, s, ids.admin!)).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('should never make an outsourced operator a platform admin', async () => {
+    const p = await adminPrincipal();
+    const op = await createUser(ctx, p, { username: 'waibao2', displayName: '外包二', password: PW, outsourced: { contractRef: 'HT-2', contractEnd: new Date('2027-06-01T00:00:00Z') } });
+    await expect(grantRole(ctx, p, { userId: op.id, role: 'platform_admin', scopeKind: 'platform' })).rejects.toMatchObject({ field: 'role' });
   });
 
   it('should end every session on a password change and on disabling', async () => {

@@ -104,10 +104,11 @@ export function holdsAnywhere(p: Principal, permission: Permission, now: Date): 
 }
 
 export function isPlatformAdmin(p: Principal, now: Date): boolean {
-  return liveGrants(p, now).some((g) => g.role === 'platform_admin' && g.scopeKind === 'platform');
+  // An outsourced operator is never a platform admin, whatever grant it was given.
+  return !p.isOutsourced && liveGrants(p, now).some((g) => g.role === 'platform_admin' && g.scopeKind === 'platform');
 }
 
 /** Which roles an outsourced operator's grant may carry at all (those with something left to do). */
 export function usefulForOutsourced(role: Role): boolean {
-  return ROLE_PERMISSIONS[role].some((x) => !OUTSOURCED_FORBIDDEN.has(x) && x !== 'content.read');
+  return role !== 'platform_admin' && ROLE_PERMISSIONS[role].some((x) => !OUTSOURCED_FORBIDDEN.has(x) && x !== 'content.read');
 }

@@ -56,6 +56,8 @@ export async function scopeOf(db: Kysely<Database>, p: Principal, now: Date, per
     if (direct.length) {
       for (const s of await trx.selectFrom('site').select('id').where('parent_site_id', 'in', direct).execute()) ids.add(s.id);
     }
+    const wide = [...new Set(grants.filter((x) => x.scopeKind === 'platform').map((x) => x.platformId))];
+    if (wide.length) for (const s of await trx.selectFrom('site').select('id').where('platform_id', 'in', wide).execute()) ids.add(s.id);
     for (const g of grants.filter((x) => x.scopeKind === 'org_unit' && x.orgUnitPath)) {
       const under = await trx.selectFrom('site').innerJoin('org_unit as u', 'u.id', 'site.org_unit_id').select('site.id')
         .where('u.path', 'like', `${g.orgUnitPath}%`).execute();

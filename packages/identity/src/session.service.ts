@@ -114,8 +114,9 @@ export async function login(db: Kysely<Database>, clock: Clock, username: string
 /** Start TOTP enrolment: a fresh key, not yet in force until a code from it is confirmed. */
 export async function beginTotpEnrollment(db: Kysely<Database>, userId: string): Promise<string> {
   const key = generateTotpKey();
+  // Keep a key already handed out and not yet confirmed: the user's app may hold it.
   await inScope(db, { ...NO_SITES, userId }, (trx) =>
-    trx.updateTable('app_user').set({ totp_key: key }).where('id', '=', userId).where('totp_enabled_at', 'is', null).execute());
+    trx.updateTable('app_user').set({ totp_key: key }).where('id', '=', userId).where('totp_enabled_at', 'is', null).where('totp_key', 'is', null).execute());
   const user = await inScope(db, { ...NO_SITES, userId }, (trx) => findUserById(trx, userId));
   return user?.totp_key ?? key;
 }

@@ -9,6 +9,7 @@ import { inScope, type Db } from '@zhanqun/db/scope';
 import { NotAllowedError, UsernameTakenError, UserNotFoundError } from './identity.errors.js';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './password.js';
 import { holdsAnywhere, isPlatformAdmin, type Principal } from './policy.js';
+import { managesWholly } from './user-access.js';
 
 export const USER_COLUMNS = [
   'id', 'platform_id', 'username', 'display_name', 'password_hash', 'is_platform_admin', 'locale', 'disabled_at',
@@ -32,6 +33,18 @@ export function listUsers(db: Db, platformId: string) {
   return db.selectFrom('app_user')
     .select(['id', 'username', 'display_name', 'locale', 'disabled_at', 'is_outsourced', 'contract_ref', 'contract_end', 'totp_enabled_at', 'locked_until', 'created_at'])
     .where('platform_id', '=', platformId).orderBy('username').execute();
+}
+
+/**
+ * The accounts a principal without the whole platform manages: those it has granted a role to
+ * (revoked grants included, as manageableUser counts them), read under the caller's scope.
+ */
+export function listUsersGrantedBy(db: Db, platformId: string, granterId: string) {
+  return db.selectFrom('app_user')
+    .select(['id', 'username', 'display_name', 'locale', 'disabled_at', 'is_outsourced', 'contract_ref', 'contract_end', 'totp_enabled_at', 'locked_until', 'created_at'])
+    .where('platform_id', '=', platformId)
+    .where('id', 'in', (eb) => eb.selectFrom('role_grant').select('user_id').where('granted_by', '=', granterId))
+    .orderBy('username').execute();
 }
 
 export interface NewUserInput {
@@ -92,23 +105,34 @@ export function createUser(ctx: ServiceContext, principal: Principal, input: New
   return insertUser(ctx.db, ctx.clock, ctx.actor, principal.platformId, input, false);
 }
 
-/** Users the principal may manage: a platform admin its platform's; others those it granted to. */
-async function manageableUser(ctx: ServiceContext, principal: Principal, userId: string): Promise<AppUserRow> {
+/** Accounts the principal sees: a platform admin all of its platform's; others those it granted to. */
+export async function manageableUser(ctx: ServiceContext, principal: Principal, userId: string): Promise<AppUserRow> {
   const user = await inScope(ctx.db, ctx.scope, (trx) => findUserById(trx, userId));
   if (!user || user.platform_id !== principal.platformId) throw new UserNotFoundError(userId);
   const now = ctx.clock.now();
   if (!holdsAnywhere(principal, 'user.manage', now)) throw new NotAllowedError('user.manage');
   if (!isPlatformAdmin(principal, now)) {
     const mine = await inScope(ctx.db, ctx.scope, (trx) => trx.selectFrom('role_grant').select('id').where('user_id', '=', userId)
-      .where('granted_by', '=', principal.userId).executeTakeFirst());
+      .where('granted_by', '=', principal.userId).where('revoked_at', 'is', null).executeTakeFirst());
     if (!mine) throw new UserNotFoundError(userId);
   }
   return user;
 }
 
+/**
+ * An account the principal may disable or whose password it may set: one it sees, every live
+ * grant of which lies within the principal's own user.manage — granting someone one role must
+ * not hand over the rest of their account.
+ */
+async function wholeAccount(ctx: ServiceContext, principal: Principal, userId: string): Promise<AppUserRow> {
+  const user = await manageableUser(ctx, principal, userId);
+  if (!(await managesWholly(ctx, principal, userId))) throw new NotAllowedError('managing an account that holds grants beyond yours');
+  return user;
+}
+
 /** Disable an account: its sessions and API tokens stop working at once. */
 export async function disableUser(ctx: ServiceContext, principal: Principal, userId: string): Promise<void> {
-  const user = await manageableUser(ctx, principal, userId);
+  const user = await wholeAccount(ctx, principal, userId);
   if (user.id === principal.userId) throw invalid('userId', 'you cannot disable your own account');
   await inScope(ctx.db, ctx.scope, async (trx) => {
     const now = ctx.clock.now();
@@ -121,7 +145,7 @@ export async function disableUser(ctx: ServiceContext, principal: Principal, use
 
 /** An admin sets a new password (reset): the user's sessions end, the lock lifts. */
 export async function resetPassword(ctx: ServiceContext, principal: Principal, userId: string, password: string): Promise<void> {
-  const user = await manageableUser(ctx, principal, userId);
+  const user = await wholeAccount(ctx, principal, userId);
   checkPasswordStrength(password);
   const passwordHash = await hashPassword(password);
   await inScope(ctx.db, ctx.scope, async (trx) => {
@@ -129,6 +153,7 @@ export async function resetPassword(ctx: ServiceContext, principal: Principal, u
     await trx.updateTable('app_user').set({ password_hash: passwordHash, password_changed_at: now, failed_logins: 0, locked_until: null, updated_at: now })
       .where('id', '=', userId).execute();
     await trx.deleteFrom('session').where('user_id', '=', userId).execute();
+    await trx.updateTable('api_token').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
     await writeAudit(trx, ctx.clock, ctx.actor, { platformId: user.platform_id, action: 'user.password.reset', objectType: 'app_user', objectId: userId });
   });
 }
@@ -145,6 +170,7 @@ export async function changeOwnPassword(db: Kysely<Database>, clock: Clock, user
     const now = clock.now();
     await trx.updateTable('app_user').set({ password_hash: passwordHash, password_changed_at: now, updated_at: now }).where('id', '=', userId).execute();
     await trx.deleteFrom('session').where('user_id', '=', userId).execute();
+    await trx.updateTable('api_token').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
     await writeAudit(trx, clock, { userId, label: user.username, ip }, { platformId: user.platform_id, action: 'user.password.change', objectType: 'app_user', objectId: userId });
   });
 }

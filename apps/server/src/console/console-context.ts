@@ -2,12 +2,13 @@ import { requestContext, requestScope } from '../plugins/session.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import type { Scope } from '@zhanqun/db/scope';
+import { holdsAnywhere } from '@zhanqun/identity/policy';
 import type { SessionUser } from '@zhanqun/identity/session.service';
 import { ConsoleView } from '../console-view.js';
 import { CATALOGUES, isLocale, t, type Locale } from '../i18n/i18n.js';
 import { toRefusal, type Refusal, type RefusalOptions } from './console-form.js';
 
-const LANG_COOKIE = 'zq_lang';
+export const LANG_COOKIE = 'zq_lang';
 
 /** The console language: `?lang=` (remembered), then the cookie, then the user's setting. */
 export function consoleLocale(request: FastifyRequest, reply: FastifyReply): Locale {
@@ -39,7 +40,7 @@ export function sendHtml(reply: FastifyReply, body: string, code = 200): Fastify
 }
 
 /** Which navigation entry a page belongs to (marked aria-current). */
-export type NavKey = 'dashboard' | 'org' | 'sites';
+export type NavKey = 'dashboard' | 'org' | 'sites' | 'users' | 'audit' | 'account';
 
 /** What every signed-in console page gets, besides its own data. */
 export interface PageFrame {
@@ -47,6 +48,8 @@ export interface PageFrame {
   user: SessionUser;
   csrfToken: string;
   nav: Record<NavKey, boolean>;
+  /** Navigation entries shown only to those who hold the permission behind them. */
+  can: { users: boolean; audit: boolean };
   notice: string | null;
 }
 
@@ -60,9 +63,18 @@ export function okNotice(request: FastifyRequest, locale: Locale): string | null
 
 export function pageFrame(request: FastifyRequest, reply: FastifyReply, nav: NavKey): PageFrame {
   const locale = consoleLocale(request, reply);
+  const principal = request.principal;
+  const now = request.server.clock.now();
   return {
     locale, user: request.user!, csrfToken: reply.generateCsrf(),
-    nav: { dashboard: nav === 'dashboard', org: nav === 'org', sites: nav === 'sites' },
+    nav: {
+      dashboard: nav === 'dashboard', org: nav === 'org', sites: nav === 'sites',
+      users: nav === 'users', audit: nav === 'audit', account: nav === 'account',
+    },
+    can: {
+      users: principal !== null && holdsAnywhere(principal, 'user.manage', now),
+      audit: principal !== null && holdsAnywhere(principal, 'audit.read', now),
+    },
     notice: okNotice(request, locale),
   };
 }

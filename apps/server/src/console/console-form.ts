@@ -77,7 +77,25 @@ const REASONS: [RegExp, string][] = [
   [/external-link column/, 'link_target'],
   [/sub-columns first/, 'has_children'],
   [/sub-sites first/, 'has_subsites'],
-  [/must be one of|must be up or down/, 'choice'],
+  [/must be one of|must be up or down|must be zh-CN or en/, 'choice'],
+  // identity: accounts, passwords, grants, tokens
+  [/at least 12 characters/, 'password_short'],
+  [/at most 256 characters/, 'password_long'],
+  [/commonly used passwords/, 'password_common'],
+  [/must differ from the current/, 'password_same'],
+  [/is not your current password/, 'password_wrong'],
+  [/contract has ended/, 'contract_ended'],
+  [/needs its contract reference/, 'contract_ref'],
+  [/must be a date/, 'date'],
+  [/your own account/, 'own_account'],
+  [/outsourced operator may not hold/, 'outsourced_role'],
+  [/holds a whole platform/, 'platform_scope'],
+  [/in your scope/, 'out_of_scope'],
+  [/must be in the future/, 'future'],
+  [/at least one column/, 'no_columns'],
+  [/open column of the site/, 'not_found'],
+  [/not one of yours/, 'not_yours'],
+  [/do not match/, 'mismatch'],
 ];
 
 const has = (key: string) => key in CATALOGUES['zh-CN'];

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { inScope } from '@zhanqun/db/scope';
 import { listSites } from '@zhanqun/tenancy/site-query';
 import { isLocale, t, type Locale } from '../i18n/i18n.js';
+import accountPages from './account.pages.js';
+import auditPages from './audit.pages.js';
 import columnPages from './column.pages.js';
 import { adminScope, consoleLocale, consoleView, pageFrame, portSuffix, renderPage, sendHtml } from './console-context.js';
 import loginPages from './login.pages.js';
@@ -9,10 +11,11 @@ import orgUnitPages from './org-unit.pages.js';
 import siteDetailPages from './site-detail.pages.js';
 import siteNewPages from './site-new.pages.js';
 import sitePages, { PAGE_SIZE, SITE_STATUSES, siteUrl, statusView } from './site.pages.js';
+import userPages from './user.pages.js';
 
 export { consoleLocale, portSuffix };
 
-/** The console (admin host): sign-in (login.pages.ts), the dashboard, and the tenancy pages. */
+/** The console (admin host): sign-in (login.pages.ts), the dashboard, the tenancy pages, my account, users and the audit trail. */
 export default async function consoleRoutes(fastify: FastifyInstance) {
   const view = consoleView();
   const html = sendHtml;
@@ -22,6 +25,9 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
   await fastify.register(siteNewPages);
   await fastify.register(siteDetailPages);
   await fastify.register(columnPages);
+  await fastify.register(accountPages);
+  await fastify.register(userPages);
+  await fastify.register(auditPages);
 
   fastify.get('/', { config: { permission: 'authenticated' } }, async (request, reply) => {
     const frame = pageFrame(request, reply, 'dashboard');

@@ -6,7 +6,7 @@ import { findUserById } from '@zhanqun/identity/user.service';
 import { inScope } from '@zhanqun/db/scope';
 import { isLocale, t, type Locale } from '../i18n/i18n.js';
 import { clearSessionCookie, setSessionCookie } from '../plugins/session.js';
-import { consoleLocale, consoleView, sendHtml } from './console-context.js';
+import { consoleLocale, consoleView, okNotice, sendHtml } from './console-context.js';
 
 interface LoginBody { username?: string; password?: string; lang?: string }
 interface CodeBody { code?: string; lang?: string }
@@ -27,7 +27,8 @@ export default async function loginPages(fastify: FastifyInstance) {
   fastify.get('/login', { config: { permission: 'public' } }, async (request, reply) => {
     const locale = consoleLocale(request, reply);
     if (request.user) return reply.redirect('/');
-    return page(reply, 'login', locale, 'login.title', {});
+    // After a password change or "sign out everywhere" (我的账号), say so here.
+    return page(reply, 'login', locale, 'login.title', { notice: okNotice(request, locale) });
   });
 
   fastify.post<{ Body: LoginBody }>('/login', { config: { permission: 'public', rateLimit: LOGIN_LIMIT }, preHandler: fastify.csrfProtection }, async (request, reply) => {
