@@ -6,6 +6,12 @@ import { defineConfig } from 'vitest/config';
 // condition, because vitest loads global setup files without custom conditions.
 const packages = fileURLToPath(new URL('./packages/', import.meta.url));
 
+// The second CI pass on PGlite runs the database tests only: these spawn processes, drive the
+// browser on a corpus, or sweep the whole route table, and ran on Postgres already (.ci/run).
+const notDatabaseSpecific = process.env.ZQ_TEST_SUBSET === 'database'
+  ? ['**/process.int.test.ts', '**/sanitize.int.test.ts', '**/*.browser.int.test.ts', '**/authz-matrix.int.test.ts', '**/cli.int.test.ts']
+  : [];
+
 export default defineConfig({
   resolve: {
     alias: [{ find: /^@zhanqun\/([a-z-]+)\/(.+)$/, replacement: `${packages}$1/src/$2.ts` }],
@@ -26,7 +32,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['packages/*/src/**/*.int.test.ts', 'apps/*/{src,test}/**/*.int.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**'],
+          exclude: ['**/node_modules/**', '**/dist/**', ...notDatabaseSpecific],
           globalSetup: ['packages/testing/src/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
