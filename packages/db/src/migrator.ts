@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 
 /**
  * The repository's migrations/ folder. Under tsx and vitest we run its .ts files; the built
@@ -35,8 +35,29 @@ export function createMigrator(db: Kysely<any>): Migrator {
   return new Migrator({ db, provider: new FolderMigrationProvider() });
 }
 
+/** Names of the migration files, without importing them. */
+function migrationNames(): string[] {
+  const { dir, ext } = migrationFolder();
+  return readdirSync(dir).filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts')).map((f) => f.slice(0, -ext.length)).sort();
+}
+
+/**
+ * True when every migration file has run: one query, no imports, no lock — the common case at
+ * every start, so it is checked before Kysely's migrator (which takes a lock and imports all).
+ */
+export async function migrationsCurrent(db: Kysely<any>): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const done = new Set(rows.map((r) => r.name));
+    return migrationNames().every((n) => done.has(n));
+  } catch {
+    return false; // no migration table yet
+  }
+}
+
 /** Migrate to the latest version; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  if (await migrationsCurrent(db)) return { results: [] };
   const result = await createMigrator(db).migrateToLatest();
   if (result.error) throw withMigrationName(result);
   return result;

@@ -47,6 +47,14 @@ const ACCOUNTS: AccountSpec[] = [
   { username: 'waibao', displayName: '外包运维人员（演示）', role: 'editor', site: 'yunxi', scope: '云溪市人民政府网站（外包，合同期一年）', outsourcedMonths: 12 },
 ];
 
+/** Every demo account, as the start log lists them. */
+export function demoAccountList(): DemoAccount[] {
+  return [
+    { username: DEMO_ADMIN.username, password: DEMO_PASSWORD, role: 'platform_admin', scope: '演示省平台' },
+    ...ACCOUNTS.map((a) => ({ username: a.username, password: DEMO_PASSWORD, role: a.role, scope: a.scope })),
+  ];
+}
+
 /** Create the demo accounts that are missing; returns all of them and the admin's TOTP key. */
 export async function seedDemoAccounts(
   db: Kysely<Database>, clock: Clock, actor: Actor, platformId: string, sites: ReadonlyMap<string, SiteRow>,
@@ -78,10 +86,7 @@ export async function seedDemoAccounts(
   }
   const key = (await inScope(db, NO_SITES, (trx) => findByUsername(trx, DEMO_ADMIN.username)))?.totp_key ?? null;
   return {
-    accounts: [
-      { username: DEMO_ADMIN.username, password: DEMO_PASSWORD, role: 'platform_admin', scope: '演示省平台' },
-      ...ACCOUNTS.map((a) => ({ username: a.username, password: DEMO_PASSWORD, role: a.role, scope: a.scope })),
-    ],
+    accounts: demoAccountList(),
     adminTotpKey: key,
   };
 }

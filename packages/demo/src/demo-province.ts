@@ -17,7 +17,7 @@ import { createPlatform, findPlatformByCode } from '@zhanqun/tenancy/platform.se
 import { createSite, setSiteStatus } from '@zhanqun/tenancy/site.service';
 import * as siteRepository from '@zhanqun/tenancy/site.repository';
 import { NO_SITES } from '@zhanqun/identity/user.service';
-import { seedDemoAccounts, type DemoAccount } from './demo-accounts.js';
+import { DEMO_ADMIN, DEMO_PASSWORD, demoAccountList, seedDemoAccounts, type DemoAccount } from './demo-accounts.js';
 import { demoArticles, type DemoUnitLevel } from './demo-articles.js';
 
 export const DEMO_PLATFORM_CODE = 'demo';
@@ -98,6 +98,10 @@ export interface SeedOptions {
 export async function seedDemoProvince(db: Kysely<Database>, clock: Clock, opts: SeedOptions = {}): Promise<SeedResult> {
   const actor: Actor = { userId: null, label: 'system:demo-seed' };
   const existing = await inScope(db, NO_SITES, (trx) => findPlatformByCode(trx, DEMO_PLATFORM_CODE));
+  if (existing) {
+    const done = await alreadySeeded(db, existing.id);
+    if (done) return done;
+  }
   const platform = existing ?? (await createPlatform(db, clock, actor, { code: DEMO_PLATFORM_CODE, name: '演示省政府网站集约化平台（演示）' }));
   const ctx: ServiceContext = { db, clock, actor, scope: { kind: 'platform', platformIds: [platform.id] } };
 
@@ -131,9 +135,12 @@ export async function seedDemoProvince(db: Kysely<Database>, clock: Clock, opts:
         ...(opts.adminHost ? { adminHost: opts.adminHost } : {}),
       });
     }
-    await applyStandardTemplate(ctx, site.id);
-    const hasArticles = await inScope(db, ctx.scope, (trx) =>
-      trx.selectFrom('article').select('id').where('site_id', '=', site!.id).limit(1).executeTakeFirst());
+    // A restart finds everything in place with one query per site; a seed cut short is completed.
+    const { hasColumns, hasArticles } = await inScope(db, ctx.scope, async (trx) => ({
+      hasColumns: Boolean(await trx.selectFrom('site_column').select('id').where('site_id', '=', site!.id).limit(1).executeTakeFirst()),
+      hasArticles: Boolean(await trx.selectFrom('article').select('id').where('site_id', '=', site!.id).limit(1).executeTakeFirst()),
+    }));
+    if (!hasColumns) await applyStandardTemplate(ctx, site.id);
     if (!hasArticles) {
       createdAny = true;
       await seedArticles(ctx, site, spec, unit);
@@ -175,4 +182,41 @@ async function seedArticles(ctx: ServiceContext, site: SiteRow, spec: SiteSpec, 
     const publishedAt = fromZoned(today.year, today.month, today.day - item.daysAgo, item.hour, item.minute);
     await publishRevision(ctx, site.id, article.id, { publishedAt: publishedAt < ctx.clock.now() ? publishedAt : ctx.clock.now() });
   }
+}
+
+/**
+ * The common case at every restart: everything is in place. One transaction checks it (every
+ * unit, every live site with columns and articles, every account) and builds the report.
+ */
+async function alreadySeeded(db: Kysely<Database>, platformId: string): Promise<SeedResult | null> {
+  const accounts = demoAccountList();
+  return inScope(db, { kind: 'platform', platformIds: [platformId] }, async (trx) => {
+    const units = await trx.selectFrom('org_unit').select('name').where('platform_id', '=', platformId).where('name', 'in', UNITS.map((u) => u.name)).execute();
+    if (units.length < UNITS.length) return null;
+    const sites = await trx.selectFrom('site as s')
+      .select(['s.id', 's.code', 's.name', 's.status'])
+      .select((eb) => [
+        eb.exists(eb.selectFrom('site_column as c').select('c.id').whereRef('c.site_id', '=', 's.id')).as('has_columns'),
+        eb.exists(eb.selectFrom('article as a').select('a.id').whereRef('a.site_id', '=', 's.id')).as('has_articles'),
+      ])
+      .where('s.code', 'in', SITES.map((x) => x.code)).where('s.deleted_at', 'is', null).execute();
+    if (sites.length < SITES.length || sites.some((x) => x.status !== 'live' || !x.has_columns || !x.has_articles)) return null;
+    const users = await trx.selectFrom('app_user').select(['username', 'platform_id', 'totp_key']).where('username', 'in', accounts.map((a) => a.username)).execute();
+    if (users.length < accounts.length) return null;
+    const admin = users.find((u) => u.username === DEMO_ADMIN.username);
+    const mine = admin?.platform_id === platformId;
+    const hosts = await siteRepository.findPrimaryHosts(trx, sites.map((x) => x.id));
+    const byCode = new Map(sites.map((x) => [x.code, x]));
+    return {
+      created: false,
+      platformId,
+      sites: SITES.map((spec) => {
+        const site = byCode.get(spec.code)!;
+        return { code: site.code, name: site.name, host: hosts.get(site.id)?.host ?? '', prefix: hosts.get(site.id)?.path_prefix ?? '/' };
+      }),
+      admin: mine ? { username: DEMO_ADMIN.username, password: DEMO_PASSWORD } : null,
+      accounts: mine ? accounts : [],
+      adminTotpKey: mine ? (admin?.totp_key ?? null) : null,
+    };
+  });
 }

@@ -85,9 +85,12 @@ export async function applyTemplateInTx(
     await trx.insertInto('url_path').values(liveColumnPaths(rows)).execute();
   }
   const added = rows.map((r) => r.path);
-  await writeAudit(trx, ctx.clock, ctx.actor, {
-    platformId: site.platform_id, siteId, action: 'column.template.apply', objectType: 'site', objectId: siteId, after: { template: templateRef, added },
-  });
+  // Nothing added, nothing changed: no audit entry (re-applying is routine and idempotent).
+  if (added.length) {
+    await writeAudit(trx, ctx.clock, ctx.actor, {
+      platformId: site.platform_id, siteId, action: 'column.template.apply', objectType: 'site', objectId: siteId, after: { template: templateRef, added },
+    });
+  }
   return { added };
 }
 

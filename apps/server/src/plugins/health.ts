@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { migrationStatus } from '@zhanqun/db/migrator';
+import { migrationsCurrent, migrationStatus } from '@zhanqun/db/migrator';
 
 /** /healthz: the process is alive. /readyz: the database answers and no migration is pending. */
 export default async function health(fastify: FastifyInstance) {
-  let migrationsCurrent = false;
+  let current = false;
   fastify.get('/healthz', { config: { permission: 'public' }, logLevel: 'warn' }, async (_request, reply) => {
     return reply.header('cache-control', 'no-store').send({ status: 'ok' });
   });
@@ -12,10 +12,12 @@ export default async function health(fastify: FastifyInstance) {
     reply.header('cache-control', 'no-store');
     try {
       await sql`select 1`.execute(fastify.db);
-      if (!migrationsCurrent) {
-        const { pending } = await migrationStatus(fastify.db);
-        if (pending.length) return reply.code(503).send({ status: 'migrations_pending', pending });
-        migrationsCurrent = true;
+      if (!current) {
+        if (!(await migrationsCurrent(fastify.db))) {
+          const { pending } = await migrationStatus(fastify.db);
+          return reply.code(503).send({ status: 'migrations_pending', pending });
+        }
+        current = true;
       }
       return reply.send({ status: 'ready', database: fastify.dbHandle.kind });
     } catch (err) {
