@@ -10,6 +10,7 @@ ALTER TABLE app_user
   ADD COLUMN contract_end timestamptz,
   ADD COLUMN totp_key text,
   ADD COLUMN totp_enabled_at timestamptz,
+  ADD COLUMN totp_last_step bigint,
   ADD COLUMN failed_logins integer NOT NULL DEFAULT 0,
   ADD COLUMN locked_until timestamptz,
   ADD COLUMN password_changed_at timestamptz,
@@ -99,6 +100,6 @@ DROP TABLE role_grant;
 ALTER TABLE session DROP COLUMN mfa_pending;
 ALTER TABLE app_user DROP CONSTRAINT app_user_outsourced_contract_chk,
   DROP COLUMN is_outsourced, DROP COLUMN contract_ref, DROP COLUMN contract_end, DROP COLUMN totp_key,
-  DROP COLUMN totp_enabled_at, DROP COLUMN failed_logins, DROP COLUMN locked_until, DROP COLUMN password_changed_at;
+  DROP COLUMN totp_enabled_at, DROP COLUMN totp_last_step, DROP COLUMN failed_logins, DROP COLUMN locked_until, DROP COLUMN password_changed_at;
 `).execute(db);
 }

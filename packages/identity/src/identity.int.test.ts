@@ -60,6 +60,11 @@ describe('identity and access', () => {
     expect(await validateSessionToken(t.db, clock, first.token)).toBeNull();
     expect((await validateSessionToken(t.db, clock, done.token))?.session.mfa_pending).toBe(false);
 
+    // The code just used is good once: replaying it within its window fails, and the failure counts.
+    const replay = await login(t.db, clock, 'boss', PW, meta);
+    await expect(completeSecondFactor(t.db, clock, replay.token, totpCode(key, clock.now()), meta)).rejects.toMatchObject({ code: 'ZQ_IDENTITY_SECOND_FACTOR_FAILED' });
+    const counted = await sql<{ n: number }>`select failed_logins as n from app_user where username = 'boss'`.execute(t.db);
+    expect(counted.rows[0]?.n).toBe(1);
     const second = await login(t.db, clock, 'boss', PW, meta);
     expect(second.secondFactor).toBe('verify');
     await completeSecondFactor(t.db, clock, second.token, done.recoveryCodes![0]!, meta);

@@ -10,7 +10,7 @@ import { AccountLockedError, LoginFailedError, SecondFactorFailedError } from '.
 import { hashPassword, verifyPassword } from './password.js';
 import { isPlatformAdmin } from './policy.js';
 import { loadPrincipal } from './principal.js';
-import { generateRecoveryCodes, generateTotpKey, hashSecret, verifyTotpCode } from './totp.js';
+import { generateRecoveryCodes, generateTotpKey, hashSecret, matchTotpStep } from './totp.js';
 import { findByUsername, findUserById, NO_SITES } from './user.service.js';
 
 /**
@@ -126,9 +126,10 @@ export async function confirmTotpEnrollment(db: Kysely<Database>, clock: Clock, 
   return inScope(db, { ...NO_SITES, userId }, async (trx) => {
     const user = await findUserById(trx, userId);
     if (!user?.totp_key || user.totp_enabled_at) throw new SecondFactorFailedError();
-    if (!verifyTotpCode(user.totp_key, code, clock.now())) throw new SecondFactorFailedError();
+    const step = matchTotpStep(user.totp_key, code, clock.now(), user.totp_last_step);
+    if (step === null) throw new SecondFactorFailedError();
     const generated = generateRecoveryCodes();
-    await trx.updateTable('app_user').set({ totp_enabled_at: clock.now() }).where('id', '=', userId).execute();
+    await trx.updateTable('app_user').set({ totp_enabled_at: clock.now(), totp_last_step: step }).where('id', '=', userId).execute();
     await trx.deleteFrom('recovery_code').where('user_id', '=', userId).execute();
     await trx.insertInto('recovery_code').values(generated.hashes.map((h) => ({ id: newId(), user_id: userId, code_hash: h, used_at: null }))).execute();
     await writeAudit(trx, clock, actorOf(user, ip), { platformId: user.platform_id, action: 'user.totp.enable', objectType: 'app_user', objectId: userId });
@@ -150,16 +151,25 @@ export async function completeSecondFactor(db: Kysely<Database>, clock: Clock, p
   const user = found;
   const now = clock.now();
   if (user.locked_until && user.locked_until > now) throw new AccountLockedError(user.locked_until.toISOString());
+  const step = matchTotpStep(user.totp_key!, code, now, user.totp_last_step);
+  const recovery = step === null && user.totp_enabled_at
+    ? await inScope(db, { ...NO_SITES, userId: user.id }, (trx) => trx.selectFrom('recovery_code').select('id')
+      .where('user_id', '=', user.id).where('code_hash', '=', hashSecret(code)).where('used_at', 'is', null).executeTakeFirst())
+    : undefined;
+  if (step === null && !recovery) {
+    // Counted in its own transaction: the refusal below must not roll the count back.
+    await inScope(db, { ...NO_SITES, userId: user.id }, (trx) => countFailure(trx, clock, user, meta, 'totp'));
+    throw new SecondFactorFailedError();
+  }
   return inScope(db, { ...NO_SITES, userId: user.id }, async (trx) => {
     let recoveryCodes: string[] | null = null;
     let via = 'totp';
-    if (!verifyTotpCode(user.totp_key!, code, now)) {
-      const used = user.totp_enabled_at ? await trx.updateTable('recovery_code').set({ used_at: now })
-        .where('user_id', '=', user.id).where('code_hash', '=', hashSecret(code)).where('used_at', 'is', null).returning('id').executeTakeFirst() : undefined;
-      if (!used) {
-        await countFailure(trx, clock, user, meta, 'totp');
-        throw new SecondFactorFailedError();
-      }
+    if (step !== null) {
+      // A code is good once: replaying it within its 30-second window fails.
+      await trx.updateTable('app_user').set({ totp_last_step: step }).where('id', '=', user.id).execute();
+    } else {
+      const used = await trx.updateTable('recovery_code').set({ used_at: now }).where('id', '=', recovery!.id).where('used_at', 'is', null).returning('id').executeTakeFirst();
+      if (!used) throw new SecondFactorFailedError();
       via = 'recovery_code';
     }
     if (!user.totp_enabled_at) {

@@ -16,11 +16,24 @@ export function totpCode(keyBase32: string, at: Date): string {
   return generateHOTP(decodeBase32IgnorePadding(keyBase32), BigInt(Math.floor(at.getTime() / 1000 / STEP_SECONDS)), DIGITS);
 }
 
-/** Accept the current code and its neighbours (±30 s of clock drift). */
-export function verifyTotpCode(keyBase32: string, code: string, at: Date): boolean {
+/**
+ * The time step a code belongs to, accepting the current step and its neighbours (±30 s of clock
+ * drift) but none at or before `lastStep`, so a code seen once cannot be replayed; else null.
+ */
+export function matchTotpStep(keyBase32: string, code: string, at: Date, lastStep: number | null = null): number | null {
   const clean = code.replace(/\s/g, '');
-  if (!/^\d{6}$/.test(clean)) return false;
-  return [-1, 0, 1].some((d) => totpCode(keyBase32, new Date(at.getTime() + d * STEP_SECONDS * 1000)) === clean);
+  if (!/^\d{6}$/.test(clean)) return null;
+  const now = Math.floor(at.getTime() / 1000 / STEP_SECONDS);
+  for (const step of [now - 1, now, now + 1]) {
+    if (lastStep !== null && step <= lastStep) continue;
+    if (totpCode(keyBase32, new Date(step * STEP_SECONDS * 1000)) === clean) return step;
+  }
+  return null;
+}
+
+/** Accept the current code and its neighbours (±30 s of clock drift). */
+export function verifyTotpCode(keyBase32: string, code: string, at: Date, lastStep: number | null = null): boolean {
+  return matchTotpStep(keyBase32, code, at, lastStep) !== null;
 }
 
 /** otpauth:// URI for enrolling an authenticator app. */

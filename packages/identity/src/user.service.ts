@@ -13,7 +13,7 @@ import { managesWholly } from './user-access.js';
 
 export const USER_COLUMNS = [
   'id', 'platform_id', 'username', 'display_name', 'password_hash', 'is_platform_admin', 'locale', 'disabled_at',
-  'is_outsourced', 'contract_ref', 'contract_end', 'totp_key', 'totp_enabled_at', 'failed_logins', 'locked_until',
+  'is_outsourced', 'contract_ref', 'contract_end', 'totp_key', 'totp_enabled_at', 'totp_last_step', 'failed_logins', 'locked_until',
   'password_changed_at', 'created_at', 'updated_at',
 ] as const;
 
@@ -78,7 +78,7 @@ async function insertUser(db: Kysely<Database>, clock: Clock, actor: Actor, plat
       id: newId(), platform_id: platformId, username, display_name: input.displayName.trim(), password_hash: passwordHash,
       is_platform_admin: platformAdmin, locale: input.locale ?? 'zh-CN', disabled_at: null,
       is_outsourced: Boolean(input.outsourced), contract_ref: input.outsourced?.contractRef.trim() ?? null, contract_end: input.outsourced?.contractEnd ?? null,
-      totp_key: null, totp_enabled_at: null, locked_until: null, password_changed_at: now, created_at: now, updated_at: now,
+      totp_key: null, totp_enabled_at: null, totp_last_step: null, locked_until: null, password_changed_at: now, created_at: now, updated_at: now,
     }).returning(USER_COLUMNS).executeTakeFirstOrThrow();
     if (platformAdmin) {
       await trx.insertInto('role_grant').values({

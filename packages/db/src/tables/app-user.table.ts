@@ -18,6 +18,8 @@ export interface AppUserTable {
   /** Base32 TOTP key, set when a second factor is enrolled. */
   totp_key: string | null;
   totp_enabled_at: Date | null;
+  /** The time step of the last TOTP code accepted: a code is good once (no replay in its window). */
+  totp_last_step: number | null;
   failed_logins: Generated<number>;
   locked_until: Date | null;
   password_changed_at: Date | null;
