@@ -149,4 +149,14 @@ xinxian,新县,portal,990199,,standard
     const actors = await t.db.selectFrom('audit_log_entry').select('actor_label').distinct().execute();
     expect(actors.map((a) => a.actor_label)).toEqual(['cli:ops']);
   });
+
+  it('should hand a city its own platform with its subtree, and refuse a county', async () => {
+    const county = await cli('platform', 'create-city', '--platform', 'jx', '--org-unit', '990101', '--code', 'bingxian', '--name', '丙县平台');
+    expect(county).toMatchObject({ code: 1, stderr: expect.stringContaining('rootOrgUnitId') });
+    const r = await cli('platform', 'create-city', '--platform', 'jx', '--org-unit', '990100', '--code', 'yishi-pt', '--name', '乙市平台');
+    expect(r).toMatchObject({ code: 0, stdout: expect.stringContaining('yishi-pt') });
+    const moved = await t.db.selectFrom('org_unit as u').innerJoin('platform as p', 'p.id', 'u.platform_id')
+      .select(['u.name', 'p.code']).where('u.name', 'in', ['乙市', '丙县', '丁镇', '甲省']).orderBy('u.name').execute();
+    expect(Object.fromEntries(moved.map((m) => [m.name, m.code]))).toEqual({ 乙市: 'yishi-pt', 丙县: 'yishi-pt', 丁镇: 'yishi-pt', 甲省: 'jx' });
+  });
 });

@@ -8,11 +8,12 @@ import { isCodedError } from '@zhanqun/core/errors';
 import { migrateAllDown, migrateDown, migrateToLatest, migrationStatus } from '@zhanqun/db/migrator';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { createPlatformAdmin } from '@zhanqun/identity/user.service';
-import { createPlatform } from '@zhanqun/tenancy/platform.service';
+import { createCityPlatform, createPlatform } from '@zhanqun/tenancy/platform.service';
+import { inScope } from '@zhanqun/db/scope';
 import { anchorChains } from '@zhanqun/audit/audit.anchor';
 import { verifyChain } from '@zhanqun/audit/audit.verify';
 import { totpCode } from '@zhanqun/identity/totp';
-import { findPlatform, need, open, operator, RefusedError, UsageError } from './cli-support.js';
+import { findPlatform, need, open, operator, platformContext, RefusedError, UsageError } from './cli-support.js';
 import { applyTemplateCommand } from './commands/columns.js';
 import { importOrgUnitsCommand } from './commands/org.js';
 import { closeSiteCommand, createSiteCommand, importSitesCommand, listSitesCommand, showSiteCommand } from './commands/site.js';
@@ -24,6 +25,9 @@ const USAGE = `用法 Usage: zhanqun <命令>
   db status                  列出迁移及执行时间 (list migrations)
   platform create --code <code> --name <名称>
                              创建平台 (create a platform)
+  platform create-city --platform <上级平台 code> --org-unit <设区市区划代码或名称> --code <code> --name <名称>
+                             为具备条件的设区市开设市级平台，其下机构与网站随之迁入；省平台保留只读监督
+                             (a city's own platform for its subtree; the province keeps read-only oversight)
   user create-admin --platform <code> --username <name> --name <显示名>
                              创建平台管理员；密码从环境变量 ZHANQUN_PASSWORD 或标准输入读取
                              (create a platform admin; password from ZHANQUN_PASSWORD or stdin)
@@ -81,7 +85,7 @@ async function run(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const key = `${group} ${command ?? ''}`.trim();
-  const known = ['db migrate', 'db rollback', 'db status', 'platform create', 'user create-admin', 'seed demo', 'audit verify',
+  const known = ['db migrate', 'db rollback', 'db status', 'platform create', 'platform create-city', 'user create-admin', 'seed demo', 'audit verify',
     'audit anchor', 'totp code', 'org import', 'site create', 'site list', 'site show', 'site close', 'site import', 'columns apply-template'];
   if (!known.includes(key)) throw new UsageError(`未知命令 "${key}" (unknown command)\n\n${USAGE}`);
 
@@ -117,6 +121,16 @@ async function run(argv: string[]): Promise<number> {
       case 'platform create': {
         const p = await createPlatform(db, systemClock, operator(), { code: need(values, 'code'), name: need(values, 'name') });
         console.log(`已创建平台 (created platform) ${p.code}  ${p.id}`);
+        return 0;
+      }
+      case 'platform create-city': {
+        const { platform, ctx } = await platformContext(db, need(values, 'platform'));
+        const unitRef = need(values, 'org-unit');
+        const unit = await inScope(db, ctx.scope, (trx) => trx.selectFrom('org_unit').select(['id', 'name'])
+          .where('platform_id', '=', platform.id).where((eb) => eb.or([eb('division_code', '=', unitRef), eb('name', '=', unitRef)])).executeTakeFirst());
+        if (!unit) throw new RefusedError(`机构 ${unitRef} 不在平台 ${platform.code} 中 (no such org unit on the platform)`);
+        const city = await createCityPlatform(ctx, { code: need(values, 'code'), name: need(values, 'name'), rootOrgUnitId: unit.id });
+        console.log(`已为 ${unit.name} 开设市级平台 (created city platform) ${city.code}  ${city.id}`);
         return 0;
       }
       case 'user create-admin': {
