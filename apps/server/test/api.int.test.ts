@@ -130,18 +130,16 @@ describe('the JSON API /api/v1', () => {
 
   it('should refuse bad sites, hosts and units with a code and the field', async () => {
     const site = (extra: object) => ({ orgUnitId: ids.city, kind: 'portal', code: 'ceshi2', name: '测试', ...extra });
-    // TODO(tenancy services): HostTakenError, HostReservedError, SiteCodeTakenError and
-    // IndependentSiteRefusedError carry no `field` yet; add it here once they do.
-    await refused({ status: 409, code: 'ZQ_TENANCY_HOST_TAKEN' }, 'POST', '/sites', site({ hosts: ['www.ceshi.gov.cn'] }));
-    await refused({ status: 409, code: 'ZQ_TENANCY_SITE_CODE_TAKEN' }, 'POST', '/sites', site({ code: 'ceshi' }));
+    await refused({ status: 409, code: 'ZQ_TENANCY_HOST_TAKEN', field: 'hosts' }, 'POST', '/sites', site({ hosts: ['www.ceshi.gov.cn'] }));
+    await refused({ status: 409, code: 'ZQ_TENANCY_SITE_CODE_TAKEN', field: 'code' }, 'POST', '/sites', site({ code: 'ceshi' }));
     await refused({ status: 400, code: 'ZQ_VALIDATION', field: 'code' }, 'POST', '/sites', site({ code: 'Ce Shi!' }));
     await refused({ status: 400, code: 'ZQ_VALIDATION', field: 'siteIdCode' }, 'POST', '/sites', site({ siteIdCode: '12345' }));
     await refused({ status: 400, code: 'ZQ_VALIDATION', field: 'siteIdCode' }, 'POST', '/sites', site({ siteIdCode: '9903000001' }));
-    await refused({ status: 409, code: 'ZQ_TENANCY_HOST_RESERVED' }, 'POST', '/sites', site({ hosts: ['Admin.Localhost'] }));
-    await refused({ status: 409, code: 'ZQ_TENANCY_HOST_RESERVED' }, 'POST', `/sites/${ids.citySite}/domains`, { host: 'admin.localhost' });
+    await refused({ status: 409, code: 'ZQ_TENANCY_HOST_RESERVED', field: 'hosts[0]' }, 'POST', '/sites', site({ hosts: ['Admin.Localhost'] }));
+    await refused({ status: 409, code: 'ZQ_TENANCY_HOST_RESERVED', field: 'host' }, 'POST', `/sites/${ids.citySite}/domains`, { host: 'admin.localhost' });
     // A host of another platform's site is just as taken.
-    await refused({ status: 409, code: 'ZQ_TENANCY_HOST_TAKEN' }, 'POST', `/sites/${ids.citySite}/domains`, { host: 'www.tasheng.gov.cn' });
-    await refused({ status: 422, code: 'ZQ_TENANCY_INDEPENDENT_SITE_REFUSED' }, 'POST', '/sites', { orgUnitId: ids.town, kind: 'department', code: 'cgz-self', name: '城关镇' });
+    await refused({ status: 409, code: 'ZQ_TENANCY_HOST_TAKEN', field: 'host' }, 'POST', `/sites/${ids.citySite}/domains`, { host: 'www.tasheng.gov.cn' });
+    await refused({ status: 422, code: 'ZQ_TENANCY_INDEPENDENT_SITE_REFUSED', field: 'kind' }, 'POST', '/sites', { orgUnitId: ids.town, kind: 'department', code: 'cgz-self', name: '城关镇' });
     await refused({ status: 400, code: 'ZQ_VALIDATION', field: 'parentId' }, 'PATCH', `/org-units/${ids.city}`, { parentId: ids.county });
     // Nothing half-made is left behind.
     expect((await ok<{ total: number }>(200, 'GET', '/sites?q=ceshi2')).total).toBe(0);
