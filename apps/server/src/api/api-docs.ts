@@ -19,10 +19,16 @@ export async function registerApiDocs(fastify: FastifyInstance): Promise<void> {
         title: 'zhanqun API',
         version: '1',
         description: 'Provisioning of the province\'s government websites (站群): org units, sites, domains, columns, templates. '
-          + 'Platform admins only until the identity issue brings scoped grants and Bearer tokens. Errors are `{ code, message, field? }`.',
+          + 'Platform admins shape the platform; site admins manage their own sites. Send `Authorization: Bearer zqt_…` '
+          + '(tokens from 我的账号) or the console session cookie. Errors are `{ code, message, field? }`.',
       },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
-      security: [{ session: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
     // Only the JSON API is documented; the console and the public sites are not an API.
     transform: ({ schema, url }) => ({ schema: url.startsWith('/api/v1/') ? schema : { ...schema, hide: true }, url }),

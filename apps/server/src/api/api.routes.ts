@@ -14,9 +14,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * The JSON API (/api/v1), admin host only; every route declares `config.permission` and has
  * TypeBox schemas for its input and for each status it answers (OpenAPI at /api/docs).
- * Until Bearer tokens arrive with the identity issue, callers use the console's session cookie,
- * so the API guards against cross-site requests itself: it takes JSON bodies only (a form or
- * text/plain post answers 415), and a browser's write from any other origin is refused.
+ * Machine clients send `Authorization: Bearer zqt_…` (no cookies, no CSRF, no CORS); browsers
+ * may also use the console's session cookie, so the API guards against cross-site requests
+ * itself: it takes JSON bodies only (a form or text/plain post answers 415), and a browser's
+ * write from any other origin is refused.
  */
 export default async function apiRoutes(fastify: FastifyInstance) {
   fastify.removeContentTypeParser(['application/x-www-form-urlencoded', 'text/plain', 'application/json']);
