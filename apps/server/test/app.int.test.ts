@@ -50,6 +50,11 @@ describe('the server on a seeded demo province', () => {
     expect(before).toBeGreaterThan(150);
   });
 
+  it('should mark as pinned (置顶) only what is pinned', async () => {
+    const home = await get('prov.localhost', '/');
+    expect(home.body).not.toContain('class="pin"');
+  });
+
   it('should render an article with the standard meta tags and the government-information box', async () => {
     const home = await get('prov.localhost', '/');
     const link = /href="(\/zwgk\/zcwj\/gfxwj\/\d{6}\/t\d{8}_\d+\.html)"/.exec(home.body)?.[1];

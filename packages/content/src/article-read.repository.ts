@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '@zhanqun/db/scope';
 
 /** A published article as lists show it. */
@@ -39,7 +40,8 @@ export function listLiveInColumns(db: Db, siteId: string, columnIds: readonly st
   return db.selectFrom('article as a')
     .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
     .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at'])
-    .select((eb) => eb.val(false).as('pinned'))
+    // A literal, not a parameter: a parameter would come back as the text 'false' (truthy).
+    .select(sql<boolean>`false`.as('pinned'))
     .where('a.site_id', '=', siteId).where('a.primary_column_id', 'in', columnIds)
     .where('a.live', '=', true).where('a.deleted_at', 'is', null)
     .orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit)
