@@ -47,3 +47,18 @@ export async function nextCounter(trx: Tx, siteId: string, name: string): Promis
     .returning('value').executeTakeFirstOrThrow();
   return Number(row.value);
 }
+
+/** A revision as the history list shows it. */
+export interface RevisionListItem {
+  id: string;
+  created_at: Date;
+  created_by: string | null;
+  title: string;
+}
+
+/** An article's revisions, newest first (UUID v7 ids break ties of equal timestamps). */
+export function listRevisions(db: Db, siteId: string, articleId: string): Promise<RevisionListItem[]> {
+  return db.selectFrom('article_revision').select(['id', 'created_at', 'created_by', 'title'])
+    .where('site_id', '=', siteId).where('article_id', '=', articleId)
+    .orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+}

@@ -35,7 +35,7 @@ export interface CreateDraftInput extends ArticleContentInput {
 
 const VALIDITIES: readonly Validity[] = ['valid', 'amended', 'repealed'];
 
-function validateContent(input: ArticleContentInput): void {
+export function validateContent(input: ArticleContentInput): void {
   if (!input.title.trim()) throw invalid('title', 'must not be empty');
   if (input.title.length > 200) throw invalid('title', 'must be at most 200 characters');
   if (input.dateWritten != null && !/^\d{4}-\d{2}-\d{2}$/.test(input.dateWritten)) throw invalid('dateWritten', 'must be a date as yyyy-MM-dd');

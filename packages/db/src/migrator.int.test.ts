@@ -28,12 +28,13 @@ describe('migrations', () => {
     for (const r of rows) expect([r.relname, r.relrowsecurity, r.relforcerowsecurity]).toEqual([r.relname, true, true]);
   });
 
-  it('should give the app role no UPDATE or DELETE on the audit trail, and no BYPASSRLS', async () => {
-    const { rows } = await sql<{ upd: boolean; del: boolean; ins: boolean; bypass: boolean }>`
+  it('should give the app role no UPDATE or DELETE on the audit trail, no UPDATE on revisions, and no BYPASSRLS', async () => {
+    const { rows } = await sql<{ upd: boolean; del: boolean; ins: boolean; rev_upd: boolean; bypass: boolean }>`
       select has_table_privilege('zhanqun_app', 'audit_log_entry', 'UPDATE') as upd,
              has_table_privilege('zhanqun_app', 'audit_log_entry', 'DELETE') as del,
              has_table_privilege('zhanqun_app', 'audit_log_entry', 'INSERT') as ins,
+             has_table_privilege('zhanqun_app', 'article_revision', 'UPDATE') as rev_upd,
              (select rolbypassrls from pg_roles where rolname = 'zhanqun_app') as bypass`.execute(t.db);
-    expect(rows[0]).toEqual({ upd: false, del: false, ins: true, bypass: false });
+    expect(rows[0]).toEqual({ upd: false, del: false, ins: true, rev_upd: false, bypass: false });
   });
 });
