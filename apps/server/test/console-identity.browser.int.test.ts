@@ -1,39 +1,23 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { axeProblems, hasChromium, launchChromium, submit, warnIfNoChromium } from '@zhanqun/testing/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN, seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { totpCode } from '@zhanqun/identity/totp';
 import { build, type TestApp } from './helper.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// STACK.md, Browser: without the background-networking flags it floods the closed network.
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP *.localhost 127.0.0.1',
-];
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS ?? '/tmp';
 
-if (!existsSync(CHROMIUM)) console.warn(`console-identity.browser.int.test: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`);
+warnIfNoChromium('console-identity.browser.int.test');
 
 /** 我的账号, 用户管理 and 审计日志 in a real Chromium: sign-in with TOTP, a new account with a grant, and axe on each page. */
-describe.skipIf(!existsSync(CHROMIUM))('the identity console in Chromium', () => {
+describe.skipIf(!hasChromium)('the identity console in Chromium', () => {
   let h: TestApp;
   let browser: Browser;
   let page: Page;
   let admin = '';
 
-  /** Serious or critical axe violations on the current page, as `rule: target` lines. */
-  async function axeProblems(): Promise<string[]> {
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-  }
 
-  async function submit(button: string): Promise<void> {
-    await Promise.all([page.waitForNavigation(), page.click(button)]);
-  }
 
   beforeAll(async () => {
     h = await build();
@@ -43,7 +27,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the identity console in Chromium', () =>
     await seedDemoProvince(h.t.db, h.clock);
     await h.app.listen({ port: 0, host: '127.0.0.1' });
     admin = `http://admin.localhost:${(h.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
     page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
     page.setDefaultTimeout(10_000);
   }, 120_000);
@@ -56,60 +40,60 @@ describe.skipIf(!existsSync(CHROMIUM))('the identity console in Chromium', () =>
     await page.goto(`${admin}/login`);
     await page.fill('#username', DEMO_ADMIN.username);
     await page.fill('#password', DEMO_ADMIN.password);
-    await submit('form[action="/login"] button[type=submit]');
+    await submit(page, 'form[action="/login"] button[type=submit]');
     expect(new URL(page.url()).pathname).toBe('/login/totp');
     // The code an authenticator app would show for the key stored at enrolment, at the app's clock.
     const { totp_key: key } = await h.app.db.selectFrom('app_user').select('totp_key').where('username', '=', DEMO_ADMIN.username).executeTakeFirstOrThrow();
     await page.fill('#code', totpCode(key!, h.clock.now()));
-    await submit('form[action="/login/totp"] button[type=submit]');
+    await submit(page, 'form[action="/login/totp"] button[type=submit]');
     expect(new URL(page.url()).pathname).toBe('/');
-    await submit('nav.mainnav a[href="/account"]');
+    await submit(page, 'nav.mainnav a[href="/account"]');
     expect(await page.locator('h1').innerText()).toBe('我的账号');
     expect(await page.locator('#totp').innerText()).toContain('已启用');
     expect(await page.locator('#sessions tbody').innerText()).toContain('当前会话');
     await page.screenshot({ path: `${SCREENSHOTS}/console-account.png`, fullPage: true });
-    expect(await axeProblems()).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
   });
 
   it('should create an account with its first grant, add a grant on its page, and stay accessible', async () => {
-    await submit('nav.mainnav a[href="/users"]');
-    expect(await axeProblems()).toEqual([]);
+    await submit(page, 'nav.mainnav a[href="/users"]');
+    expect(await axeProblems(page)).toEqual([]);
     await page.fill('#u-username', 'liu.bianji');
     await page.fill('#u-name', '刘编辑');
     await page.fill('#u-password', 'short');
     await page.selectOption('#u-role', 'editor');
     await page.selectOption('#u-site', { label: '青川市人民政府（演示）（qingchuan）' });
-    await submit('form[action="/users"] button[type=submit]');
+    await submit(page, 'form[action="/users"] button[type=submit]');
     expect(await page.locator('.error-summary').innerText()).toContain('密码：至少需要 12 个字符');
     expect(await page.inputValue('#u-username')).toBe('liu.bianji');
     expect(await page.getAttribute('#u-password', 'aria-invalid')).toBe('true');
-    expect(await axeProblems()).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
     await page.fill('#u-password', 'liu-bianji-pass-2026');
-    await submit('form[action="/users"] button[type=submit]');
+    await submit(page, 'form[action="/users"] button[type=submit]');
     expect(await page.locator('.notice').innerText()).toContain('账号已创建');
     expect(await page.locator('#grants tbody').innerText()).toContain('青川市人民政府（演示）（含子站）');
 
     await page.selectOption('#cs-site', { label: '演示省人民政府（演示）（prov）' });
-    await submit('button[form="columns-step"]');
+    await submit(page, 'button[form="columns-step"]');
     expect(await page.isChecked('#g-kind-columns')).toBe(true);
     await page.selectOption('#g-role', 'editor');
     await page.getByLabel('要闻', { exact: false }).first().check();
     await page.fill('#g-expires', '2027-06-30');
-    await submit('#g-submit');
+    await submit(page, '#g-submit');
     expect(await page.locator('.notice').innerText()).toContain('已授权');
     const grants = await page.locator('#grants tbody').innerText();
     expect(grants).toContain('要闻');
     expect(grants).toContain('至 2027-06-30 24:00');
     await page.screenshot({ path: `${SCREENSHOTS}/console-user.png`, fullPage: true });
-    expect(await axeProblems()).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
   });
 
   it('should show an accessible audit log with the new account in it', async () => {
-    await submit('nav.mainnav a[href="/audit"]');
+    await submit(page, 'nav.mainnav a[href="/audit"]');
     await page.selectOption('#a-what', 'grant.');
-    await submit('form.filters button[type=submit]');
+    await submit(page, 'form.filters button[type=submit]');
     expect(await page.locator('table.audit tbody').innerText()).toContain('grant.create');
     await page.screenshot({ path: `${SCREENSHOTS}/console-audit.png`, fullPage: true });
-    expect(await axeProblems()).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
   });
 });

@@ -1,24 +1,17 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { axeProblems, hasChromium, launchChromium, submit, warnIfNoChromium } from '@zhanqun/testing/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN, seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { totpCode } from '@zhanqun/identity/totp';
 import { build, type TestApp } from './helper.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// STACK.md, Browser: without the background-networking flags it floods the closed network.
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP *.localhost 127.0.0.1',
-];
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS ?? '/tmp';
 
-if (!existsSync(CHROMIUM)) console.warn(`console.browser.int.test: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`);
+warnIfNoChromium('console.browser.int.test');
 
 /** The console in a real Chromium: sign in, provision sites through the forms, check the public result and accessibility. */
-describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
+describe.skipIf(!hasChromium)('the console in Chromium', () => {
   let h: TestApp;
   let browser: Browser;
   let page: Page;
@@ -28,17 +21,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
   const id = async (table: 'org_unit' | 'site', column: 'name' | 'code', value: string) =>
     (await h.t.db.selectFrom(table).select('id').where(column, '=', value).executeTakeFirstOrThrow()).id;
 
-  /** Serious or critical axe violations on the current page, as `rule: target` lines. */
-  async function axeProblems(): Promise<string[]> {
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-  }
 
-  /** Submit a form by its button and wait for the page it leads to. */
-  async function submit(button: string): Promise<void> {
-    await Promise.all([page.waitForNavigation(), page.click(button)]);
-  }
 
   beforeAll(async () => {
     h = await build();
@@ -48,7 +31,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     await h.app.listen({ port: 0, host: '127.0.0.1' });
     port = (h.app.server.address() as AddressInfo).port;
     admin = `http://admin.localhost:${port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
     page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
     page.setDefaultTimeout(10_000);
   }, 120_000);
@@ -59,27 +42,27 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
 
   it('should sign in as the demo admin, with an accessible sign-in page', async () => {
     await page.goto(`${admin}/login`);
-    expect(await axeProblems()).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
     await page.fill('#username', DEMO_ADMIN.username);
     await page.fill('#password', DEMO_ADMIN.password);
-    await submit('form[action="/login"] button[type=submit]');
+    await submit(page, 'form[action="/login"] button[type=submit]');
     // The demo admin has TOTP enrolled: answer the second step with the code for the app's clock.
     await page.fill('input[autocomplete="one-time-code"]', totpCode(totpKey!, h.clock.now()));
-    await submit('main form button[type=submit]');
+    await submit(page, 'main form button[type=submit]');
     expect(await page.locator('nav.mainnav').count()).toBe(1);
   });
 
   it('should show an accessible site list and wizard', async () => {
     await page.goto(`${admin}/sites`);
     expect(await page.locator('caption').innerText()).toContain('共 11 个');
-    expect(await axeProblems()).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
     await page.fill('#f-q', '安和');
-    await submit('form.filters button[type=submit]');
+    await submit(page, 'form.filters button[type=submit]');
     expect(await page.locator('tbody tr').count()).toBe(2); // 安和县 and 安和县教育局 (城关镇 matches neither name nor code)
     await page.screenshot({ path: `${SCREENSHOTS}/console-sites.png`, fullPage: true });
     await page.goto(`${admin}/sites/new`);
     expect(await page.isChecked('#w-template')).toBe(true);
-    expect(await axeProblems()).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
   });
 
   it('should provision a city site with a domain and an alias, and a township sub-site, through the forms', async () => {
@@ -88,7 +71,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     await page.selectOption('#create-level', 'city');
     await page.fill('#create-name', '白沙市人民政府');
     await page.fill('#create-division', '990300');
-    await submit('#form-create button[type=submit]');
+    await submit(page, '#form-create button[type=submit]');
     await expect.poll(() => page.locator('.notice').innerText()).toContain('已新增机构');
     await page.screenshot({ path: `${SCREENSHOTS}/console-org.png`, fullPage: true });
 
@@ -98,12 +81,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     await page.fill('#w-sitecode', '9903000001');
     await page.fill('#w-hosts', 'www.baisha.localhost\nbaisha.localhost');
     await page.check('#w-live');
-    await submit('#form-site button[type=submit]');
+    await submit(page, '#form-site button[type=submit]');
     expect(await page.locator('.error-summary').innerText()).toContain('网站代码：须为 2–40 位小写字母');
     expect(await page.inputValue('#w-hosts')).toBe('www.baisha.localhost\nbaisha.localhost');
     await page.screenshot({ path: `${SCREENSHOTS}/console-wizard-refused.png`, fullPage: true });
     await page.fill('#w-code', 'baisha');
-    await submit('#form-site button[type=submit]');
+    await submit(page, '#form-site button[type=submit]');
     expect(await page.locator('.notice').innerText()).toContain('站点已创建');
     expect(await page.locator('#domains tbody').innerText()).toContain('baisha.localhost');
     await page.screenshot({ path: `${SCREENSHOTS}/console-site.png`, fullPage: true });
@@ -111,14 +94,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     await page.goto(`${admin}/org-units?unit=${await id('org_unit', 'name', '安和县人民政府')}`);
     await page.selectOption('#create-level', 'township');
     await page.fill('#create-name', '安和县河口乡人民政府');
-    await submit('#form-create button[type=submit]');
+    await submit(page, '#form-create button[type=submit]');
     await page.goto(`${admin}/sites/new?parent=${await id('site', 'code', 'anhe')}`);
     await page.selectOption('#w-org', await id('org_unit', 'name', '安和县河口乡人民政府'));
     await page.fill('#w-name', '河口乡（演示）');
     await page.fill('#w-code', 'anhe-hkx');
     await page.fill('#w-prefix', 'hkx');
     await page.check('#w-live');
-    await submit('#form-site button[type=submit]');
+    await submit(page, '#form-site button[type=submit]');
     expect(await page.locator('.notice').innerText()).toContain('站点已创建');
   });
 
@@ -129,26 +112,26 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in Chromium', () => {
     await page.selectOption('#a-parent', await col('/xwdt/'));
     await page.fill('#a-name', '白沙快讯');
     await page.fill('#a-slug', 'bskx');
-    await submit('form[action$="/columns"] button[type=submit]');
+    await submit(page, 'form[action$="/columns"] button[type=submit]');
     expect(await page.locator('.notice').innerText()).toContain('栏目已新增');
-    await submit(`#col-${await col('/xwdt/bskx/')} button[value=up]`);
+    await submit(page, `#col-${await col('/xwdt/bskx/')} button[value=up]`);
     expect(await page.locator('.notice').innerText()).toContain('排序已调整');
 
     await page.goto(`${admin}/sites/${site}/columns?column=${await col('/xwdt/tpxw/')}`);
     await page.selectOption('#g-target', await col('/xwdt/yw/'));
-    await submit('form[action$="/merge"] button[type=submit]');
+    await submit(page, 'form[action$="/merge"] button[type=submit]');
     expect(await page.locator('.notice').innerText()).toContain('栏目已合并');
 
     await page.goto(`${admin}/sites/${site}/columns?column=${await col('/xwdt/xzdt/')}`);
-    await submit('form[action$="/close"] button[type=submit]'); // refused: not confirmed
+    await submit(page, 'form[action$="/close"] button[type=submit]'); // refused: not confirmed
     expect(await page.locator('#c-confirm-err').innerText()).toContain('确认：请勾选以确认');
     await page.check('#c-confirm');
-    await submit('form[action$="/close"] button[type=submit]');
+    await submit(page, 'form[action$="/close"] button[type=submit]');
     expect(await page.locator('.notice').innerText()).toContain('栏目已关闭');
     await page.goto(`${admin}/sites/${site}/columns?column=${await col('/xwdt/bskx/')}`);
     await page.screenshot({ path: `${SCREENSHOTS}/console-columns.png`, fullPage: true });
     await page.screenshot({ path: `${SCREENSHOTS}/console-columns-top.png` });
-    expect(await axeProblems()).toEqual([]);
+    expect(await axeProblems(page)).toEqual([]);
   });
 
   it('should serve the new sites publicly: the page, the alias redirect, 301 for merged and 410 for closed columns', async () => {

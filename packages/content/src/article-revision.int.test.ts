@@ -2,16 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { ManualClock } from '@zhanqun/core/clock';
 import { inScope } from '@zhanqun/db/scope';
-import { createColumn } from '@zhanqun/tenancy/column.service';
-import { createOrgUnit } from '@zhanqun/tenancy/org-unit.service';
-import { createPlatform } from '@zhanqun/tenancy/platform.service';
-import { createSite } from '@zhanqun/tenancy/site.service';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import * as articleRepository from './article.repository.js';
+import { twoSites } from './content.fixture.js';
 import { diffArticleRevisions, listRevisions, restoreRevision, saveRevision } from './article-revision.service.js';
 import { createDraft } from './article.service.js';
-
-const actor = { userId: null, label: 'test' };
 
 describe('article revisions', () => {
   let t: TestDatabase;
@@ -30,17 +25,7 @@ describe('article revisions', () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    clock = new ManualClock('2026-11-27T02:00:00Z');
-    const platform = await createPlatform(t.db, clock, actor, { code: 'pr', name: '平台R' });
-    ctx = { db: t.db, clock, actor, scope: { kind: 'platform', platformIds: [platform.id] } };
-    const unit = await createOrgUnit(ctx, { platformId: platform.id, parentId: null, level: 'province', name: '甲省', divisionCode: '990000' });
-    const city = await createOrgUnit(ctx, { platformId: platform.id, parentId: unit.id, level: 'city', name: '乙市', divisionCode: '990100' });
-    const site = await createSite(ctx, { platformId: platform.id, orgUnitId: unit.id, kind: 'portal', code: 'jiasheng', name: '甲省政府' });
-    const other = await createSite(ctx, { platformId: platform.id, orgUnitId: city.id, kind: 'portal', code: 'yishi', name: '乙市政府' });
-    siteId = site.id;
-    otherSiteId = other.id;
-    columnId = (await createColumn(ctx, site.id, { slug: 'tzgg', name: '通知公告', kind: 'notice' })).id;
-    otherColumnId = (await createColumn(ctx, other.id, { slug: 'tzgg', name: '通知公告', kind: 'notice' })).id;
+    ({ ctx, siteId, columnId, otherColumnId, otherSiteId, clock } = await twoSites(t, 'pr'));
   });
   afterAll(async () => { await t.destroy(); });
 

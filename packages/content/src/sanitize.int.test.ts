@@ -5,23 +5,18 @@
  * DOMPurify's expected outputs are not compared: a different allow-list gives different strings;
  * what must hold is that nothing runs and nothing that could run is left in the live DOM.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { hasChromium, launchChromium, warnIfNoChromium } from '@zhanqun/testing/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sanitizeBodyHtml, textOf } from './sanitize.js';
 
 const CORPUS = join(fileURLToPath(new URL('../../../', import.meta.url)), '../shared/corpus');
-const CHROMIUM = '/usr/bin/chromium';
-// STACK.md, Browser: without the background-networking flags it floods the closed network.
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP *.localhost 127.0.0.1',
-];
 const PER_PAGE = 50;
 
 /** The policy as the brief states it, written out here rather than imported, so the test checks the code. */
@@ -92,9 +87,9 @@ describe('the sanitiser on the corpus', () => {
     clean.set('pingtan', after);
   });
 
-  if (!existsSync(CHROMIUM)) console.warn(`sanitize.int.test: Chromium part skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`);
+  warnIfNoChromium('sanitize.int.test (Chromium part)');
 
-  describe.skipIf(!existsSync(CHROMIUM))('rendered in Chromium without CSP', () => {
+  describe.skipIf(!hasChromium)('rendered in Chromium without CSP', () => {
     let browser: Browser;
     let context: BrowserContext;
     let server: Server;
@@ -110,7 +105,7 @@ describe('the sanitiser on the corpus', () => {
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+      browser = await launchChromium();
       context = await browser.newContext();
       // Vectors point at outside hosts; nothing leaves this machine.
       await context.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));

@@ -30,6 +30,9 @@ export async function loadPrincipal(db: Kysely<Database>, userId: string): Promi
   });
 }
 
+/** Permissions about a whole site (or more): a column grant never carries them to its site. */
+const SITE_WIDE: ReadonlySet<Permission> = new Set(['platform.manage', 'site.manage', 'user.manage', 'audit.read']);
+
 /**
  * The row-level-security scope a principal's grants give it now: its platforms for a platform
  * admin (plus read-only oversight of their city platforms), otherwise exactly the sites its
@@ -39,7 +42,9 @@ export async function loadPrincipal(db: Kysely<Database>, userId: string): Promi
 export async function scopeOf(db: Kysely<Database>, p: Principal, now: Date, permission?: Permission): Promise<Scope> {
   // Only grants that carry the permission being exercised open sites: being a site admin of one
   // site and an editor of another must not make the second site's admin pages readable.
-  const grants = liveGrants(p, now).filter((g) => !permission || permissionsOf(p, g).includes(permission));
+  // A grant over some columns opens its site for column work only, not for site-wide permissions.
+  const grants = liveGrants(p, now).filter((g) => !permission
+    || (permissionsOf(p, g).includes(permission) && !(g.scopeKind === 'columns' && SITE_WIDE.has(permission))));
   if (isPlatformAdmin(p, now)) {
     const platformIds = [...new Set(grants.filter((g) => g.role === 'platform_admin' && g.scopeKind === 'platform').map((g) => g.platformId))];
     const children = await inScope(db, { kind: 'sites', siteIds: [] }, (trx) =>

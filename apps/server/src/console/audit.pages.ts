@@ -10,7 +10,6 @@ import { CATALOGUES, t, type Locale } from '../i18n/i18n.js';
 import { requestScope } from '../plugins/session.js';
 import { pageFrame, renderPage } from './console-context.js';
 import { endOfDay, startOfDay } from './console-date.js';
-import { permissionScope } from './console-scope.js';
 import { isUuid, options } from './console-form.js';
 
 /** The action families the "what" filter offers (dotted prefixes of audit actions). */
@@ -75,7 +74,7 @@ export default async function auditPages(fastify: FastifyInstance) {
     const { locale } = frame;
     const { filter, values, bad } = auditFilter(request.query);
     const cursor: AuditCursor = isUuid(request.query.older) ? { older: request.query.older } : isUuid(request.query.newer) ? { newer: request.query.newer } : null;
-    const { sites, page } = await inScope(db, await permissionScope(request, 'audit.read'), async (trx) => ({
+    const { sites, page } = await inScope(db, await requestScope(request), async (trx) => ({
       sites: (await siteRepository.findAll(trx)).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
       page: await findEntries(trx, filter, PAGE_SIZE, cursor),
     }));
@@ -118,7 +117,7 @@ export default async function auditPages(fastify: FastifyInstance) {
   // continuing from the last entry sent) and streamed, up to CSV_MAX_ROWS.
   fastify.get<{ Querystring: AuditQuery }>('/audit.csv', { config: READ }, async (request: FastifyRequest<{ Querystring: AuditQuery }>, reply: FastifyReply) => {
     const { filter } = auditFilter(request.query);
-    const scope = await permissionScope(request, 'audit.read');
+    const scope = await requestScope(request);
     async function* lines(): AsyncGenerator<Buffer> {
       yield Buffer.from(`\uFEFF${CSV_HEADER.join(',')}\r\n`, 'utf8');
       let cursor: AuditCursor = null;
