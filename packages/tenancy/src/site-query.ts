@@ -60,3 +60,10 @@ export async function listSites(db: Db, filter: SiteListFilter): Promise<{ rows:
   ]);
   return { rows: rows as SiteListItem[], total: Number(count.n) };
 }
+
+/** How many sites of a platform the scope sees, per status (one grouped query). */
+export async function countSitesByStatus(db: Db, platformId: string): Promise<Map<SiteStatus, number>> {
+  const rows = await db.selectFrom('site').select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('platform_id', '=', platformId).where('deleted_at', 'is', null).groupBy('status').execute();
+  return new Map(rows.map((r) => [r.status, Number(r.n)]));
+}

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { inScope } from '@zhanqun/db/scope';
-import { listSites } from '@zhanqun/tenancy/site-query';
+import { countSitesByStatus, listSites } from '@zhanqun/tenancy/site-query';
 import { isLocale, t, type Locale } from '../i18n/i18n.js';
 import accountPages from './account.pages.js';
 import auditPages from './audit.pages.js';
@@ -34,11 +34,9 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
     const { locale, user } = frame;
     const scope = await adminScope(fastify, request);
     const { page, counts } = await inScope(fastify.db, scope, async (trx) => {
-      const filter = { platformId: user.platform_id, limit: 1, offset: 0 };
-      const counts = await Promise.all(SITE_STATUSES.map(async (status) => ({
-        status, label: t(locale, `sites.status.${status}`), n: (await listSites(trx, { ...filter, status })).total,
-      })));
-      return { page: await listSites(trx, { ...filter, limit: PAGE_SIZE }), counts };
+      const byStatus = await countSitesByStatus(trx, user.platform_id);
+      const counts = SITE_STATUSES.map((status) => ({ status, label: t(locale, `sites.status.${status}`), n: byStatus.get(status) ?? 0 }));
+      return { page: await listSites(trx, { platformId: user.platform_id, limit: PAGE_SIZE, offset: 0 }), counts };
     });
     const sites = page.rows.map((s) => ({
       id: s.id, name: s.name, code: s.code, kindLabel: t(locale, `sites.kind.${s.kind}`), ...statusView(locale, s.status),
