@@ -5,12 +5,13 @@ import type { Db, Tx } from '@zhanqun/db/scope';
 export const ARTICLE_COLUMNS = [
   'id', 'site_id', 'primary_column_id', 'live', 'has_unpublished_changes', 'live_revision_id', 'latest_revision_id',
   'draft_title', 'url_path', 'serial_no', 'index_number', 'first_published_at', 'last_published_at', 'published_at',
-  'created_by', 'created_at', 'updated_at', 'deleted_at',
+  'created_by', 'created_at', 'updated_at', 'deleted_at', 'deleted_by', 'withdrawn_at', 'scheduled_publish_at',
+  'scheduled_withdraw_at', 'scheduled_by', 'interprets_article_id',
 ] as const;
 
 export const REVISION_COLUMNS = [
   'id', 'site_id', 'article_id', 'title', 'subtitle', 'summary', 'body_html', 'source', 'author', 'external_url',
-  'document_number', 'issuing_organ', 'date_written', 'topic_category', 'validity', 'keywords', 'created_by', 'created_at',
+  'document_number', 'issuing_organ', 'date_written', 'topic_category', 'validity', 'keywords', 'tags', 'created_by', 'created_at',
 ] as const;
 
 export function findById(db: Db, siteId: string, id: string): Promise<ArticleRow | undefined> {

@@ -1,3 +1,4 @@
+import type { AttachmentTable, BlobTable, RevisionAttachmentTable, SeriousErrorTermTable } from './tables/attachment.table.js';
 import type { AppUserTable } from './tables/app-user.table.js';
 import type { ArticlePlacementTable } from './tables/article-placement.table.js';
 import type { ArticleRevisionTable } from './tables/article-revision.table.js';
@@ -12,6 +13,7 @@ import type { SiteCounterTable } from './tables/site-counter.table.js';
 import type { SiteDomainTable } from './tables/site-domain.table.js';
 import type { SiteTable } from './tables/site.table.js';
 import type { UrlPathTable } from './tables/url-path.table.js';
+import type { ArticlePublicationTable, SecrecyWaiverTable, WorkflowRunTable, WorkflowTaskTable } from './tables/workflow.table.js';
 
 /** Every table of the shared schema, typed. Kysely is the only way code talks to the database. */
 export interface Database {
@@ -36,6 +38,14 @@ export interface Database {
   role_grant: RoleGrantTable;
   recovery_code: RecoveryCodeTable;
   api_token: ApiTokenTable;
+  workflow_run: WorkflowRunTable;
+  workflow_task: WorkflowTaskTable;
+  secrecy_waiver: SecrecyWaiverTable;
+  article_publication: ArticlePublicationTable;
+  blob: BlobTable;
+  attachment: AttachmentTable;
+  revision_attachment: RevisionAttachmentTable;
+  serious_error_term: SeriousErrorTermTable;
 }
 
 export type * from './tables/app-user.table.js';
@@ -52,3 +62,5 @@ export type * from './tables/site-counter.table.js';
 export type * from './tables/site-domain.table.js';
 export type * from './tables/site.table.js';
 export type * from './tables/url-path.table.js';
+export type * from './tables/workflow.table.js';
+export type * from './tables/attachment.table.js';

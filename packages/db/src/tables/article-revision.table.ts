@@ -25,6 +25,7 @@ export interface ArticleRevisionTable {
   topic_category: string | null;
   validity: Validity | null;
   keywords: string | null;
+  tags: Generated<string[]>;
   created_by: string | null;
   created_at: Generated<Date>;
 }

@@ -23,7 +23,18 @@ export interface ArticleTable {
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
-  deleted_at: Date | null;
+  /** In the trash since (30 days, then a platform admin may purge). */
+  deleted_at: Generated<Date | null>;
+  deleted_by: Generated<string | null>;
+  /** Taken off the public site (its URL answers 410). */
+  withdrawn_at: Generated<Date | null>;
+  /** When the approved revision goes live by itself (the scheduler's periodic job). */
+  scheduled_publish_at: Generated<Date | null>;
+  scheduled_withdraw_at: Generated<Date | null>;
+  /** Who set the schedule: the scheduled publish or withdrawal is done in this person's name. */
+  scheduled_by: Generated<string | null>;
+  /** A policy interpretation (政策解读) names the policy document it explains. */
+  interprets_article_id: Generated<string | null>;
 }
 export type ArticleRow = Selectable<ArticleTable>;
 export type NewArticleRow = Insertable<ArticleTable>;
