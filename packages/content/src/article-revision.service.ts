@@ -4,10 +4,11 @@ import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import type { ArticleRevisionRow, ArticleRow, NewArticleRevisionRow } from '@zhanqun/db/database';
 import { inScope, type Db, type Tx } from '@zhanqun/db/scope';
-import { writableSite } from '@zhanqun/tenancy/site-access';
 import * as articleRepository from './article.repository.js';
 import { ArticleNotFoundError } from './article.errors.js';
-import { ColumnForbiddenError, RevisionNotFoundError, revisionConflict } from './article-revision.errors.js';
+import { RevisionNotFoundError, revisionConflict } from './article-revision.errors.js';
+import { columnAccess } from './column-access.js';
+import { cancelOpenRun, openRun } from './workflow.service.js';
 import { validateContent, type ArticleContentInput } from './article.service.js';
 import { diffRevisions, type DiffPart } from './revision-diff.js';
 import { sanitizeBodyHtml, textOf } from './sanitize.js';
@@ -59,13 +60,13 @@ async function appendRevision(
   action: 'article.revision.save' | 'article.revision.restore',
   restoredFrom?: string,
 ): Promise<ArticleRevisionRow> {
-  const site = await writableSite(trx, ctx, siteId, 'content.edit');
   const article: ArticleRow | undefined = isUuid(articleId) ? await articleRepository.lockById(trx, siteId, articleId) : undefined;
   if (!article) throw new ArticleNotFoundError(articleId, siteId);
-  if (ctx.can && !ctx.can('content.edit', { platformId: site.platform_id, siteId, columnId: article.primary_column_id })) {
-    throw new ColumnForbiddenError('content.edit', article.primary_column_id);
-  }
+  const { site } = await columnAccess(trx, ctx, siteId, article.primary_column_id, 'content.edit');
   if (article.latest_revision_id !== baseRevisionId) throw revisionConflict(articleId, baseRevisionId, article.latest_revision_id);
+  // A revision in review is what reviewers approve: a newer save ends that review (resubmit it).
+  const run = await openRun(trx, siteId, articleId);
+  if (run) await cancelOpenRun(trx, ctx, site.platform_id, run, 'superseded');
   const now = ctx.clock.now();
   const revision = await articleRepository.insertRevision(trx, {
     ...content, id: newId(), site_id: siteId, article_id: articleId, created_by: ctx.actor.userId, created_at: now,

@@ -1,5 +1,5 @@
 import { invalid } from '@zhanqun/core/errors';
-import { newId } from '@zhanqun/core/id';
+import { isUuid, newId } from '@zhanqun/core/id';
 import { formatZoned } from '@zhanqun/core/time';
 import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
@@ -11,6 +11,7 @@ import { SiteNotFoundError } from '@zhanqun/tenancy/tenancy.errors';
 import * as articleRepository from './article.repository.js';
 import { ArticleNotFoundError, ColumnNotFoundError } from './article.errors.js';
 import { sanitizeBodyHtml } from './sanitize.js';
+import { columnAccess } from './column-access.js';
 
 export interface ArticleContentInput {
   title: string;
@@ -48,10 +49,8 @@ export async function createDraft(ctx: ServiceContext, siteId: string, input: Cr
   // Outside the transaction: a long Word paste takes a while to clean and should not hold locks.
   const bodyHtml = sanitizeBodyHtml(input.bodyHtml);
   return inScope(ctx.db, ctx.scope, async (trx) => {
-    const site = await siteRepository.findById(trx, siteId);
-    if (!site) throw new SiteNotFoundError(siteId);
-    const column = await columnRepository.findById(trx, siteId, input.columnId);
-    if (!column) throw new ColumnNotFoundError(input.columnId, siteId);
+    if (!isUuid(input.columnId)) throw new ColumnNotFoundError(input.columnId, siteId);
+    const { site, column } = await columnAccess(trx, ctx, siteId, input.columnId, 'content.edit');
     const id = newId();
     const revisionId = newId();
     const now = ctx.clock.now();
@@ -84,8 +83,8 @@ export interface PublishOptions {
 }
 
 /**
- * Make the latest revision live. At first publish the article gets its per-site serial, its
- * index number (索引号, immutable afterwards) and its URL, stored once and never recomputed.
+ * Make the latest revision live without a workflow run: the demo seed and importers, whose
+ * content was reviewed elsewhere. Editors publish through publishing.service.ts.
  */
 export async function publishRevision(ctx: ServiceContext, siteId: string, articleId: string, opts: PublishOptions = {}): Promise<ArticleRow> {
   return inScope(ctx.db, ctx.scope, async (trx) => {
@@ -93,24 +92,45 @@ export async function publishRevision(ctx: ServiceContext, siteId: string, artic
     if (!site) throw new SiteNotFoundError(siteId);
     const article = await articleRepository.lockById(trx, siteId, articleId);
     if (!article?.latest_revision_id) throw new ArticleNotFoundError(articleId, siteId);
-    const now = ctx.clock.now();
-    const publishedAt = opts.publishedAt ?? article.published_at ?? now;
-    const first = article.url_path === null ? await firstPublication(trx, site, article, publishedAt) : {};
-    const live = await articleRepository.update(trx, siteId, articleId, {
-      ...first,
-      live: true,
-      has_unpublished_changes: false,
-      live_revision_id: article.latest_revision_id,
-      first_published_at: article.first_published_at ?? now,
-      last_published_at: now,
-      published_at: publishedAt,
-      updated_at: now,
-    });
+    const live = await makeLive(trx, ctx, site, article, article.latest_revision_id, opts);
     await writeAudit(trx, ctx.clock, ctx.actor, {
       platformId: site.platform_id, siteId, action: 'article.publish', objectType: 'article', objectId: articleId,
       after: { revisionId: article.latest_revision_id, url: live.url_path, indexNumber: live.index_number },
     });
     return live;
+  });
+}
+
+/**
+ * Point the article at a live revision. At first publish the article gets its per-site serial,
+ * its index number (索引号, immutable afterwards) and its URL, stored once and never recomputed;
+ * a withdrawn article's URL answers again. Runs inside the caller's transaction, article locked.
+ */
+export async function makeLive(
+  trx: Tx,
+  ctx: Pick<ServiceContext, 'clock'>,
+  site: { id: string; code: string; site_id_code: string | null },
+  article: ArticleRow,
+  revisionId: string,
+  opts: PublishOptions = {},
+): Promise<ArticleRow> {
+  const now = ctx.clock.now();
+  const publishedAt = opts.publishedAt ?? article.published_at ?? now;
+  const first = article.url_path === null ? await firstPublication(trx, site, article, publishedAt) : {};
+  if (article.url_path !== null) {
+    await trx.updateTable('url_path').set({ kind: 'live' })
+      .where('site_id', '=', site.id).where('path', '=', article.url_path).where('article_id', '=', article.id).execute();
+  }
+  return articleRepository.update(trx, site.id, article.id, {
+    ...first,
+    live: true,
+    has_unpublished_changes: revisionId !== article.latest_revision_id,
+    live_revision_id: revisionId,
+    first_published_at: article.first_published_at ?? now,
+    last_published_at: now,
+    published_at: publishedAt,
+    withdrawn_at: null,
+    updated_at: now,
   });
 }
 
