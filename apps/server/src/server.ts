@@ -13,6 +13,7 @@ import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { totpUri } from '@zhanqun/identity/totp';
 import { anchorChains } from '@zhanqun/audit/audit.anchor';
 import { buildApp, loggerOptions } from './app.js';
+import { startJobs, type Jobs } from './jobs/scheduler.js';
 import { ConfigError, loadConfig, redactUrl, type Config } from './config.js';
 
 const ANCHOR_EVERY_MS = 10 * 60 * 1000;
@@ -106,6 +107,10 @@ async function main(): Promise<void> {
   const anchorTimer = setInterval(() => void anchor(), ANCHOR_EVERY_MS);
   anchorTimer.unref();
 
+  // The job queue starts once the server listens: readiness does not wait for it, and its
+  // failure leaves the sites up (logged: scheduled publishing waits for a restart).
+  let jobs: Promise<Jobs | undefined> = Promise.resolve(undefined);
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -115,6 +120,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       clearInterval(anchorTimer);
+      await (await jobs)?.stop();
       await app.close();
       await anchor();
       await handle.close();
@@ -135,6 +141,10 @@ async function main(): Promise<void> {
     if (message) fail(message);
     throw err;
   }
+  jobs = startJobs({ db: handle.db, clock, logger: log }).catch((err: unknown) => {
+    log.error({ err }, 'the job queue did not start: scheduled publishing is off until the next start');
+    return undefined;
+  });
   const port = (app.server.address() as { port: number } | null)?.port ?? config.port;
   // One line each, so the addresses stay readable in JSON logs too.
   log.info(`zhanqun ready in ${Math.round(performance.now() - started)} ms (${handle.kind === 'pglite' ? `embedded database ${config.pgliteDir}` : 'PostgreSQL'})`);
