@@ -19,6 +19,8 @@ export function revisionConflict(articleId: string, baseRevisionId: string, late
   err.articleId = articleId;
   err.baseRevisionId = baseRevisionId;
   err.latestRevisionId = latestRevisionId;
+  // What the API's error body carries, so a client can fetch the other save and diff it.
+  (err as RevisionConflictError & { details: object }).details = { latestRevisionId };
   return err;
 }
 

@@ -4,6 +4,9 @@ const ErrorProperties = {
   code: Type.String({ description: '`ZQ_VALIDATION`, `ZQ_TENANCY_SITE_NOT_FOUND`, …' }),
   message: Type.String(),
   field: Type.Optional(Type.String({ description: 'The request field the error is about (API name, e.g. `hosts[1]`)' })),
+  details: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {
+    description: 'What the client needs to act on the error: `latestRevisionId` of a revision conflict, `findings` of blocking checks',
+  })),
 };
 
 /** Every error the API answers: a stable code, an English message, and the field it is about. */

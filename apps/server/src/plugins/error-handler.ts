@@ -12,7 +12,7 @@ const PLAIN_500 = `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"
  */
 export function installErrorHandler(fastify: FastifyInstance): void {
   const view = new ConsoleView();
-  fastify.setErrorHandler(function (raw: FastifyError & { field?: string }, request, reply) {
+  fastify.setErrorHandler(function (raw: FastifyError & { field?: string; details?: Record<string, unknown> }, request, reply) {
     const error = raw.validation ? schemaValidationError(raw) : raw;
     const status = error.validation ? 400 : (error.statusCode ?? 500);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
@@ -20,7 +20,10 @@ export function installErrorHandler(fastify: FastifyInstance): void {
     const api = !request.isAdminHost || request.url.startsWith('/api/');
     const body = status >= 500
       ? { code: 'ZQ_INTERNAL', message: 'Internal server error' }
-      : { code: error.code ?? 'ZQ_BAD_REQUEST', message: error.message, ...(error.field ? { field: error.field } : {}) };
+      : {
+        code: error.code ?? 'ZQ_BAD_REQUEST', message: error.message, ...(error.field ? { field: error.field } : {}),
+        ...('details' in error && error.details ? { details: error.details } : {}),
+      };
     if (status === 401 && request.isAdminHost && !request.url.startsWith('/api/')) return reply.redirect('/login', 303);
     if (request.isAdminHost && !api) {
       const locale = isLocale(request.user?.locale) ? request.user.locale : 'zh-CN';
