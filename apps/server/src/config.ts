@@ -8,6 +8,10 @@ export interface Config {
   databasePoolSize: number;
   dataDir: string;
   pgliteDir: string;
+  /** Attachment blobs, content-addressed; several instances must share it (a network volume). */
+  blobDir: string;
+  /** The largest attachment accepted, in bytes (MAX_UPLOAD_MB, default 50). */
+  maxUploadBytes: number;
   adminHost: string;
   devDomain: string;
   seedDemo: boolean;
@@ -76,6 +80,7 @@ export function redactUrl(raw: string): string {
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const dataDir = resolve(cwd, env.DATA_DIR?.trim() || 'data');
   const pgliteRaw = env.PGLITE_DIR?.trim();
+  const blobRaw = env.BLOB_DIR?.trim();
   const dbUrl = databaseUrl(env);
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
@@ -95,6 +100,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     dataDir,
     pgliteDir: pgliteRaw ? (isAbsolute(pgliteRaw) ? pgliteRaw : resolve(cwd, pgliteRaw)) : join(dataDir, 'pglite'),
+    blobDir: blobRaw ? (isAbsolute(blobRaw) ? blobRaw : resolve(cwd, blobRaw)) : join(dataDir, 'blobs'),
+    maxUploadBytes: int(env, 'MAX_UPLOAD_MB', 50, 1, 1024) * 1024 * 1024,
     adminHost: hostName(env, 'ADMIN_HOST', 'admin.localhost'),
     devDomain: hostName(env, 'DEV_DOMAIN', 'localhost', false),
     seedDemo: bool(env, 'SEED_DEMO', dbUrl === undefined),

@@ -31,8 +31,22 @@ describe('articles and their workflow through /api/v1', () => {
     expect({ status: res.statusCode, ...res.json() }).toMatchObject(expected);
   };
 
+  /** One file as a browser's FormData sends it. */
+  const upload = (as: string, filename: string, bytes: Buffer) => {
+    const boundary = '----zq-test-boundary';
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      bytes, Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return h.app.inject({
+      method: 'POST', url: `/api/v1/sites/${siteId}/attachments`, payload, cookies: who[as]!,
+      headers: { host: 'admin.localhost', 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+  };
+  const PDF = Buffer.from('%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
   beforeAll(async () => {
-    h = await build();
+    h = await build({ MAX_UPLOAD_MB: '1' });
     await seedDemoProvince(h.t.db, h.clock);
     for (const u of ['admin', 'bianji', 'shenhe', 'baomi', 'zhanzhang', 'shenji']) who[u] = { zq_session: await openSession(h, u) };
     const site = await h.t.db.selectFrom('site').select('id').where('code', '=', 'prov').executeTakeFirstOrThrow();
@@ -47,12 +61,24 @@ describe('articles and their workflow through /api/v1', () => {
   it('should take an article from the editor through both reviews to the public site at the scheduled minute', async () => {
     const body = { columnId: tzgg, title: '关于开展2026年冬季消防安全检查的通知', bodyHtml: '<p>各市、县人民政府：</p><p onclick="x()">现将有关事项通知如下。</p><script>alert(1)</script>', documentNumber: '演示政办〔2026〕9号' };
     await refused('bianji', { status: 403, code: 'ZQ_CONTENT_FORBIDDEN' }, 'POST', `/sites/${siteId}/articles`, { ...body, columnId: otherColumn });
-    const article = await ok('bianji', 201, 'POST', `/sites/${siteId}/articles`, body);
+    const up = await upload('bianji', '关于检查工作的实施方案.pdf', PDF);
+    expect(up.statusCode).toBe(201);
+    const file = up.json();
+    expect(file).toMatchObject({ filename: '关于检查工作的实施方案.pdf', mediaType: 'application/pdf', size: PDF.length });
+    const fake = await upload('bianji', '通知.pdf', Buffer.from('<!DOCTYPE html><html><script>alert(1)</script></html>'));
+    expect({ status: fake.statusCode, ...fake.json() }).toMatchObject({ status: 400, code: 'ZQ_VALIDATION', field: 'file' });
+    const big = await upload('bianji', '大文件.pdf', Buffer.concat([PDF, Buffer.alloc(1024 * 1024)]));
+    expect({ status: big.statusCode, ...big.json() }).toMatchObject({ status: 413, code: 'ZQ_CONTENT_FILE_TOO_LARGE', field: 'file' });
+    expect((await upload('shenji', 'x.pdf', PDF)).statusCode).toBe(403);
+
+    const article = await ok('bianji', 201, 'POST', `/sites/${siteId}/articles`, { ...body, attachmentIds: [file.id] });
     expect(article).toMatchObject({ title: body.title, live: false, url: null, primaryColumnId: tzgg });
+    // Not on the public site before a live revision carries it.
+    expect((await h.app.inject({ method: 'GET', url: file.url, headers: { host } })).statusCode).toBe(404);
 
     // Two saves on the same base: the second is refused and names the first.
     const base = article.latestRevisionId;
-    const first = await ok('bianji', 200, 'PUT', `/sites/${siteId}/articles/${article.id}`, { ...body, baseRevisionId: base, title: `${body.title}（修订）` });
+    const first = await ok('bianji', 200, 'PUT', `/sites/${siteId}/articles/${article.id}`, { ...body, attachmentIds: [file.id], baseRevisionId: base, title: `${body.title}（修订）` });
     expect(first.bodyHtml).toBe('<p>各市、县人民政府：</p><p>现将有关事项通知如下。</p>');
     await refused('bianji', { status: 409, code: 'ZQ_CONTENT_REVISION_CONFLICT', details: { latestRevisionId: first.id } },
       'PUT', `/sites/${siteId}/articles/${article.id}`, { ...body, baseRevisionId: base });
@@ -89,11 +115,20 @@ describe('articles and their workflow through /api/v1', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('关于开展2026年冬季消防安全检查的通知（修订）');
     expect(page.body).not.toContain('onclick');
+    expect(page.body).toContain(`href="${file.url}"`);
+    const download = await h.app.inject({ method: 'GET', url: file.url, headers: { host } });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(PDF)).toBe(true);
+    expect(download.headers).toMatchObject({
+      'content-type': 'application/pdf', 'x-content-type-options': 'nosniff',
+      'content-disposition': `attachment; filename="_.pdf"; filename*=UTF-8''${encodeURIComponent('关于检查工作的实施方案.pdf')}`,
+    });
 
     // Withdrawn: its URL answers 410.
     await refused('shenhe', { status: 400, field: 'reason' }, 'POST', `/sites/${siteId}/articles/${article.id}/withdraw`, { reason: '' });
     await ok('shenhe', 200, 'POST', `/sites/${siteId}/articles/${article.id}/withdraw`, { reason: '内容已过时' });
     expect((await h.app.inject({ method: 'GET', url: detail.article.url, headers: { host } })).statusCode).toBe(410);
+    expect((await h.app.inject({ method: 'GET', url: file.url, headers: { host } })).statusCode).toBe(404);
 
     const trail = await h.t.db.selectFrom('audit_log_entry').select(['action', 'actor_label']).where('object_id', '=', article.id).orderBy('seq').execute();
     expect(trail.map((e) => `${e.action} ${e.actor_label}`)).toEqual([

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '@zhanqun/core/clock';
 import { totpCode } from '@zhanqun/identity/totp';
@@ -16,10 +19,19 @@ export interface TestApp {
 export async function build(env: Record<string, string> = {}): Promise<TestApp> {
   const t = await createTestDatabase();
   const clock = new ManualClock('2026-11-27T02:00:00Z');
-  const config = loadConfig({ SEED_DEMO: '0', ...env });
+  // Uploaded files go to a directory of the test's own, never under the repository's ./data.
+  const blobDir = mkdtempSync(join(tmpdir(), 'zq-blobs-'));
+  const config = loadConfig({ SEED_DEMO: '0', BLOB_DIR: blobDir, ...env });
   const app = await buildApp({ config, dbHandle: t, clock, logger: false });
   await app.ready();
-  return { app, t, clock, async close() { await app.close(); await t.destroy(); } };
+  return {
+    app, t, clock,
+    async close() {
+      await app.close();
+      await t.destroy();
+      rmSync(blobDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Sign in through the login form (CSRF token and all); returns the cookies to send. */

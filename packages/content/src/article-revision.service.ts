@@ -8,6 +8,7 @@ import * as articleRepository from './article.repository.js';
 import { ArticleNotFoundError } from './article.errors.js';
 import { RevisionNotFoundError, revisionConflict } from './article-revision.errors.js';
 import { columnAccess } from './column-access.js';
+import { attachmentIdsOf, linkAttachments } from './revision-attachments.js';
 import { cancelOpenRun, openRun } from './workflow.service.js';
 import { validateContent, type ArticleContentInput } from './article.service.js';
 import { diffRevisions, type DiffPart } from './revision-diff.js';
@@ -36,7 +37,8 @@ export async function saveRevision(ctx: ServiceContext, siteId: string, articleI
     date_written: input.dateWritten ?? null, topic_category: input.topicCategory ?? null, validity: input.validity ?? null,
     keywords: input.keywords ?? null,
   };
-  return inScope(ctx.db, ctx.scope, (trx) => appendRevision(trx, ctx, siteId, articleId, input.baseRevisionId, content, 'article.revision.save'));
+  const attachmentIds = input.attachmentIds ?? [];
+  return inScope(ctx.db, ctx.scope, (trx) => appendRevision(trx, ctx, siteId, articleId, input.baseRevisionId, content, attachmentIds, 'article.revision.save'));
 }
 
 /** Restore an old revision: a new revision with its content, under the same conflict rule as a save. */
@@ -46,7 +48,8 @@ export async function restoreRevision(ctx: ServiceContext, siteId: string, artic
     const old = isUuid(revisionId) ? await articleRepository.findRevision(trx, siteId, revisionId) : undefined;
     if (!old || old.article_id !== articleId) throw new RevisionNotFoundError(revisionId, siteId);
     const { id: _id, site_id: _site, article_id: _article, created_by: _by, created_at: _at, ...content } = old;
-    return appendRevision(trx, ctx, siteId, articleId, baseRevisionId, content, 'article.revision.restore', revisionId);
+    const attachmentIds = await attachmentIdsOf(trx, siteId, revisionId);
+    return appendRevision(trx, ctx, siteId, articleId, baseRevisionId, content, attachmentIds, 'article.revision.restore', revisionId);
   });
 }
 
@@ -57,6 +60,7 @@ async function appendRevision(
   articleId: string,
   baseRevisionId: string,
   content: RevisionContent,
+  attachmentIds: readonly string[],
   action: 'article.revision.save' | 'article.revision.restore',
   restoredFrom?: string,
 ): Promise<ArticleRevisionRow> {
@@ -71,6 +75,7 @@ async function appendRevision(
   const revision = await articleRepository.insertRevision(trx, {
     ...content, id: newId(), site_id: siteId, article_id: articleId, created_by: ctx.actor.userId, created_at: now,
   });
+  await linkAttachments(trx, siteId, revision.id, attachmentIds);
   await articleRepository.update(trx, siteId, articleId, {
     latest_revision_id: revision.id, draft_title: revision.title, has_unpublished_changes: true, updated_at: now,
   });

@@ -30,6 +30,7 @@ const ContentProperties = {
   topicCategory: Text(200, '主题分类'),
   validity: Type.Optional(Nullable(ValiditySchema)),
   keywords: Text(500),
+  attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: 100, description: 'Uploaded attachments of the site this revision carries, in order' })),
 };
 
 export const CreateArticleSchema = Type.Object({ columnId: Uuid, ...ContentProperties }, { additionalProperties: false });
@@ -140,9 +141,20 @@ export function toPublication(p: HistoryRow): Static<typeof PublicationSchema> {
   };
 }
 
+export const AttachmentSchema = Type.Object({
+  id: Uuid, filename: Type.String(), mediaType: Type.String(), size: Type.Integer(),
+  url: Type.String({ description: 'Path on the site\'s hosts; answers only while a live revision carries the file' }),
+});
+export const toAttachment = (a: { id: string; filename: string; media_type: string; size: number }) => ({
+  id: a.id, filename: a.filename, mediaType: a.media_type, size: Number(a.size), url: attachmentPath(a.id, a.filename),
+});
+/** The public path of an attachment under its site's mount (`/_files/` is reserved on every site). */
+export const attachmentPath = (id: string, filename: string) => `/_files/${id}/${encodeURIComponent(filename)}`;
+
 export const ArticleDetailSchema = Type.Object({
   article: ArticleSchema,
   latestRevision: RevisionSchema,
+  attachments: Type.Array(AttachmentSchema, { description: 'The latest revision\'s attachments' }),
   runs: Type.Array(RunSchema),
   publications: Type.Array(PublicationSchema),
 });

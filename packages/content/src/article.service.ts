@@ -12,6 +12,7 @@ import * as articleRepository from './article.repository.js';
 import { ArticleNotFoundError, ColumnNotFoundError } from './article.errors.js';
 import { sanitizeBodyHtml } from './sanitize.js';
 import { columnAccess } from './column-access.js';
+import { linkAttachments, validateAttachmentIds } from './revision-attachments.js';
 
 export interface ArticleContentInput {
   title: string;
@@ -28,6 +29,8 @@ export interface ArticleContentInput {
   topicCategory?: string | null;
   validity?: Validity | null;
   keywords?: string | null;
+  /** Files carried by the revision (attachment ids of the same site), in display order. */
+  attachmentIds?: readonly string[];
 }
 
 export interface CreateDraftInput extends ArticleContentInput {
@@ -41,6 +44,7 @@ export function validateContent(input: ArticleContentInput): void {
   if (input.title.length > 200) throw invalid('title', 'must be at most 200 characters');
   if (input.dateWritten != null && !/^\d{4}-\d{2}-\d{2}$/.test(input.dateWritten)) throw invalid('dateWritten', 'must be a date as yyyy-MM-dd');
   if (input.validity != null && !VALIDITIES.includes(input.validity)) throw invalid('validity', `must be one of ${VALIDITIES.join(', ')}`);
+  validateAttachmentIds(input.attachmentIds);
 }
 
 /** Create an article with its first revision, placed in its primary column. */
@@ -67,6 +71,7 @@ export async function createDraft(ctx: ServiceContext, siteId: string, input: Cr
       date_written: input.dateWritten ?? null, topic_category: input.topicCategory ?? null, validity: input.validity ?? null,
       keywords: input.keywords ?? null, created_by: userId, created_at: now,
     });
+    await linkAttachments(trx, siteId, revisionId, input.attachmentIds ?? []);
     const article = await articleRepository.update(trx, siteId, id, { latest_revision_id: revisionId });
     await trx.insertInto('article_placement').values({ site_id: siteId, article_id: id, column_id: column.id }).execute();
     await writeAudit(trx, ctx.clock, ctx.actor, {

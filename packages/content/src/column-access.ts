@@ -2,7 +2,7 @@ import type { ServiceContext } from '@zhanqun/audit/context';
 import type { SiteColumnRow, SiteRow } from '@zhanqun/db/database';
 import type { Tx } from '@zhanqun/db/scope';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
-import { writableSite } from '@zhanqun/tenancy/site-access';
+import { SiteForbiddenError, writableSite } from '@zhanqun/tenancy/site-access';
 import { ColumnNotFoundError } from './article.errors.js';
 import { ColumnForbiddenError } from './article-revision.errors.js';
 
@@ -31,4 +31,20 @@ export async function columnAccess(trx: Tx, ctx: Pick<ServiceContext, 'scope' | 
     if (!ctx.can(permission, target)) throw new ColumnForbiddenError(permission, column.name);
   }
   return { site, column };
+}
+
+/**
+ * A site where the actor may do `permission` in at least one column (uploading an attachment,
+ * which belongs to the site, not to a column): a site-wide grant, or a grant over some of its
+ * columns (栏目授权), will do.
+ */
+export async function siteWithSomeColumn(trx: Tx, ctx: Pick<ServiceContext, 'scope' | 'can'>, siteId: string, permission: string): Promise<SiteRow> {
+  const site = await writableSite(trx, { scope: ctx.scope }, siteId);
+  if (!ctx.can) return site;
+  const unit = await trx.selectFrom('org_unit').select('path').where('id', '=', site.org_unit_id).executeTakeFirst();
+  const target = { platformId: site.platform_id, siteId: site.id, parentSiteId: site.parent_site_id, ...(unit ? { orgUnitPath: unit.path } : {}) };
+  if (ctx.can(permission, target)) return site;
+  const columns = await trx.selectFrom('site_column').select('id').where('site_id', '=', siteId).where('deleted_at', 'is', null).execute();
+  if (columns.some((c) => ctx.can!(permission, { ...target, columnId: c.id }))) return site;
+  throw new SiteForbiddenError(permission, site.code);
 }

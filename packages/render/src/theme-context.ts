@@ -7,6 +7,8 @@ import { formatZoned } from '@zhanqun/core/time';
 import type { ColumnKind, SiteColumnRow, SiteRow } from '@zhanqun/db/database';
 import type { Db } from '@zhanqun/db/scope';
 import * as reads from '@zhanqun/content/article-read.repository';
+import { attachmentPath } from '@zhanqun/content/article.schema';
+import { attachmentsOf } from '@zhanqun/content/revision-attachments';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 
 export const KIND_LABELS: Record<ColumnKind, string> = {
@@ -26,7 +28,10 @@ export interface ArticleView {
   pubDate: string; keywords: string | null; absoluteUrl: string; indexNumber: string | null; documentNumber: string | null;
   issuingOrgan: string | null; dateWritten: string | null; topicCategory: string | null; validityLabel: string | null;
   hasGovInfo: boolean;
+  /** 附件: links under the site's mount, with a readable size and the file's type. */
+  attachments: AttachmentView[];
 }
+export interface AttachmentView { url: string; filename: string; ext: string; sizeLabel: string }
 export interface BlockView { name: string; url: string; items: ListItemView[] }
 export interface PaginationView { page: number; pages: number; prevUrl: string | null; nextUrl: string | null }
 
@@ -59,6 +64,11 @@ export interface SiteScope {
 
 const url = (mount: Mount, path: string) => `${mount.prefix.replace(/\/$/, '')}${path}`;
 const day = (d: Date) => formatZoned(d, 'yyyy-MM-dd');
+/** 1.2 MB, 340 KB: how Chinese government sites label attachment sizes. */
+function sizeLabel(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
 const VALIDITY: Record<string, string> = { valid: '有效', amended: '已修订', repealed: '已废止' };
 
 /** Load what every page of a site needs: its columns. */
@@ -165,6 +175,10 @@ export async function articleContext(db: Db, s: SiteScope, articleId: string, or
     indexNumber: a.index_number, documentNumber: a.document_number, issuingOrgan: a.issuing_organ, dateWritten: a.date_written,
     topicCategory: a.topic_category, validityLabel: a.validity ? (VALIDITY[a.validity] ?? null) : null,
     hasGovInfo: Boolean(a.document_number || a.issuing_organ || a.date_written),
+    attachments: a.live_revision_id ? (await attachmentsOf(db, s.site.id, a.live_revision_id)).map((f) => ({
+      url: url(s.mount, attachmentPath(f.id, f.filename)), filename: f.filename,
+      ext: (/\.([A-Za-z0-9]{1,5})$/.exec(f.filename)?.[1] ?? '').toUpperCase(), sizeLabel: sizeLabel(Number(f.size)),
+    })) : [],
   };
   return page;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createError } from '@zhanqun/core/errors';
 import { normaliseHost } from '@zhanqun/tenancy/host';
 import articleRoutes from './article.routes.js';
+import attachmentRoutes from './attachment.routes.js';
 import columnRoutes from './column.routes.js';
 import domainRoutes from './domain.routes.js';
 import orgUnitRoutes from './org-unit.routes.js';
@@ -42,4 +43,5 @@ export default async function apiRoutes(fastify: FastifyInstance) {
   await fastify.register(columnRoutes);
   await fastify.register(templateRoutes);
   await fastify.register(articleRoutes);
+  await fastify.register(attachmentRoutes);
 }

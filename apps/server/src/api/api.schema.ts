@@ -18,6 +18,7 @@ const DESCRIPTIONS = {
   403: 'Not a platform admin, or a write into a platform it only oversees',
   404: 'Not found, or not visible to this platform',
   409: 'Conflict: a code or host already taken, or the reserved admin host',
+  413: 'The upload is larger than the configured limit (`ZQ_CONTENT_FILE_TOO_LARGE`)',
   415: 'The body must be JSON',
   422: 'Refused by a rule (no independent site for a township or a county department)',
   500: 'Internal error',

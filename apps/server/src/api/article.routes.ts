@@ -10,7 +10,7 @@ import {
   ApproveSchema, ArticleDetailSchema, ArticleListQuerySchema, ArticleListSchema, ArticleParamsSchema, ArticleSchema, CreateArticleSchema,
   DiffQuerySchema, DiffSchema, PublishResultSchema, PublishSchema, RequestChangesSchema, RestoreRevisionSchema, RevisionListSchema,
   RevisionParamsSchema, RevisionSchema, RunParamsSchema, RunSchema, SaveRevisionSchema, TaskListSchema, toArticle, toListItem,
-  toPublication, toRevision, toRun, WaiverParamsSchema, WaiverSchema, WithdrawSchema,
+  toAttachment, toPublication, toRevision, toRun, WaiverParamsSchema, WaiverSchema, WithdrawSchema,
 } from '@zhanqun/content/article.schema';
 import { createDraft, type ArticleContentInput } from '@zhanqun/content/article.service';
 import {
@@ -20,6 +20,7 @@ import {
   approveTask, cancelRun, findRun, requestChanges, runsOf, STEP_PERMISSION, submitForReview, restoreSecrecyReview, waiveSecrecyReview,
 } from '@zhanqun/content/workflow.service';
 import { WorkflowRunNotFoundError } from '@zhanqun/content/workflow.errors';
+import { attachmentsOf } from '@zhanqun/content/revision-attachments';
 import type { WorkflowStep } from '@zhanqun/db/database';
 import { SiteParamsSchema } from '@zhanqun/tenancy/site.schema';
 import { readScoped, serviceContext } from './api-context.js';
@@ -34,24 +35,28 @@ type Content = Omit<ArticleContentInput, 'bodyHtml' | 'title'> & { title: string
 
 /** The body's content fields, as the services take them. */
 function content(body: Content): ArticleContentInput {
-  const { title, subtitle, summary, bodyHtml, source, author, documentNumber, issuingOrgan, dateWritten, topicCategory, validity, keywords } = body;
-  return { title, subtitle, summary, bodyHtml, source, author, documentNumber, issuingOrgan, dateWritten, topicCategory, validity, keywords };
+  const { title, subtitle, summary, bodyHtml, source, author, documentNumber, issuingOrgan, dateWritten, topicCategory, validity, keywords, attachmentIds } = body;
+  return {
+    title, subtitle, summary, bodyHtml, source, author, documentNumber, issuingOrgan, dateWritten, topicCategory, validity, keywords,
+    ...(attachmentIds ? { attachmentIds } : {}),
+  };
 }
 
 async function detail(request: FastifyRequest, siteId: string, articleId: string) {
   const found = await readScoped(request, async (trx) => {
     const article = await articleRepository.findById(trx, siteId, articleId);
     if (!article?.latest_revision_id) return undefined;
-    const [latest, runs, publications] = await Promise.all([
+    const [latest, runs, publications, attachments] = await Promise.all([
       articleRepository.findRevision(trx, siteId, article.latest_revision_id),
       runsOf(trx, siteId, articleId),
       publicationHistory(trx, siteId, articleId),
+      attachmentsOf(trx, siteId, article.latest_revision_id),
     ]);
-    return latest ? { article, latest, runs, publications } : undefined;
+    return latest ? { article, latest, runs, publications, attachments } : undefined;
   });
   if (!found) throw new ArticleNotFoundError(articleId, siteId);
   return {
-    article: toArticle(found.article), latestRevision: toRevision(found.latest),
+    article: toArticle(found.article), latestRevision: toRevision(found.latest), attachments: found.attachments.map(toAttachment),
     runs: found.runs.map(toRun), publications: found.publications.map(toPublication),
   };
 }

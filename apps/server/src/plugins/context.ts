@@ -5,6 +5,7 @@ import type { Clock } from '@zhanqun/core/clock';
 import type { Database } from '@zhanqun/db/database';
 import type { DbHandle } from '@zhanqun/db/connect';
 import { normaliseHost } from '@zhanqun/tenancy/host';
+import { createBlobStore, type BlobStore } from '@zhanqun/content/attachment/blob-store';
 import type { Config } from '../config.js';
 
 declare module 'fastify' {
@@ -13,6 +14,8 @@ declare module 'fastify' {
     dbHandle: DbHandle;
     clock: Clock;
     config: Config;
+    /** Where attachment bytes live (content-addressed files under BLOB_DIR). */
+    blobs: BlobStore;
   }
   interface FastifyRequest {
     /** The Host header, normalised (lower case, no port, punycode); null when unusable. */
@@ -33,6 +36,7 @@ export default fp(async function context(fastify: FastifyInstance, opts: Context
   fastify.decorate('dbHandle', opts.dbHandle);
   fastify.decorate('clock', opts.clock);
   fastify.decorate('config', opts.config);
+  fastify.decorate('blobs', createBlobStore(opts.config.blobDir));
   fastify.decorateRequest('hostname_', null);
   fastify.decorateRequest('isAdminHost', false);
   fastify.addHook('onRequest', async (request) => {

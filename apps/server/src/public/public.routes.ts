@@ -1,4 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findServable, type ServableAttachment } from '@zhanqun/content/attachment/attachment.service';
+import type { BlobStore } from '@zhanqun/content/attachment/blob-store';
+import { contentDisposition } from '@zhanqun/content/attachment/content-disposition';
 import { inScope } from '@zhanqun/db/scope';
 import { articleContext, columnContext, errorContext, homeContext, loadSiteScope, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
@@ -17,7 +20,11 @@ const UNKNOWN_HOST_PAGE = `<!DOCTYPE html>
 type Outcome =
   | { type: 'page'; status: number; template: TemplateName; page: PageContext; theme: string }
   | { type: 'redirect'; status: 301 | 308; location: string }
-  | { type: 'plain404' };
+  | { type: 'plain404' }
+  | { type: 'file'; file: ServableAttachment };
+
+/** `/_files/<attachment id>/<name>`: the name is for people and is not checked. */
+const FILE_PATH = /^\/_files\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/;
 
 const PUBLIC_CACHE = 'public, max-age=0, s-maxage=60, stale-while-revalidate=300';
 
@@ -45,7 +52,7 @@ export default async function publicRoutes(fastify: FastifyInstance) {
     },
     handler: async (request, reply) => {
       const outcome = await answer(fastify, request, themes);
-      return send(reply, outcome, themes);
+      return send(reply, outcome, themes, fastify.blobs);
     },
   });
 }
@@ -77,6 +84,13 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
     const scope: SiteScope = await loadSiteScope(trx, site, parent, { host, prefix });
     const theme = site.theme;
     themes.get(theme); // fail on a broken theme before querying further
+    const fileId = FILE_PATH.exec(relativePath)?.[1];
+    if (fileId) {
+      // Served only while a live revision of this site carries it (the query and RLS both say so).
+      const file = await findServable(trx, site.id, fileId);
+      if (file) return { type: 'file', file };
+      return { type: 'page', status: 404, template: 'error-404', page: errorContext(scope, 404), theme };
+    }
     if (relativePath === '/' || relativePath === '/index.html') {
       return { type: 'page', status: 200, template: 'home', page: await homeContext(trx, scope), theme };
     }
@@ -107,9 +121,21 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
   });
 }
 
-function send(reply: FastifyReply, outcome: Outcome, themes: ThemeRegistry) {
+function send(reply: FastifyReply, outcome: Outcome, themes: ThemeRegistry, blobs: BlobStore) {
   if (outcome.type === 'plain404') {
     return reply.code(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(UNKNOWN_HOST_PAGE);
+  }
+  if (outcome.type === 'file') {
+    const { file } = outcome;
+    return reply.code(200)
+      .type(file.media_type)
+      .header('content-length', String(file.size))
+      .header('content-disposition', contentDisposition(file.filename))
+      .header('x-content-type-options', 'nosniff')
+      // Content-addressed: the bytes under this id never change; withdrawal is checked on each request.
+      .header('etag', `"${file.blob_sha256}"`)
+      .header('cache-control', PUBLIC_CACHE)
+      .send(blobs.open(file.blob_sha256));
   }
   if (outcome.type === 'redirect') return reply.code(outcome.status).header('cache-control', PUBLIC_CACHE).redirect(outcome.location, outcome.status);
   const html = themes.get(outcome.theme).render(outcome.template, outcome.page);

@@ -5,7 +5,7 @@ import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import type { AttachmentRow } from '@zhanqun/db/database';
 import { inScope, type Db } from '@zhanqun/db/scope';
-import { writableSite } from '@zhanqun/tenancy/site-access';
+import { siteWithSomeColumn } from '../column-access.js';
 import * as attachmentRepository from './attachment.repository.js';
 import { fileTooLarge, type BlobStore } from './blob-store.js';
 import { assertAllowedExtension, detectFileKind } from './file-kind.js';
@@ -68,7 +68,7 @@ export async function uploadAttachment(ctx: ServiceContext, siteId: string, inpu
     if (input.stream.truncated) throw fileTooLarge(opts.maxBytes);
     const kind = await detectFileKind(filename, staged);
     return await inScope(ctx.db, ctx.scope, async (trx) => {
-      const site = await writableSite(trx, ctx, siteId, 'content.edit');
+      const site = await siteWithSomeColumn(trx, ctx, siteId, 'content.edit');
       const now = ctx.clock.now();
       // The file goes under its hash before any row names it. Should the transaction fail after
       // this, the file is left with no row: never served (downloads go through rows), and reused
