@@ -40,7 +40,7 @@ export function sendHtml(reply: FastifyReply, body: string, code = 200): Fastify
 }
 
 /** Which navigation entry a page belongs to (marked aria-current). */
-export type NavKey = 'dashboard' | 'org' | 'sites' | 'users' | 'audit' | 'account';
+export type NavKey = 'dashboard' | 'org' | 'sites' | 'content' | 'tasks' | 'users' | 'audit' | 'account';
 
 /** What every signed-in console page gets, besides its own data. */
 export interface PageFrame {
@@ -49,7 +49,7 @@ export interface PageFrame {
   csrfToken: string;
   nav: Record<NavKey, boolean>;
   /** Navigation entries shown only to those who hold the permission behind them. */
-  can: { users: boolean; audit: boolean };
+  can: { users: boolean; audit: boolean; content: boolean };
   notice: string | null;
 }
 
@@ -68,12 +68,13 @@ export function pageFrame(request: FastifyRequest, reply: FastifyReply, nav: Nav
   return {
     locale, user: request.user!, csrfToken: reply.generateCsrf(),
     nav: {
-      dashboard: nav === 'dashboard', org: nav === 'org', sites: nav === 'sites',
+      dashboard: nav === 'dashboard', org: nav === 'org', sites: nav === 'sites', content: nav === 'content', tasks: nav === 'tasks',
       users: nav === 'users', audit: nav === 'audit', account: nav === 'account',
     },
     can: {
       users: principal !== null && holdsAnywhere(principal, 'user.manage', now),
       audit: principal !== null && holdsAnywhere(principal, 'audit.read', now),
+      content: principal !== null && holdsAnywhere(principal, 'content.read', now),
     },
     notice: okNotice(request, locale),
   };

@@ -1,0 +1,101 @@
+// The editors' console through its forms (inject): write, save over someone else's save,
+// submit, review, secrecy-review, publish, send back with a reason, the queue and the trash.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoProvince } from '@zhanqun/demo/demo-province';
+import { build, type TestApp } from './helper.js';
+import { Browser, bodyRows } from './identity-helper.js';
+
+describe('the article console', () => {
+  let h: TestApp;
+  let siteId = '';
+  let tzgg = '';
+  let host = '';
+  const as: Record<string, Browser> = {};
+  const articleIdOf = (location: string | undefined) => /\/articles\/([0-9a-f-]{36})/.exec(location ?? '')?.[1] ?? '';
+
+  beforeAll(async () => {
+    h = await build();
+    await seedDemoProvince(h.t.db, h.clock);
+    for (const u of ['bianji', 'shenhe', 'baomi', 'zhanzhang']) as[u] = await Browser.withSession(h, u);
+    siteId = (await h.t.db.selectFrom('site').select('id').where('code', '=', 'prov').executeTakeFirstOrThrow()).id;
+    tzgg = (await h.t.db.selectFrom('site_column').select('id').where('site_id', '=', siteId).where('path', '=', '/xwdt/tzgg/').executeTakeFirstOrThrow()).id;
+    host = (await h.t.db.selectFrom('site_domain').select('host').where('site_id', '=', siteId).where('role', '=', 'primary').executeTakeFirstOrThrow()).host;
+  });
+  afterAll(async () => { await h.close(); });
+
+  it('should take an article from the editor form to the public site, with every step named', async () => {
+    const list = await as.bianji!.get(`/sites/${siteId}/articles`);
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('写稿件');
+    const form = await as.bianji!.get(`/sites/${siteId}/articles/new?column=${tzgg}`);
+    expect(form.body).toContain('data-zq-editor');
+
+    const empty = await as.bianji!.post(`/sites/${siteId}/articles`, { columnId: tzgg, title: '', bodyHtml: '<p>x</p>' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('标题');
+    const created = await as.bianji!.post(`/sites/${siteId}/articles`, {
+      columnId: tzgg, title: '关于做好元旦春节期间安全工作的通知', bodyHtml: '<p class="MsoNormal">各地：</p><table><tr><td>一</td></tr></table>',
+      documentNumber: '演示政办〔2026〕12号', dateWritten: '2026-11-20', validity: 'valid', then: 'submit',
+    });
+    expect(created.statusCode).toBe(303);
+    const id = articleIdOf(created.headers.location as string);
+    expect(id).not.toBe('');
+
+    // The reviewer finds it in the queue and approves; the secrecy reviewer then does.
+    const queue = await as.shenhe!.get('/tasks');
+    expect(bodyRows(queue.body).join('')).toContain('关于做好元旦春节期间安全工作的通知');
+    const page = await as.shenhe!.get(`/sites/${siteId}/articles/${id}`);
+    const runId = /runs\/([0-9a-f-]{36})\/approve/.exec(page.body)?.[1];
+    expect(runId).toBeDefined();
+    expect((await as.bianji!.get(`/sites/${siteId}/articles/${id}`)).body).toContain('这是您撰写的版本');
+    expect((await as.shenhe!.post(`/sites/${siteId}/articles/${id}/runs/${runId}/approve`, { comment: '同意' })).statusCode).toBe(303);
+    expect((await as.baomi!.post(`/sites/${siteId}/articles/${id}/runs/${runId}/approve`, {})).statusCode).toBe(303);
+
+    const badTime = await as.shenhe!.post(`/sites/${siteId}/articles/${id}/publish`, { at: '2026-13-40T99:00' });
+    expect(badTime.statusCode).toBe(400);
+    expect((await as.shenhe!.post(`/sites/${siteId}/articles/${id}/publish`, { at: '' })).statusCode).toBe(303);
+    const published = await as.shenhe!.get(`/sites/${siteId}/articles/${id}`);
+    expect(published.body).toContain('省政府网站编辑（演示）');
+    expect(published.body).toContain('省政府保密审查员（演示）');
+    const url = /访问地址：<code>([^<]+)<\/code>/.exec(published.body)?.[1];
+    const pub = await h.app.inject({ method: 'GET', url: url!, headers: { host } });
+    expect(pub.statusCode).toBe(200);
+    expect(pub.body).toContain('演示政办〔2026〕12号');
+    expect(pub.body).not.toContain('MsoNormal');
+  });
+
+  it('should refuse a save over someone else\'s, keep the text, and point at the other change', async () => {
+    const created = await as.bianji!.post(`/sites/${siteId}/articles`, { columnId: tzgg, title: '两人同时编辑', bodyHtml: '<p>原文</p>' });
+    const id = articleIdOf(created.headers.location as string);
+    const page = await as.bianji!.get(`/sites/${siteId}/articles/${id}`);
+    const base = /name="baseRevisionId" value="([^"]+)"/.exec(page.body)![1]!;
+    expect((await as.bianji!.post(`/sites/${siteId}/articles/${id}`, { baseRevisionId: base, title: '两人同时编辑', bodyHtml: '<p>甲的修改</p>' })).statusCode).toBe(303);
+    const second = await as.bianji!.post(`/sites/${siteId}/articles/${id}`, { baseRevisionId: base, title: '两人同时编辑', bodyHtml: '<p>乙的修改</p>' });
+    expect(second.statusCode).toBe(409);
+    expect(second.body).toContain('他人已修改');
+    expect(second.body).toContain('乙的修改');
+    const diffUrl = /href="(\/sites\/[^"]+\/diff\?[^"]+)"/.exec(second.body)?.[1]?.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const diff = await as.bianji!.get(diffUrl!);
+    expect(diff.statusCode).toBe(200);
+    expect(diff.body).toMatch(/<ins>[^<]*甲[^<]*<\/ins>/);
+  });
+
+  it('should send an article back with its reason shown to the editor, and keep other sites out', async () => {
+    const created = await as.bianji!.post(`/sites/${siteId}/articles`, { columnId: tzgg, title: '需要修改的稿件', bodyHtml: '<p>x</p>', then: 'submit' });
+    const id = articleIdOf(created.headers.location as string);
+    const page = await as.shenhe!.get(`/sites/${siteId}/articles/${id}`);
+    const runId = /runs\/([0-9a-f-]{36})\/request-changes/.exec(page.body)![1];
+    const noReason = await as.shenhe!.post(`/sites/${siteId}/articles/${id}/runs/${runId}/request-changes`, { reason: '' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.body).toContain('原因');
+    expect((await as.shenhe!.post(`/sites/${siteId}/articles/${id}/runs/${runId}/request-changes`, { reason: '请补充发文字号' })).statusCode).toBe(303);
+    const back = await as.bianji!.get(`/sites/${siteId}/articles/${id}`);
+    expect(back.body).toContain('请补充发文字号');
+    expect(back.body).toContain('已退回');
+    expect((await as.zhanzhang!.get(`/sites/${siteId}/articles/${id}`)).statusCode).toBe(404);
+
+    expect((await as.bianji!.post(`/sites/${siteId}/articles/${id}/trash`, {})).statusCode).toBe(303);
+    expect((await as.bianji!.get(`/sites/${siteId}/trash`)).body).toContain('需要修改的稿件');
+    expect((await as.bianji!.post(`/sites/${siteId}/articles/${id}/restore`, {})).statusCode).toBe(303);
+  });
+});
