@@ -95,6 +95,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       route.config = { ...route.config, permission: 'public' };
     });
     await assets.register(fastifyStatic, { root: `${CONSOLE_DIR}assets`, prefix: '/_console/', decorateReply: false, maxAge: '1h' });
+    // The rich-text editor's bundle (packages/editor, built by `npm run build`; until then @fastify/static only warns).
+    await assets.register(fastifyStatic, { root: join(CONSOLE_DIR, '../../../packages/editor/dist'), prefix: '/_console/editor/', decorateReply: false, maxAge: '1h' });
     // Tenant hosts: /_assets/<theme>/<file> is themes/<theme>/assets/<file>.
     for (const theme of readdirSync(THEMES_DIR, { withFileTypes: true })) {
       if (!theme.isDirectory() || !existsSync(join(THEMES_DIR, theme.name, 'assets'))) continue;
