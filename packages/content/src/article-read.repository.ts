@@ -53,7 +53,7 @@ export function findLiveArticle(db: Db, siteId: string, articleId: string) {
   return db.selectFrom('article as a')
     .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
     .select([
-      'a.id', 'a.primary_column_id', 'a.url_path', 'a.index_number', 'a.published_at', 'a.live_revision_id', 'r.title', 'r.subtitle', 'r.summary',
+      'a.id', 'a.primary_column_id', 'a.url_path', 'a.index_number', 'a.published_at', 'a.live_revision_id', 'a.interprets_article_id', 'r.title', 'r.subtitle', 'r.summary',
       'r.body_html', 'r.source', 'r.author', 'r.document_number', 'r.issuing_organ', 'r.date_written', 'r.topic_category',
       'r.validity', 'r.keywords',
     ])

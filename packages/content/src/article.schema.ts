@@ -83,6 +83,7 @@ export const ArticleSchema = Type.Object({
   scheduledWithdrawAt: Nullable(Timestamp),
   withdrawnAt: Nullable(Timestamp),
   deletedAt: Nullable(Timestamp),
+  interpretsArticleId: Nullable(Uuid),
   createdBy: Nullable(Uuid),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -95,6 +96,7 @@ export function toArticle(a: ArticleRow): Article {
     hasUnpublishedChanges: a.has_unpublished_changes, url: a.url_path, indexNumber: a.index_number, liveRevisionId: a.live_revision_id,
     latestRevisionId: a.latest_revision_id, publishedAt: iso(a.published_at), scheduledPublishAt: iso(a.scheduled_publish_at),
     scheduledWithdrawAt: iso(a.scheduled_withdraw_at), withdrawnAt: iso(a.withdrawn_at), deletedAt: iso(a.deleted_at),
+    interpretsArticleId: a.interprets_article_id,
     createdBy: a.created_by, createdAt: iso(a.created_at)!, updatedAt: iso(a.updated_at)!,
   };
 }
@@ -220,3 +222,12 @@ export const TaskListSchema = Type.Object({
 
 export const WaiverParamsSchema = Type.Object({ platformId: Uuid, kind: ColumnKindSchema });
 export const WaiverSchema = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+
+export const InterpretsSchema = Type.Object({
+  policyArticleId: Type.Union([Uuid, Type.Null()], { description: 'The policy document (in a 政策文件 column) this article interprets; null to unlink' }),
+}, { additionalProperties: false });
+export const UninterpretedSchema = Type.Object({
+  policies: Type.Array(Type.Object({
+    id: Uuid, title: Type.String(), url: Nullable(Type.String()), indexNumber: Nullable(Type.String()), publishedAt: Nullable(Timestamp), columnName: Type.String(),
+  })),
+});

@@ -9,6 +9,7 @@ import type { Db } from '@zhanqun/db/scope';
 import * as reads from '@zhanqun/content/article-read.repository';
 import { attachmentPath } from '@zhanqun/content/article.schema';
 import { attachmentsOf } from '@zhanqun/content/revision-attachments';
+import { interpretationLinks } from '@zhanqun/content/interpretation.service';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 
 export const KIND_LABELS: Record<ColumnKind, string> = {
@@ -30,6 +31,10 @@ export interface ArticleView {
   hasGovInfo: boolean;
   /** 附件: links under the site's mount, with a readable size and the file's type. */
   attachments: AttachmentView[];
+  /** For an interpretation (政策解读): the policy document it explains. */
+  interprets: LinkView | null;
+  /** For a policy document: its published interpretations. */
+  interpretations: LinkView[];
 }
 export interface AttachmentView { url: string; filename: string; ext: string; sizeLabel: string }
 export interface BlockView { name: string; url: string; items: ListItemView[] }
@@ -179,7 +184,13 @@ export async function articleContext(db: Db, s: SiteScope, articleId: string, or
       url: url(s.mount, attachmentPath(f.id, f.filename)), filename: f.filename,
       ext: (/\.([A-Za-z0-9]{1,5})$/.exec(f.filename)?.[1] ?? '').toUpperCase(), sizeLabel: sizeLabel(Number(f.size)),
     })) : [],
+    interprets: null,
+    interpretations: [],
   };
+  const links = await interpretationLinks(db, s.site.id, { id: a.id, interprets_article_id: a.interprets_article_id }, true);
+  const linkOf = (x: { title: string; url_path: string | null }) => ({ name: x.title, url: url(s.mount, x.url_path ?? '/') });
+  page.article.interprets = links.policy?.url_path ? linkOf(links.policy) : null;
+  page.article.interpretations = links.interpretations.filter((x) => x.url_path).map(linkOf);
   return page;
 }
 

@@ -10,7 +10,7 @@ import {
   ApproveSchema, ArticleDetailSchema, ArticleListQuerySchema, ArticleListSchema, ArticleParamsSchema, ArticleSchema, CreateArticleSchema,
   DiffQuerySchema, DiffSchema, PublishResultSchema, PublishSchema, RequestChangesSchema, RestoreRevisionSchema, RevisionListSchema,
   RevisionParamsSchema, RevisionSchema, RunParamsSchema, RunSchema, SaveRevisionSchema, TaskListSchema, toArticle, toListItem,
-  toAttachment, toPublication, toRevision, toRun, WaiverParamsSchema, WaiverSchema, WithdrawSchema,
+  InterpretsSchema, toAttachment, toPublication, toRevision, toRun, UninterpretedSchema, WaiverParamsSchema, WaiverSchema, WithdrawSchema,
 } from '@zhanqun/content/article.schema';
 import { createDraft, type ArticleContentInput } from '@zhanqun/content/article.service';
 import {
@@ -21,6 +21,7 @@ import {
 } from '@zhanqun/content/workflow.service';
 import { WorkflowRunNotFoundError } from '@zhanqun/content/workflow.errors';
 import { attachmentsOf } from '@zhanqun/content/revision-attachments';
+import { policiesWithoutInterpretation, setInterpretedPolicy } from '@zhanqun/content/interpretation.service';
 import type { WorkflowStep } from '@zhanqun/db/database';
 import { SiteParamsSchema } from '@zhanqun/tenancy/site.schema';
 import { readScoped, serviceContext } from './api-context.js';
@@ -228,6 +229,23 @@ const articleRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       });
     }
     return { tasks: mine };
+  });
+
+  fastify.put('/sites/:id/articles/:articleId/interprets', {
+    config: edit,
+    schema: { tags, summary: 'Link an interpretation (政策解读) to the policy document it explains, or unlink it', params: ArticleParamsSchema, body: InterpretsSchema, response: { 200: ArticleSchema, ...errors(415) } },
+  }, async (request) => toArticle(await setInterpretedPolicy(await serviceContext(request), request.params.id, request.params.articleId, request.body.policyArticleId)));
+
+  fastify.get('/sites/:id/policies-without-interpretation', {
+    config: read,
+    schema: { tags, summary: 'Live policy documents no live interpretation explains yet', params: SiteParamsSchema, response: { 200: UninterpretedSchema, ...errors() } },
+  }, async (request) => {
+    const rows = await readScoped(request, (trx) => policiesWithoutInterpretation(trx, request.params.id));
+    return {
+      policies: rows.map((r) => ({
+        id: r.id, title: r.title, url: r.url_path, indexNumber: r.index_number, publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null, columnName: r.column_name,
+      })),
+    };
   });
 
   fastify.put('/platforms/:platformId/secrecy-waivers/:kind', {

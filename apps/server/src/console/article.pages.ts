@@ -21,6 +21,7 @@ import {
   cancelSchedule, publicationHistory, publishApproved, restoreArticle, trashArticle, withdrawArticle,
 } from '@zhanqun/content/publishing.service';
 import { attachmentsOf } from '@zhanqun/content/revision-attachments';
+import { policiesWithoutInterpretation, policyChoices, setInterpretedPolicy } from '@zhanqun/content/interpretation.service';
 import {
   approveTask, cancelRun, requestChanges, runsOf, STEP_PERMISSION, submitForReview, type RunWithTasks,
 } from '@zhanqun/content/workflow.service';
@@ -180,7 +181,10 @@ export default async function articlePages(fastify: FastifyInstance) {
         attachmentsOf(trx, siteId, article.latest_revision_id), listRevisions(trx, siteId, articleId),
         trx.selectFrom('app_user').select(['id', 'display_name']).execute(),
       ]);
-      return { site, columns, article: { row: article, revision: revision!, runs, publications, attachments, revisions, users } };
+      const kind = columns.find((c) => c.id === article.primary_column_id)?.kind;
+      // An interpretation (or anything already linked) chooses the policy document it explains.
+      const policies = kind === 'interpretation' || article.interprets_article_id ? await policyChoices(trx, siteId, null) : null;
+      return { site, columns, article: { row: article, revision: revision!, runs, publications, attachments, revisions, users, policies } };
     });
     const { site, columns } = data;
     const a = data.article;
@@ -215,6 +219,9 @@ export default async function articlePages(fastify: FastifyInstance) {
       validities: options([['', t(locale, 'article.validity.none')], ...VALIDITIES.map((v) => [v, t(locale, `article.validity.${v}`)] as [string, string])], edit.values.validity),
       attachments: (a?.attachments ?? []).map((f) => ({ id: f.id, filename: f.filename, size: Number(f.size), url: attachmentPath(f.id, f.filename) })),
       uploadUrl: `/api/v1/sites/${site.id}/attachments`,
+      interprets: a?.policies && {
+        options: options([['', t(locale, 'article.interprets_none')], ...a.policies.map((p) => [p.id, `${p.title}${p.index_number ? `（${p.index_number}）` : ''}`] as [string, string])], a.row.interprets_article_id),
+      },
       workflow: a && {
         form: forms.workflow ?? formState(),
         canSubmit: may.edit && !open && (state === 'draft' || state === 'needs_changes' || a.row.has_unpublished_changes),
@@ -317,6 +324,11 @@ export default async function articlePages(fastify: FastifyInstance) {
     const r = await withdrawArticle(ctx, p.id, p.articleId, { reason: text(body, 'reason'), at: parseMinute(body, 'at') });
     return r.status === 'scheduled' ? 'article.withdraw_scheduled' : 'article.withdrawn';
   });
+  action('/sites/:id/articles/:articleId/interprets', EDIT, 'workflow', async (ctx, p, body) => {
+    const policy = text(body, 'policyArticleId');
+    await setInterpretedPolicy(ctx, p.id, p.articleId, policy || null);
+    return 'article.interprets_set';
+  });
   action('/sites/:id/articles/:articleId/schedule/cancel', PUBLISH, 'workflow', async (ctx, p) => { await cancelSchedule(ctx, p.id, p.articleId); return 'article.schedule_cancelled'; });
   action('/sites/:id/articles/:articleId/trash', READ, 'workflow', async (ctx, p) => { await trashArticle(ctx, p.id, p.articleId); return 'article.trashed'; });
   action('/sites/:id/articles/:articleId/revisions/:revisionId/restore', EDIT, 'workflow', async (ctx, p, body) => {
@@ -357,6 +369,19 @@ export default async function articlePages(fastify: FastifyInstance) {
         url: `/sites/${task.site_id}/articles/${task.article_id}#workflow`, title: task.title, site: site!.name, column: task.column_name,
         step: t(locale, `article.step.${task.step}`), by: task.submitted_by_name ?? '', at: at(task.submitted_at),
       })),
+    });
+  });
+
+  // ---- policy documents still without an interpretation -------------------------------------
+  fastify.get<{ Params: { id: string } }>('/sites/:id/policies-without-interpretation', { config: READ, schema: { params: SiteParams } }, async (request, reply) => {
+    const frame = pageFrame(request, reply, 'content');
+    const ctx = await serviceContext(fastify, request);
+    const data = await inScope(fastify.db, ctx.scope, async (trx) => ({
+      site: (await loadSite(trx, request.params.id)).site, rows: await policiesWithoutInterpretation(trx, request.params.id),
+    }));
+    return renderPage(reply, 'policies-uninterpreted', frame, t(frame.locale, 'uninterpreted.title', { site: data.site.name }), {
+      site: { id: data.site.id, name: data.site.name },
+      rows: data.rows.map((r) => ({ id: r.id, title: r.title, column: r.column_name, indexNumber: r.index_number ?? '', published: at(r.published_at) })),
     });
   });
 
