@@ -93,6 +93,14 @@ describe('the article console', () => {
     expect(back.body).toContain('请补充发文字号');
     expect(back.body).toContain('已退回');
     expect((await as.zhanzhang!.get(`/sites/${siteId}/articles/${id}`)).statusCode).toBe(404);
+    // Unpublished content is seen only in preview on the admin host, marked noindex.
+    const preview = await as.bianji!.get(`/preview/${siteId}/articles/${id}`);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.headers['x-robots-tag']).toBe('noindex, nofollow');
+    expect(preview.body).toContain('需要修改的稿件');
+    expect(preview.body).toContain('预览');
+    expect((await as.zhanzhang!.get(`/preview/${siteId}/articles/${id}`)).statusCode).toBe(404);
+    expect((await h.app.inject({ method: 'GET', url: `/preview/${siteId}/articles/${id}`, headers: { host } })).statusCode).toBe(404);
 
     expect((await as.bianji!.post(`/sites/${siteId}/articles/${id}/trash`, {})).statusCode).toBe(303);
     expect((await as.bianji!.get(`/sites/${siteId}/trash`)).body).toContain('需要修改的稿件');

@@ -50,13 +50,22 @@ export function listLiveInColumns(db: Db, siteId: string, columnIds: readonly st
 
 /** The live article with its live revision's content and metadata. */
 export function findLiveArticle(db: Db, siteId: string, articleId: string) {
-  return db.selectFrom('article as a')
-    .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
+  return findArticleAt(db, siteId, articleId, 'live');
+}
+
+/**
+ * An article with one of its revisions: the live one (public pages; only live, undeleted
+ * articles), or the latest one (preview on the admin host, whatever its state).
+ */
+export function findArticleAt(db: Db, siteId: string, articleId: string, which: 'live' | 'latest') {
+  let q = db.selectFrom('article as a')
+    .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', which === 'live' ? 'a.live_revision_id' : 'a.latest_revision_id'))
     .select([
-      'a.id', 'a.primary_column_id', 'a.url_path', 'a.index_number', 'a.published_at', 'a.live_revision_id', 'a.interprets_article_id', 'r.title', 'r.subtitle', 'r.summary',
-      'r.body_html', 'r.source', 'r.author', 'r.document_number', 'r.issuing_organ', 'r.date_written', 'r.topic_category',
-      'r.validity', 'r.keywords',
+      'a.id', 'a.primary_column_id', 'a.url_path', 'a.index_number', 'a.published_at', 'r.id as revision_id', 'a.interprets_article_id', 'r.title',
+      'r.subtitle', 'r.summary', 'r.body_html', 'r.source', 'r.author', 'r.document_number', 'r.issuing_organ', 'r.date_written',
+      'r.topic_category', 'r.validity', 'r.keywords',
     ])
-    .where('a.site_id', '=', siteId).where('a.id', '=', articleId).where('a.live', '=', true).where('a.deleted_at', 'is', null)
-    .executeTakeFirst();
+    .where('a.site_id', '=', siteId).where('a.id', '=', articleId).where('a.deleted_at', 'is', null);
+  if (which === 'live') q = q.where('a.live', '=', true);
+  return q.executeTakeFirst();
 }

@@ -54,6 +54,8 @@ export interface PageContext {
   items?: ListItemView[];
   pagination?: PaginationView;
   error?: { status: number; message: string };
+  /** Unpublished content shown on the admin host only (noindex, with a banner). */
+  preview?: boolean;
 }
 
 /** Where a site is mounted: its host and path prefix (`/` or a sub-site's `/cgz/`). */
@@ -162,9 +164,10 @@ export async function columnContext(db: Db, s: SiteScope, column: SiteColumnRow,
 }
 
 /** An article page, with its government-information box (索引号, 发文字号 …) when it has one. */
-export async function articleContext(db: Db, s: SiteScope, articleId: string, origin: string): Promise<PageContext | null> {
-  const a = await reads.findLiveArticle(db, s.site.id, articleId);
-  if (!a || !a.published_at || !a.url_path) return null;
+export async function articleContext(db: Db, s: SiteScope, articleId: string, origin: string, which: 'live' | 'latest' = 'live'): Promise<PageContext | null> {
+  const a = await reads.findArticleAt(db, s.site.id, articleId, which);
+  if (!a) return null;
+  if (which === 'live' && (!a.published_at || !a.url_path)) return null;
   const column = s.columns.find((c) => c.id === a.primary_column_id);
   const page = basePage(s, a.title, column?.path ?? null);
   if (column) {
@@ -176,14 +179,15 @@ export async function articleContext(db: Db, s: SiteScope, articleId: string, or
   }
   page.article = {
     title: a.title, subtitle: a.subtitle, summary: a.summary, bodyHtml: a.body_html, source: a.source, author: a.author,
-    pubDate: formatZoned(a.published_at, 'yyyy-MM-dd HH:mm'), keywords: a.keywords, absoluteUrl: `${origin}${url(s.mount, a.url_path)}`,
+    pubDate: a.published_at ? formatZoned(a.published_at, 'yyyy-MM-dd HH:mm') : '', keywords: a.keywords,
+    absoluteUrl: a.url_path ? `${origin}${url(s.mount, a.url_path)}` : '',
     indexNumber: a.index_number, documentNumber: a.document_number, issuingOrgan: a.issuing_organ, dateWritten: a.date_written,
     topicCategory: a.topic_category, validityLabel: a.validity ? (VALIDITY[a.validity] ?? null) : null,
     hasGovInfo: Boolean(a.document_number || a.issuing_organ || a.date_written),
-    attachments: a.live_revision_id ? (await attachmentsOf(db, s.site.id, a.live_revision_id)).map((f) => ({
-      url: url(s.mount, attachmentPath(f.id, f.filename)), filename: f.filename,
+    attachments: (await attachmentsOf(db, s.site.id, a.revision_id)).map((f) => ({
+      url: which === 'live' ? url(s.mount, attachmentPath(f.id, f.filename)) : `/preview/${s.site.id}/files/${f.id}`, filename: f.filename,
       ext: (/\.([A-Za-z0-9]{1,5})$/.exec(f.filename)?.[1] ?? '').toUpperCase(), sizeLabel: sizeLabel(Number(f.size)),
-    })) : [],
+    })),
     interprets: null,
     interpretations: [],
   };

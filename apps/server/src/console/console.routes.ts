@@ -4,6 +4,7 @@ import { countSitesByStatus, listSites } from '@zhanqun/tenancy/site-query';
 import { isLocale, t, type Locale } from '../i18n/i18n.js';
 import accountPages from './account.pages.js';
 import articlePages from './article.pages.js';
+import previewPages from './preview.pages.js';
 import auditPages from './audit.pages.js';
 import columnPages from './column.pages.js';
 import { adminScope, consoleLocale, consoleView, pageFrame, portSuffix, renderPage, sendHtml } from './console-context.js';
@@ -30,6 +31,7 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
   await fastify.register(userPages);
   await fastify.register(auditPages);
   await fastify.register(articlePages);
+  await fastify.register(previewPages);
 
   fastify.get('/', { config: { permission: 'authenticated' } }, async (request, reply) => {
     const frame = pageFrame(request, reply, 'dashboard');
