@@ -14,7 +14,8 @@
  * be highlighted in the original text: NFKC (full-width ＡＢＣ１２３ and compatibility ideographs
  * become ordinary ones), lower case, any run of whitespace (including 　) becomes one space, and
  * invisible format characters (zero-width space, soft hyphen, BOM) are skipped, so they cannot be
- * used to slip a word past the list.
+ * used to slip a word past the list. Chinese has no word boundaries, so a term matches anywhere,
+ * inside longer words too (Latin terms as well).
  */
 
 export type SeriousErrorKind = 'wrong_form' | 'forbidden';
