@@ -231,3 +231,16 @@ export const UninterpretedSchema = Type.Object({
     id: Uuid, title: Type.String(), url: Nullable(Type.String()), indexNumber: Nullable(Type.String()), publishedAt: Nullable(Timestamp), columnName: Type.String(),
   })),
 });
+
+export const ChecksSchema = Type.Object({
+  blocked: Type.Boolean({ description: 'True when a finding blocks submission and publishing' }),
+  findings: Type.Array(Type.Object({
+    code: Type.String({ description: 'serious_error | required_missing | image_alt_missing | dead_internal_link' }),
+    severity: Type.Union([Type.Literal('block'), Type.Literal('warn')]),
+    field: Type.String(),
+    message: Type.String(),
+    messageZh: Type.String(),
+    detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  })),
+  externalLinks: Type.Array(Type.String(), { description: 'Links to other hosts, checked asynchronously' }),
+});

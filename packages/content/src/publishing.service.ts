@@ -10,13 +10,14 @@ import { isUuid, newId } from '@zhanqun/core/id';
 import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import type { Clock } from '@zhanqun/core/clock';
-import type { ArticlePublicationRow, ArticleRow, Database } from '@zhanqun/db/database';
+import type { ArticlePublicationRow, ArticleRow, Database, SiteColumnRow } from '@zhanqun/db/database';
 import { inScope, type Db, type Tx } from '@zhanqun/db/scope';
 import type { Kysely } from 'kysely';
 import * as articleRepository from './article.repository.js';
 import { ArticleNotFoundError } from './article.errors.js';
 import { makeLive } from './article.service.js';
 import { columnAccess } from './column-access.js';
+import { assertNotBlocked, checksFor } from './revision-checks.js';
 import { approvedRun, cancelOpenRun, openRun, type RunWithTasks } from './workflow.service.js';
 import { NotApprovedError, NotInTrashError, NotLiveError } from './workflow.errors.js';
 
@@ -37,9 +38,10 @@ export async function publishApproved(ctx: ServiceContext, siteId: string, artic
   const at = input.at ? truncateToMinute(input.at) : null;
   return inScope(ctx.db, ctx.scope, async (trx) => {
     const article = await lockArticle(trx, siteId, articleId);
-    const { site } = await columnAccess(trx, ctx, siteId, article.primary_column_id, 'content.publish');
+    const { site, column } = await columnAccess(trx, ctx, siteId, article.primary_column_id, 'content.publish');
     const run = await approvedRun(trx, siteId, articleId);
     if (!run) throw new NotApprovedError(articleId);
+    await recheck(trx, site, column, article, run);
     if (at && at > ctx.clock.now()) {
       const scheduled = await articleRepository.update(trx, siteId, articleId, {
         scheduled_publish_at: at, scheduled_by: ctx.actor.userId, updated_at: ctx.clock.now(),
@@ -52,6 +54,12 @@ export async function publishApproved(ctx: ServiceContext, siteId: string, artic
     }
     return { status: 'published', ...(await publishRun(trx, ctx, site, article, run, false)) };
   });
+}
+
+/** The checks again at publish time: the serious-error list may have grown since the review. */
+async function recheck(trx: Tx, site: { id: string; platform_id: string }, column: SiteColumnRow, article: ArticleRow, run: RunWithTasks): Promise<void> {
+  const revision = await articleRepository.findRevision(trx, site.id, run.revision_id);
+  if (revision) assertNotBlocked(await checksFor(trx, site, column, article, revision));
 }
 
 async function publishRun(
@@ -244,7 +252,7 @@ export async function runDueSchedules(db: Kysely<Database>, clock: Clock, actorF
         const article = await articleRepository.lockById(trx, due.siteId, due.articleId);
         const stillDue = due.kind === 'publish' ? article?.scheduled_publish_at : article?.scheduled_withdraw_at;
         if (!article || !stillDue || stillDue > now) return false; // another instance did it, or it was changed
-        const { site } = await columnAccess(trx, ctx, due.siteId, article.primary_column_id, 'content.publish');
+        const { site, column } = await columnAccess(trx, ctx, due.siteId, article.primary_column_id, 'content.publish');
         if (due.kind === 'withdraw') {
           if (!article.live) throw new NotLiveError(article.id);
           await takeDown(trx, ctx, site.platform_id, article, '定时撤稿 (scheduled withdrawal)', true);
@@ -252,6 +260,7 @@ export async function runDueSchedules(db: Kysely<Database>, clock: Clock, actorF
         }
         const run = await approvedRun(trx, due.siteId, due.articleId);
         if (!run) throw new NotApprovedError(article.id);
+        await recheck(trx, site, column, article, run);
         await publishRun(trx, ctx, site, article, run, true);
         return true;
       });

@@ -15,6 +15,7 @@ import {
   cancelSchedule, publicationHistory, publishApproved, restoreArticle, runDueSchedules, trashArticle, withdrawArticle,
 } from './publishing.service.js';
 import { approveTask, requestChanges, runsOf, submitForReview, waiveSecrecyReview } from './workflow.service.js';
+import { addTerm } from './checks/serious-error.service.js';
 
 describe('the publishing workflow', () => {
   let t: TestDatabase;
@@ -236,6 +237,28 @@ describe('the publishing workflow', () => {
     await expect(restoreArticle(as.editor!, siteId, draft.id)).rejects.toMatchObject({ code: 'ZQ_CONTENT_NOT_IN_TRASH' });
     await publishThrough(draft.id);
     expect(await urlKind(restored.url_path!)).toEqual({ kind: 'live' });
+  });
+
+  it('should stop a serious error or missing policy metadata at submission and again at publishing, naming what to fix', async () => {
+    await addTerm(admin, platformId, { term: '国务院办公厅厅', correction: '国务院办公厅', kind: 'wrong_form' });
+    const draft = await createDraft(as.editor!, siteId, { columnId, title: '转发国务院办公厅厅关于某事的通知', bodyHtml: '<p>正文</p>' });
+    const refused = await submitForReview(as.editor!, siteId, draft.id).catch((e: Error & { code: string; statusCode: number; details: { findings: { code: string; messageZh: string }[] } }) => e);
+    expect(refused).toMatchObject({ code: 'ZQ_CONTENT_CHECKS_BLOCK', statusCode: 422 });
+    expect((refused as { details: { findings: { messageZh: string }[] } }).details.findings[0]!.messageZh).toContain('应为“国务院办公厅”');
+    const fixed = await saveRevision(as.editor!, siteId, draft.id, { title: '转发国务院办公厅关于某事的通知', bodyHtml: '<p>正文<img src="/x.png"></p>', baseRevisionId: draft.latest_revision_id! });
+    const run = await submitForReview(as.editor!, siteId, draft.id); // the image without alt only warns
+    expect(run.revision_id).toBe(fixed.id);
+    await approveTask(as.reviewer!, siteId, run.id);
+    await approveTask(as.secrecy!, siteId, run.id);
+    // The list grows after the review: publishing checks again.
+    await addTerm(admin, platformId, { term: '某事', kind: 'forbidden' });
+    await expect(publishApproved(as.reviewer!, siteId, draft.id)).rejects.toMatchObject({ code: 'ZQ_CONTENT_CHECKS_BLOCK', details: { findings: expect.arrayContaining([expect.objectContaining({ code: 'serious_error', messageZh: '标题含禁用词“某事”' })]) } });
+    expect((await article(draft.id)).live).toBe(false);
+
+    const policyColumn = (await createColumn(admin, siteId, { slug: 'gfxwj', name: '规范性文件', kind: 'policy' })).id;
+    const policy = await createDraft(as.siteAdmin!, siteId, { columnId: policyColumn, title: '关于印发管理办法的通知', bodyHtml: '<p>x</p>', documentNumber: '甲政发〔2026〕1号' });
+    const missing = await submitForReview(as.siteAdmin!, siteId, policy.id).catch((e: { details: { findings: { field: string }[] } }) => e.details.findings.map((f) => f.field));
+    expect(missing).toEqual(['issuingOrgan', 'dateWritten', 'validity', 'topicCategory']);
   });
 
   async function approveThrough(articleId: string): Promise<void> {

@@ -17,6 +17,7 @@ import * as articleRepository from './article.repository.js';
 import { ArticleNotFoundError } from './article.errors.js';
 import { RevisionNotFoundError } from './article-revision.errors.js';
 import { columnAccess } from './column-access.js';
+import { assertNotBlocked, checksFor } from './revision-checks.js';
 import {
   OwnRevisionError, SameReviewerError, WorkflowInProgressError, WorkflowNotInProgressError, WorkflowRunNotFoundError,
 } from './workflow.errors.js';
@@ -53,6 +54,8 @@ export async function submitForReview(ctx: ServiceContext, siteId: string, artic
     if (!revision || revision.article_id !== articleId) throw new RevisionNotFoundError(revisionId, siteId);
     const open = await openRun(trx, siteId, articleId);
     if (open) throw new WorkflowInProgressError(articleId, open.id);
+    // Nothing with a serious error or missing required metadata goes to the reviewers.
+    assertNotBlocked(await checksFor(trx, site, column, article, revision));
 
     const { steps, secrecyWaived } = await stepsFor(trx, site.platform_id, column.kind);
     const now = ctx.clock.now();

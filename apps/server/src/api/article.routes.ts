@@ -10,7 +10,7 @@ import {
   ApproveSchema, ArticleDetailSchema, ArticleListQuerySchema, ArticleListSchema, ArticleParamsSchema, ArticleSchema, CreateArticleSchema,
   DiffQuerySchema, DiffSchema, PublishResultSchema, PublishSchema, RequestChangesSchema, RestoreRevisionSchema, RevisionListSchema,
   RevisionParamsSchema, RevisionSchema, RunParamsSchema, RunSchema, SaveRevisionSchema, TaskListSchema, toArticle, toListItem,
-  InterpretsSchema, toAttachment, toPublication, toRevision, toRun, UninterpretedSchema, WaiverParamsSchema, WaiverSchema, WithdrawSchema,
+  ChecksSchema, InterpretsSchema, toAttachment, toPublication, toRevision, toRun, UninterpretedSchema, WaiverParamsSchema, WaiverSchema, WithdrawSchema,
 } from '@zhanqun/content/article.schema';
 import { createDraft, type ArticleContentInput } from '@zhanqun/content/article.service';
 import {
@@ -21,6 +21,7 @@ import {
 } from '@zhanqun/content/workflow.service';
 import { WorkflowRunNotFoundError } from '@zhanqun/content/workflow.errors';
 import { attachmentsOf } from '@zhanqun/content/revision-attachments';
+import { checksFor } from '@zhanqun/content/revision-checks';
 import { policiesWithoutInterpretation, setInterpretedPolicy } from '@zhanqun/content/interpretation.service';
 import type { WorkflowStep } from '@zhanqun/db/database';
 import { SiteParamsSchema } from '@zhanqun/tenancy/site.schema';
@@ -99,6 +100,22 @@ const articleRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request) => toRevision(await saveRevision(await serviceContext(request), request.params.id, request.params.articleId, {
     baseRevisionId: request.body.baseRevisionId, ...content(request.body),
   })));
+
+  fastify.get('/sites/:id/articles/:articleId/checks', {
+    config: read,
+    schema: { tags, summary: 'Pre-publish checks of the latest revision: blocking findings (serious errors, missing metadata) and warnings (alt text, dead internal links)', params: ArticleParamsSchema, response: { 200: ChecksSchema, ...errors() } },
+  }, async (request) => {
+    const { id, articleId } = request.params;
+    const report = await readScoped(request, async (trx) => {
+      const article = await articleRepository.findById(trx, id, articleId);
+      const site = await trx.selectFrom('site').select(['id', 'platform_id']).where('id', '=', id).executeTakeFirst();
+      const column = article && await trx.selectFrom('site_column').select(['kind', 'path']).where('site_id', '=', id).where('id', '=', article.primary_column_id).executeTakeFirst();
+      const revision = article?.latest_revision_id ? await articleRepository.findRevision(trx, id, article.latest_revision_id) : undefined;
+      return article && site && column && revision ? checksFor(trx, site, column, article, revision) : undefined;
+    });
+    if (!report) throw new ArticleNotFoundError(articleId, id);
+    return report;
+  });
 
   fastify.get('/sites/:id/articles/:articleId/revisions', {
     config: read,

@@ -21,6 +21,7 @@ import {
   cancelSchedule, publicationHistory, publishApproved, restoreArticle, trashArticle, withdrawArticle,
 } from '@zhanqun/content/publishing.service';
 import { attachmentsOf } from '@zhanqun/content/revision-attachments';
+import { checksFor } from '@zhanqun/content/revision-checks';
 import { policiesWithoutInterpretation, policyChoices, setInterpretedPolicy } from '@zhanqun/content/interpretation.service';
 import {
   approveTask, cancelRun, requestChanges, runsOf, STEP_PERMISSION, submitForReview, type RunWithTasks,
@@ -181,10 +182,12 @@ export default async function articlePages(fastify: FastifyInstance) {
         attachmentsOf(trx, siteId, article.latest_revision_id), listRevisions(trx, siteId, articleId),
         trx.selectFrom('app_user').select(['id', 'display_name']).execute(),
       ]);
-      const kind = columns.find((c) => c.id === article.primary_column_id)?.kind;
+      const column = columns.find((c) => c.id === article.primary_column_id);
+      const kind = column?.kind;
+      const checks = column && revision ? await checksFor(trx, site, column, article, revision) : null;
       // An interpretation (or anything already linked) chooses the policy document it explains.
       const policies = kind === 'interpretation' || article.interprets_article_id ? await policyChoices(trx, siteId, null) : null;
-      return { site, columns, article: { row: article, revision: revision!, runs, publications, attachments, revisions, users, policies } };
+      return { site, columns, article: { row: article, revision: revision!, runs, publications, attachments, revisions, users, policies, checks } };
     });
     const { site, columns } = data;
     const a = data.article;
@@ -219,6 +222,10 @@ export default async function articlePages(fastify: FastifyInstance) {
       validities: options([['', t(locale, 'article.validity.none')], ...VALIDITIES.map((v) => [v, t(locale, `article.validity.${v}`)] as [string, string])], edit.values.validity),
       attachments: (a?.attachments ?? []).map((f) => ({ id: f.id, filename: f.filename, size: Number(f.size), url: attachmentPath(f.id, f.filename) })),
       uploadUrl: `/api/v1/sites/${site.id}/attachments`,
+      checks: a?.checks && {
+        blocked: a.checks.blocked,
+        findings: a.checks.findings.map((f) => ({ block: f.severity === 'block', message: locale === 'en' ? f.message : f.messageZh })),
+      },
       interprets: a?.policies && {
         options: options([['', t(locale, 'article.interprets_none')], ...a.policies.map((p) => [p.id, `${p.title}${p.index_number ? `（${p.index_number}）` : ''}`] as [string, string])], a.row.interprets_article_id),
       },
