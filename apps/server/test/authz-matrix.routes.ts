@@ -3,15 +3,23 @@
  * bundle, a minimal plausible body, the cases it is tried in, and what counts as a refusal, a
  * leak or a change. Routes it does not know yet (new pages) are called too, with a generic body.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@zhanqun/db/database';
 import { CATALOGUES } from '../src/i18n/i18n.js';
 import { PUBLIC_PREFIX } from '../src/public/public.routes.js';
-import { ADMIN_HOST, type Bundle, type Requester } from './authz-matrix.world.js';
+import { ADMIN_HOST, TINY_PDF, type Bundle, type Requester, type Victim } from './authz-matrix.world.js';
 
 export interface Route { method: string; url: string; permission: string | undefined }
 export type Body = Record<string, unknown>;
+
+/** A file in a body: the API sends the body as multipart/form-data, as a browser's FormData would. */
+export class Upload {
+  constructor(readonly filename: string, readonly bytes: Buffer) {}
+  toString(): string { return this.filename; }
+  toJSON(): string { return `<file ${this.filename}, ${this.bytes.length} bytes>`; }
+}
 
 interface Spec {
   /** A query naming the victim (lists and forms that preselect an object). */
@@ -19,11 +27,27 @@ interface Spec {
   body?: (v: Bundle, n: number) => Body | undefined;
   /** The body names objects by id: tried again with the requester's own object in the path (or with no path parameter). */
   bodyIds?: boolean;
-  /** The body of the own-object case, when it differs from `body`. */
-  cross?: (v: Bundle, n: number) => Body;
+  /** The body of the own-object case (`mine`: the requester's own bundle), when it differs from `body`. */
+  cross?: (v: Bundle, n: number, mine: Bundle) => Body;
   /** Path parameters the own-object case takes from the victim all the same (a victim's grant under one's own user). */
   crossFrom?: (keyof Bundle)[];
+  /** The query of the own-object case (one's own article, a victim's revision in the query). */
+  crossQuery?: (v: Bundle, mine: Bundle) => string;
+  /** Path parameters filled from other bundle fields than PARAMS says (the old revision to restore, the article in the trash). */
+  params?: Record<string, keyof Bundle>;
+  /**
+   * The permission the service checks on the victim object: on its column, or (`needsOn: 'site'`) in
+   * some column of its site. A requester holding it there by the role table (`Victim.rights`) is not
+   * refused: such a read is still sent (any answer but a server error), such a write is not sent at
+   * all (it would change the shared victim) and is left to the positive controls.
+   */
+  needs?: string;
+  needsOn?: 'column' | 'site';
+  /** A list filtered by the caller's scope (row-level security): on a victim's site, 200 with this list empty is a refusal too. */
+  emptyList?: string;
 }
+
+const title = (what: string, n: number) => ({ title: `矩阵${what}${n}`, bodyHtml: `<p>矩阵${what}正文${n}</p>` });
 
 const form = { confirm: '1' };
 /** Every route the matrix knows how to fill; HEAD uses its GET. */
@@ -104,6 +128,85 @@ export const SPECS: Record<string, Spec> = {
   'POST /account/totp': { body: () => ({ code: '000000' }) },
   'POST /account/tokens': { body: (_v, n) => ({ name: `矩阵令牌${n}`, expiresAt: '' }) },
   'POST /account/tokens/:tokenId/revoke': { body: () => ({}) },
+  // Articles, revisions, the review workflow, the trash and attachments: the route asks for content.* held
+  // anywhere; the services check the victim's column (needs). The victim article is in review at its first step.
+  'GET /api/v1/sites/:id/articles': { query: (v) => `?columnId=${v.columnId}`, needs: 'content.read', emptyList: 'articles' },
+  'POST /api/v1/sites/:id/articles': { body: (v, n) => ({ columnId: v.columnId, ...title('稿件', n) }), bodyIds: true, needs: 'content.edit' },
+  'GET /api/v1/sites/:id/articles/:articleId': { needs: 'content.read', crossFrom: ['articleId'] },
+  'PUT /api/v1/sites/:id/articles/:articleId': {
+    body: (v, n) => ({ baseRevisionId: v.revisionId, ...title('改稿', n) }), needs: 'content.edit',
+    // One's own article, carrying the victim's file.
+    cross: (v, n, mine) => ({ baseRevisionId: mine.revisionId, ...title('改稿', n), attachmentIds: [v.attachmentId] }),
+  },
+  'DELETE /api/v1/sites/:id/articles/:articleId': { needs: 'content.edit', crossFrom: ['articleId'] },
+  'GET /api/v1/sites/:id/articles/:articleId/checks': { needs: 'content.read', crossFrom: ['articleId'] },
+  'GET /api/v1/sites/:id/articles/:articleId/revisions': { needs: 'content.read', crossFrom: ['articleId'] },
+  'GET /api/v1/sites/:id/articles/:articleId/revisions/:revisionId': { needs: 'content.read', crossFrom: ['revisionId'] },
+  'GET /api/v1/sites/:id/articles/:articleId/diff': {
+    query: (v) => `?from=${v.oldRevisionId}&to=${v.revisionId}`, needs: 'content.read',
+    crossQuery: (v, mine) => `?from=${v.oldRevisionId}&to=${mine.revisionId}`,
+  },
+  'POST /api/v1/sites/:id/articles/:articleId/revisions/:revisionId/restore': {
+    params: { revisionId: 'oldRevisionId' }, body: (v) => ({ baseRevisionId: v.revisionId }), needs: 'content.edit',
+    // The victim's old revision restored into one's own article.
+    crossFrom: ['oldRevisionId'], cross: (_v, _n, mine) => ({ baseRevisionId: mine.revisionId }),
+  },
+  'POST /api/v1/sites/:id/articles/:articleId/submit': { needs: 'content.edit', crossFrom: ['articleId'] },
+  'GET /api/v1/sites/:id/workflow-runs/:runId': { needs: 'content.read', crossFrom: ['runId'] },
+  'POST /api/v1/sites/:id/workflow-runs/:runId/approve': { body: () => ({}), needs: 'content.review', crossFrom: ['runId'] },
+  'POST /api/v1/sites/:id/workflow-runs/:runId/request-changes': { body: (_v, n) => ({ reason: `矩阵退回${n}` }), needs: 'content.review', crossFrom: ['runId'] },
+  'POST /api/v1/sites/:id/workflow-runs/:runId/cancel': { needs: 'content.edit', crossFrom: ['runId'] },
+  'POST /api/v1/sites/:id/articles/:articleId/publish': { body: () => ({}), needs: 'content.publish', crossFrom: ['articleId'] },
+  'POST /api/v1/sites/:id/articles/:articleId/withdraw': { body: (_v, n) => ({ reason: `矩阵撤稿${n}` }), needs: 'content.publish', crossFrom: ['articleId'] },
+  'POST /api/v1/sites/:id/articles/:articleId/schedule/cancel': { needs: 'content.publish', crossFrom: ['articleId'] },
+  'POST /api/v1/sites/:id/articles/:articleId/restore': { params: { articleId: 'trashedArticleId' }, needs: 'content.edit', crossFrom: ['trashedArticleId'] },
+  'GET /api/v1/sites/:id/trash': { needs: 'content.read', emptyList: 'articles' },
+  'GET /api/v1/tasks': {},
+  'PUT /api/v1/sites/:id/articles/:articleId/interprets': {
+    body: () => ({ policyArticleId: null }), needs: 'content.edit',
+    // One's own article named the interpretation of the victim's policy document.
+    cross: (v) => ({ policyArticleId: v.policyArticleId }),
+  },
+  'GET /api/v1/sites/:id/policies-without-interpretation': { needs: 'content.read', emptyList: 'policies' },
+  'PUT /api/v1/platforms/:platformId/secrecy-waivers/:kind': { body: (_v, n) => ({ reason: `矩阵豁免${n}` }) },
+  'DELETE /api/v1/platforms/:platformId/secrecy-waivers/:kind': {},
+  // A real multipart upload of a valid PDF: the permission is checked only after the file passed its content check.
+  'POST /api/v1/sites/:id/attachments': { body: (_v, n) => ({ file: new Upload(`矩阵附件${n}.pdf`, TINY_PDF) }), needs: 'content.edit', needsOn: 'site' },
+  'GET /api/v1/sites/:id/attachments': { needs: 'content.read', emptyList: 'attachments' },
+  // The editors' console (稿件): the same services behind forms.
+  'GET /content': {},
+  'GET /tasks': {},
+  'GET /sites/:id/articles': { query: (v) => `?column=${v.columnId}`, needs: 'content.read' },
+  'GET /sites/:id/articles/new': { query: (v) => `?column=${v.columnId}`, needs: 'content.edit', needsOn: 'site' },
+  'POST /sites/:id/articles': { body: (v, n) => ({ columnId: v.columnId, ...title('稿件', n) }), bodyIds: true, needs: 'content.edit' },
+  'GET /sites/:id/articles/:articleId': { needs: 'content.read', crossFrom: ['articleId'] },
+  'POST /sites/:id/articles/:articleId': {
+    body: (v, n) => ({ baseRevisionId: v.revisionId, ...title('改稿', n) }), needs: 'content.edit',
+    cross: (v, n, mine) => ({ baseRevisionId: mine.revisionId, ...title('改稿', n), attachmentIds: v.attachmentId }),
+  },
+  'POST /sites/:id/articles/:articleId/submit': { body: () => ({}), needs: 'content.edit', crossFrom: ['articleId'] },
+  'POST /sites/:id/articles/:articleId/runs/:runId/approve': { body: () => ({ comment: '' }), needs: 'content.review', crossFrom: ['runId'] },
+  'POST /sites/:id/articles/:articleId/runs/:runId/request-changes': { body: (_v, n) => ({ reason: `矩阵退回${n}` }), needs: 'content.review', crossFrom: ['runId'] },
+  'POST /sites/:id/articles/:articleId/runs/:runId/cancel': { body: () => ({}), needs: 'content.edit', crossFrom: ['runId'] },
+  'POST /sites/:id/articles/:articleId/publish': { body: () => ({ at: '' }), needs: 'content.publish', crossFrom: ['articleId'] },
+  'POST /sites/:id/articles/:articleId/withdraw': { body: (_v, n) => ({ reason: `矩阵撤稿${n}`, at: '' }), needs: 'content.publish', crossFrom: ['articleId'] },
+  'POST /sites/:id/articles/:articleId/schedule/cancel': { body: () => ({}), needs: 'content.publish', crossFrom: ['articleId'] },
+  'POST /sites/:id/articles/:articleId/interprets': { body: () => ({ policyArticleId: '' }), needs: 'content.edit', cross: (v) => ({ policyArticleId: v.policyArticleId }) },
+  'POST /sites/:id/articles/:articleId/trash': { body: () => ({}), needs: 'content.edit', crossFrom: ['articleId'] },
+  'POST /sites/:id/articles/:articleId/revisions/:revisionId/restore': {
+    params: { revisionId: 'oldRevisionId' }, body: (v) => ({ baseRevisionId: v.revisionId }), needs: 'content.edit',
+    crossFrom: ['oldRevisionId'], cross: (_v, _n, mine) => ({ baseRevisionId: mine.revisionId }),
+  },
+  'GET /sites/:id/articles/:articleId/diff': {
+    query: (v) => `?from=${v.oldRevisionId}&to=${v.revisionId}`, needs: 'content.read',
+    crossQuery: (v, mine) => `?from=${v.oldRevisionId}&to=${mine.revisionId}`,
+  },
+  'GET /sites/:id/trash': { needs: 'content.read' },
+  'GET /sites/:id/policies-without-interpretation': { needs: 'content.read' },
+  'POST /sites/:id/articles/:articleId/restore': { params: { articleId: 'trashedArticleId' }, body: () => ({}), needs: 'content.edit', crossFrom: ['trashedArticleId'] },
+  // Preview of unpublished content, admin host only: an article's latest revision, a file it carries.
+  'GET /preview/:siteId/articles/:id': { needs: 'content.read', crossFrom: ['articleId'] },
+  'GET /preview/:siteId/files/:id': { needs: 'content.read', crossFrom: ['attachmentId'] },
 };
 
 /** For routes the matrix does not know yet: every id a form or an API body might take, from the victim. */
@@ -123,6 +226,8 @@ const PARAMS: Record<string, keyof Bundle> = {
   users: 'userId', userId: 'userId', accounts: 'userId', grants: 'grantId', grantId: 'grantId',
   templates: 'templateRef', ref: 'templateRef', templateId: 'templateRef', sessions: 'sessionId', sessionId: 'sessionId',
   tokens: 'tokenId', 'api-tokens': 'tokenId', tokenId: 'tokenId',
+  articles: 'articleId', articleId: 'articleId', revisions: 'revisionId', revisionId: 'revisionId', 'workflow-runs': 'runId', runId: 'runId',
+  attachments: 'attachmentId', files: 'attachmentId', attachmentId: 'attachmentId', platforms: 'platformId', platformId: 'platformId', kind: 'waiverKind',
 };
 const WILDCARDS: [string, string][] = [['/_console/', 'console.css'], ['/api/docs/static/', 'swagger-ui.css']];
 
@@ -132,14 +237,14 @@ export function hasParams(url: string): boolean {
   return /\/:[A-Za-z]/.test(url);
 }
 
-/** The route's path with its parameters taken from `b`. */
-export function fillPath(url: string, b: Bundle | null): string {
+/** The route's path with its parameters taken from `b` (`params`: other fields for some parameters). */
+export function fillPath(url: string, b: Bundle | null, params: Record<string, keyof Bundle> = {}): string {
   const segments = url.split('/');
   return segments.map((seg, i) => {
     if (seg === '*') return WILDCARDS.find(([p]) => url.startsWith(p))?.[1] ?? 'index.html';
     if (!seg.startsWith(':')) return seg;
     const name = seg.slice(1).replace(/\(.*$/, '');
-    const field = PARAMS[name === 'id' ? segments[i - 1]! : name];
+    const field = params[name] ?? PARAMS[name === 'id' ? segments[i - 1]! : name];
     if (!field) throw new UnmappedParamError(`${url}: no victim object for :${name} (add it to PARAMS in authz-matrix.routes.ts and to the world)`);
     if (!b) throw new Error(`${url}: a parameter needs a bundle`);
     return String(b[field]);
@@ -153,7 +258,8 @@ export function adminRoutes(app: FastifyInstance): Route[] {
 }
 
 export interface Case {
-  kind: 'victim' | 'cross' | 'inject' | 'plain';
+  /** `rightful`: a write the requester may do to that victim (Spec.needs); not sent. */
+  kind: 'victim' | 'cross' | 'inject' | 'plain' | 'rightful';
   victim: Bundle | null;
   readable: boolean;
   url: string;
@@ -172,13 +278,22 @@ export function casesFor(route: Route, r: Requester, n: () => number): Case[] {
   // HEAD runs its GET's handler (Fastify adds it), and a Bearer token opens no console page: one victim shows either.
   const once = route.method === 'HEAD' || (r.bearer !== null && !route.url.startsWith('/api/'));
   const victims = once ? [r.victims.find((x) => !x.readable) ?? r.victims[0]!] : r.victims;
+  const rightful = (x: Victim) => Boolean(spec?.needs && (spec.needsOn === 'site' ? x.siteRights : x.rights).has(spec.needs));
   if (hasParams(route.url)) {
-    for (const { bundle: v, readable } of victims) {
-      cases.push({ kind: 'victim', victim: v, readable, url: fillPath(route.url, v) + (spec?.query?.(v) ?? ''), body: bodyOf(v), strict: true });
-      if (r.own && r.own !== v && (spec?.bodyIds || spec?.cross || spec?.crossFrom)) {
+    for (const x of victims) {
+      const { bundle: v, readable } = x;
+      const url = fillPath(route.url, v, spec?.params) + (spec?.query?.(v) ?? '');
+      if (!rightful(x)) cases.push({ kind: 'victim', victim: v, readable, url, body: bodyOf(v), strict: true });
+      else if (writes(route.method)) cases.push({ kind: 'rightful', victim: v, readable, url, body: undefined, strict: false });
+      else cases.push({ kind: 'victim', victim: v, readable, url, body: undefined, strict: false });
+      // The own-object case probes the service's checks: pointless where the route-level check refuses anyway.
+      if (r.own && r.own !== v && r.holds.has(route.permission ?? '') && (spec?.bodyIds || spec?.cross || spec?.crossFrom || spec?.crossQuery)) {
         const mine: Bundle = { ...r.own, ...r.ownUser };
         for (const field of spec.crossFrom ?? []) Object.assign(mine, { [field]: v[field] });
-        cases.push({ kind: 'cross', victim: v, readable, url: fillPath(route.url, mine), body: spec.cross?.(v, n()) ?? bodyOf(v), strict: true });
+        cases.push({
+          kind: 'cross', victim: v, readable, url: fillPath(route.url, mine, spec.params) + (spec.crossQuery?.(v, r.own) ?? ''),
+          body: writes(route.method) ? (spec.cross?.(v, n(), r.own) ?? bodyOf(v)) : undefined, strict: true,
+        });
       }
     }
   } else if (spec?.bodyIds || spec?.query || (!spec && writes(route.method))) {
@@ -195,8 +310,17 @@ export function send(app: FastifyInstance, r: Requester, method: string, url: st
   const api = url.startsWith('/api/');
   const headers: Record<string, string> = { host: ADMIN_HOST };
   if (r.bearer && api) headers.authorization = `Bearer ${r.bearer}`;
-  let payload: string | undefined;
-  if (writes(method) && api && body !== undefined) {
+  let payload: string | Buffer | undefined;
+  const file = Object.entries(body ?? {}).find((e): e is [string, Upload] => e[1] instanceof Upload);
+  if (writes(method) && api && file) {
+    const boundary = `----zq-matrix-${randomUUID()}`;
+    const [field, upload] = file;
+    headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
+    payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${upload.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      upload.bytes, Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+  } else if (writes(method) && api && body !== undefined) {
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);
   } else if (writes(method) && !api) {
@@ -221,6 +345,12 @@ export function judge(route: Route, r: Requester, c: Case, res: LightMyRequestRe
   }
   if (status === 401 || location === '/login') return `signed-in requester treated as anonymous (${status} ${location}): the matrix would prove nothing`;
   if (!r.holds.has(route.permission ?? '')) return status === 403 ? null : `route-level check let a role without ${route.permission} through: ${status} ${location}`;
+  if (c.strict && status === 200 && specOf(route)?.emptyList) {
+    // HEAD sends no body; its GET is judged on its own.
+    if (route.method === 'HEAD') return null;
+    const list = (JSON.parse(res.body) as Record<string, unknown>)[specOf(route)!.emptyList!];
+    return Array.isArray(list) && list.length === 0 ? null : `victim's ${specOf(route)!.emptyList} listed (${Array.isArray(list) ? list.length : 'not a list'})`;
+  }
   if (c.strict && !(status >= 400 && status < 500)) return `victim reachable: ${status} ${location}`;
   return null;
 }
@@ -240,7 +370,7 @@ export function leakMatchers(r: Requester): LeakMatcher[] & { uiText: string[] }
   const codes: RegExp[] = [];
   for (const { bundle: v, readable } of r.victims) {
     if (readable) continue;
-    for (const s of [v.siteName, v.unitName, ...v.columnNames, v.userDisplayName, v.tokenName, v.templateName, v.domainHost]) out.push({ what: `${v.label}: ${s}`, test: (b) => b.includes(s) });
+    for (const s of [v.siteName, v.unitName, ...v.columnNames, v.userDisplayName, v.tokenName, v.templateName, v.domainHost, v.articleMarker, v.attachmentName]) out.push({ what: `${v.label}: ${s}`, test: (b) => b.includes(s) });
     for (const s of [v.siteCode, v.username]) {
       const re = word(s);
       codes.push(re);
@@ -265,14 +395,18 @@ const hash = (table: string, where: ReturnType<typeof sql>) =>
 
 /**
  * The victims' rows (site, columns, domains, org units, grants, users, and their sessions and
- * tokens), hashed per table; for another platform's victims also how many rows that platform has.
+ * tokens; the sites' articles, review runs and tasks, attachments and publications, and their
+ * platforms' secrecy waivers), hashed per table — revisions, immutable, by count and newest id;
+ * for another platform's victims also how many rows that platform has.
  */
 export async function snapshot(db: Kysely<Database>, bundles: readonly Bundle[], requesterPlatform: string | null): Promise<Record<string, string>> {
   if (!bundles.length) return {};
   const sites = sql.val(bundles.map((b) => b.siteId));
   const units = sql.val(bundles.flatMap((b) => [b.unitId, b.unit2Id]));
   const users = sql.val(bundles.map((b) => b.userId));
+  const platforms = sql.val([...new Set(bundles.map((b) => b.platformId))]);
   const foreign = sql.val([...new Set(bundles.map((b) => b.platformId))].filter((p) => p !== requesterPlatform));
+  const inSites = sql`t.site_id = any(${sites}::uuid[])`;
   const { rows } = await sql<Record<string, string>>`select
     ${hash('site', sql`t.id = any(${sites}::uuid[])`)} as site,
     ${hash('site_column', sql`t.site_id = any(${sites}::uuid[])`)} as site_column,
@@ -282,10 +416,20 @@ export async function snapshot(db: Kysely<Database>, bundles: readonly Bundle[],
     ${hash('app_user', sql`t.id = any(${users}::uuid[])`)} as app_user,
     ${hash('session', sql`t.user_id = any(${users}::uuid[])`)} as session,
     ${hash('api_token', sql`t.user_id = any(${users}::uuid[])`)} as api_token,
+    ${hash('article', inSites)} as article,
+    (select concat_ws('/', count(*), max(id::text)) from article_revision t where ${inSites}) as article_revision,
+    (select concat_ws('/', count(*), max(attachment_id::text)) from revision_attachment t where ${inSites}) as revision_attachment,
+    ${hash('article_placement', inSites)} as article_placement,
+    ${hash('workflow_run', inSites)} as workflow_run,
+    ${hash('workflow_task', inSites)} as workflow_task,
+    ${hash('article_publication', inSites)} as article_publication,
+    ${hash('attachment', inSites)} as attachment,
+    ${hash('secrecy_waiver', sql`t.platform_id = any(${platforms}::uuid[])`)} as secrecy_waiver,
     (select concat_ws('/', (select count(*) from site where platform_id = any(${foreign}::uuid[])),
       (select count(*) from org_unit where platform_id = any(${foreign}::uuid[])),
       (select count(*) from app_user where platform_id = any(${foreign}::uuid[])),
-      (select count(*) from role_grant where platform_id = any(${foreign}::uuid[])))) as foreign_rows`.execute(db);
+      (select count(*) from role_grant where platform_id = any(${foreign}::uuid[])),
+      (select count(*) from article a join site s on s.id = a.site_id where s.platform_id = any(${foreign}::uuid[])))) as foreign_rows`.execute(db);
   return rows[0]!;
 }
 

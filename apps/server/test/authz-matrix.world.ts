@@ -1,13 +1,20 @@
 /**
  * The world of the authorization matrix (authz-matrix.int.test.ts): the demo province, a second
  * platform of its own, and in every site a set of VICTIM objects with unique names (two columns,
- * an alias domain, a user with a grant, its session and API token, a platform template), so a
- * refusal can be told from a leak. Everything is made through the services, on the real database.
+ * an alias domain, a user with a grant, its session and API token, a platform template, an article
+ * in review with an older revision, one in the trash, an attachment), so a refusal can be told
+ * from a leak. Everything is made through the services, on the real database.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import type { SiteRow } from '@zhanqun/db/database';
 import { inScope } from '@zhanqun/db/scope';
+import { uploadAttachment } from '@zhanqun/content/attachment/attachment.service';
+import { createDraft, publishRevision } from '@zhanqun/content/article.service';
+import { saveRevision } from '@zhanqun/content/article-revision.service';
+import { trashArticle } from '@zhanqun/content/publishing.service';
+import { submitForReview, waiveSecrecyReview } from '@zhanqun/content/workflow.service';
 import { DEMO_ADMIN, DEMO_PASSWORD, seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { createApiToken } from '@zhanqun/identity/api-token.service';
 import { grantRole } from '@zhanqun/identity/grant.service';
@@ -25,6 +32,10 @@ import { openSession } from './console-helper.js';
 import { loginAs, type TestApp } from './helper.js';
 
 export const ADMIN_HOST = 'admin.localhost';
+/** The smallest file the upload's content check takes for a PDF. */
+export const TINY_PDF = Buffer.from('%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+/** The column kind whose secrecy review every platform of the world has waived (so removing it is a visible change). */
+export const WAIVED_KIND = 'interaction';
 export const OTHER_ADMIN = { username: 'tasheng-admin', password: 'tasheng-platform-2026', displayName: '他省平台管理员（矩阵）' };
 const VICTIM_PASSWORD = 'matrix-victim-2026';
 
@@ -55,6 +66,39 @@ export interface Bundle {
   tokenName: string;
   templateRef: string;
   templateName: string;
+  /** An article in `columnId` written by the bundle's user: its latest revision is in review (`runId`, at the review step). */
+  articleId: string;
+  /** In the title of every article, revision and file of the bundle. */
+  articleMarker: string;
+  revisionId: string;
+  /** The article's first revision (to restore, to diff against). */
+  oldRevisionId: string;
+  runId: string;
+  /** Another article of the site, in the trash (to restore). */
+  trashedArticleId: string;
+  /** A live policy document (政策文件 column) of the site: what an interpretation may link to. */
+  policyArticleId: string;
+  /** A PDF uploaded to the site, carried by both revisions. */
+  attachmentId: string;
+  attachmentName: string;
+  /** A column kind the bundle's platform waived secrecy review for. */
+  waiverKind: string;
+}
+
+/** A victim as one requester sees it. */
+export interface Victim {
+  bundle: Bundle;
+  /** In its read scope all the same (content), so names may show. */
+  readable: boolean;
+  /** Its audit trail is readable too. */
+  auditable?: boolean;
+  /**
+   * Content permissions the requester rightfully holds over the victim's column (a site-wide grant
+   * there, from the role table) and in some column of its site (a column grant): what needs them is
+   * not refused, and is left to the positive controls.
+   */
+  rights: ReadonlySet<string>;
+  siteRights: ReadonlySet<string>;
 }
 
 /** Who asks: a signed-in role (cookie or Bearer token) or nobody. */
@@ -72,8 +116,8 @@ export interface Requester {
   own: Bundle | null;
   /** An account this requester manages (it granted its role), for the own-object case of user routes. */
   ownUser?: { userId: string; grantId: string };
-  /** Victims: objects out of its reach. `readable`: in its read scope all the same (content), so names may show; `auditable`: its audit trail too. */
-  victims: { bundle: Bundle; readable: boolean; auditable?: boolean }[];
+  /** Victims: objects out of its reach (but see `Victim.rights`). */
+  victims: Victim[];
 }
 
 const POLICY = ['platform.manage', 'site.manage', 'user.manage', 'content.read', 'content.edit', 'content.review', 'content.secrecy_review',
@@ -136,11 +180,29 @@ async function victimObjects(h: TestApp, ctx: ServiceContext, principal: Princip
   const unit = await h.t.db.selectFrom('org_unit').select(['id', 'name']).where('id', '=', site.org_unit_id).executeTakeFirstOrThrow();
   const channels = await h.t.db.selectFrom('site_column').select('id').where('site_id', '=', site.id).where('parent_id', 'is', null)
     .where('deleted_at', 'is', null).orderBy('sort_order').orderBy('slug').execute();
+  // Content, written by the bundle's user (so no requester is stopped by "nobody approves their own revision").
+  const articleMarker = `矩阵靶稿件〔${code}〕`;
+  const attachmentName = `矩阵靶附件〔${code}〕.pdf`;
+  const attachment = await uploadAttachment(victim.ctx, site.id, { filename: attachmentName, stream: Readable.from([TINY_PDF]) },
+    { store: h.app.blobs, maxBytes: h.app.config.maxUploadBytes });
+  const draft = await createDraft(victim.ctx, site.id, { columnId: col.id, title: `${articleMarker}初稿`, bodyHtml: '<p>矩阵靶正文：初稿。</p>', attachmentIds: [attachment.id] });
+  const latest = await saveRevision(victim.ctx, site.id, draft.id, {
+    baseRevisionId: draft.latest_revision_id!, title: articleMarker, bodyHtml: '<p>矩阵靶正文：修订稿。</p>', attachmentIds: [attachment.id],
+  });
+  const run = await submitForReview(victim.ctx, site.id, draft.id);
+  const binned = await createDraft(victim.ctx, site.id, { columnId: col.id, title: `${articleMarker}（已删除）`, bodyHtml: '<p>矩阵靶正文：已删除。</p>' });
+  await trashArticle(victim.ctx, site.id, binned.id);
+  const policyColumn = await h.t.db.selectFrom('site_column').select('id').where('site_id', '=', site.id).where('kind', '=', 'policy')
+    .where('deleted_at', 'is', null).orderBy('path').executeTakeFirstOrThrow();
+  const policy = await createDraft(victim.ctx, site.id, { columnId: policyColumn.id, title: `${articleMarker}政策文件`, bodyHtml: '<p>矩阵靶正文：政策文件。</p>' });
+  await publishRevision(victim.ctx, site.id, policy.id);
   return {
     label: code, platformId: site.platform_id, siteId: site.id, siteName: site.name, siteCode: code,
     unitId: unit.id, unitName: unit.name, unit2Id, columnId: col.id, column2Id: col2.id, columnNames: [col.name, col2.name],
     domainId: domain.id, domainHost, channelIds: channels.map((c) => c.id), userId: user.id, username, userDisplayName, grantId: grant.id,
     sessionId, tokenId: token.id, tokenName, templateRef: template.ref, templateName: template.name,
+    articleId: draft.id, articleMarker, revisionId: latest.id, oldRevisionId: draft.latest_revision_id!, runId: run.id,
+    trashedArticleId: binned.id, policyArticleId: policy.id, attachmentId: attachment.id, attachmentName, waiverKind: WAIVED_KIND,
   };
 }
 
@@ -165,9 +227,11 @@ export async function buildWorld(h: TestApp): Promise<World> {
   });
   await applyStandardTemplate(oa.ctx, otherSite.id);
   await setSiteStatus(oa.ctx, otherSite.id, 'live');
+  await waiveSecrecyReview(oa.ctx, other.id, WAIVED_KIND, '矩阵：互动交流栏目不涉密（他省）');
   const otherTemplate = await createTemplate(oa.ctx, { code: 'mxv-tasheng', name: '矩阵靶模板·他省', columns: [{ slug: 'mxt', name: '矩阵模板栏目', kind: 'news' }] });
   const demoTemplate = await createTemplate(admin.ctx, { code: 'mxv-demo', name: '矩阵靶模板·演示省', columns: [{ slug: 'mxt', name: '矩阵模板栏目', kind: 'news' }] });
 
+  await waiveSecrecyReview(admin.ctx, seed.platformId, WAIVED_KIND, '矩阵：互动交流栏目不涉密（演示省）');
   const demoSites = await inScope(db, admin.ctx.scope, (trx) => trx.selectFrom('site').selectAll().where('platform_id', '=', seed.platformId).orderBy('code').execute());
   const unitOf = new Map(demoSites.map((s) => [s.code, s.org_unit_id]));
   const wjw = unitOf.get('prov-wjw')!;
@@ -179,23 +243,28 @@ export async function buildWorld(h: TestApp): Promise<World> {
 
   // Every role signs in through the login form (TOTP for platform admins); two also get Bearer tokens.
   const b = (code: string) => bundles.get(code)!;
-  const demoSiteBundles = demoSites.map((s) => ({ bundle: b(s.code), readable: false }));
+  const none: ReadonlySet<string> = new Set();
+  const demoSiteBundles: Victim[] = demoSites.map((s) => ({ bundle: b(s.code), readable: false, rights: none, siteRights: none }));
   // Grants of two kinds on two sites: site admin of a department site, editor of the provincial portal.
   const mixed = await createUser(admin.ctx, admin.principal, { username: 'mx-mixed', displayName: '矩阵双角色用户', password: VICTIM_PASSWORD });
   await grantRole(admin.ctx, admin.principal, { userId: mixed.id, role: 'site_admin', scopeKind: 'site', siteId: b('qingchuan-fgw').siteId });
   await grantRole(admin.ctx, admin.principal, { userId: mixed.id, role: 'editor', scopeKind: 'site', siteId: b('prov').siteId });
-  const specs: { name: string; username: string | null; password?: string; role: string; own: string | null; victims: [string, boolean, boolean?][]; bearer?: boolean }[] = [
+  // A readable victim's fourth entry: the role the requester holds over the whole victim site (`role`), or in some of its columns only (`someColumns`).
+  type Rights = { role?: string; someColumns?: string };
+  const specs: { name: string; username: string | null; password?: string; role: string; own: string | null; victims: [string, boolean, boolean?, Rights?][]; bearer?: boolean }[] = [
     { name: 'anonymous', username: null, role: 'anonymous', own: null, victims: [['prov', false], ['tacheng', false]] },
     { name: 'admin', username: DEMO_ADMIN.username, role: 'platform_admin', own: 'prov', victims: [['tacheng', false]] },
     { name: 'tasheng-admin', username: OTHER_ADMIN.username, password: OTHER_ADMIN.password, role: 'platform_admin', own: 'tacheng', victims: [] },
     { name: 'zhanzhang', username: 'zhanzhang', role: 'site_admin', own: 'qingchuan', victims: [['prov', false], ['anhe', false], ['qingchuan-fgw', false], ['tacheng', false]] },
-    { name: 'bianji', username: 'bianji', role: 'editor', own: 'prov', victims: [['prov', true], ['qingchuan', false], ['tacheng', false]] },
-    { name: 'shenhe', username: 'shenhe', role: 'reviewer', own: 'prov', victims: [['prov', true], ['qingchuan', false], ['tacheng', false]] },
-    { name: 'baomi', username: 'baomi', role: 'secrecy_reviewer', own: 'prov', victims: [['prov', true], ['yunxi', false], ['tacheng', false]] },
-    { name: 'xinxiyuan', username: 'xinxiyuan', role: 'liaison', own: 'anhe', victims: [['anhe', true], ['anhe-cgz', true], ['prov', false], ['qingchuan', false], ['tacheng', false]] },
-    { name: 'shenji', username: 'shenji', role: 'auditor', own: 'prov', victims: [['prov', true, true], ['anhe', false], ['tacheng', false]] },
-    { name: 'waibao', username: 'waibao', role: 'outsourced_editor', own: 'yunxi', victims: [['yunxi', true], ['shiqiao', false], ['prov', false], ['tacheng', false]] },
-    { name: 'mx-mixed', username: 'mx-mixed', password: VICTIM_PASSWORD, role: 'mixed', own: 'qingchuan-fgw', victims: [['prov', true], ['qingchuan', false], ['tacheng', false]] },
+    // The editor's columns are 要闻 and 通知公告: not the victim's column, but it may upload to the site.
+    { name: 'bianji', username: 'bianji', role: 'editor', own: 'prov', victims: [['prov', true, false, { someColumns: 'editor' }], ['qingchuan', false], ['tacheng', false]] },
+    { name: 'shenhe', username: 'shenhe', role: 'reviewer', own: 'prov', victims: [['prov', true, false, { role: 'reviewer' }], ['qingchuan', false], ['tacheng', false]] },
+    { name: 'baomi', username: 'baomi', role: 'secrecy_reviewer', own: 'prov', victims: [['prov', true, false, { role: 'secrecy_reviewer' }], ['yunxi', false], ['tacheng', false]] },
+    // A grant on the county portal covers its sub-sites.
+    { name: 'xinxiyuan', username: 'xinxiyuan', role: 'liaison', own: 'anhe', victims: [['anhe', true, false, { role: 'liaison' }], ['anhe-cgz', true, false, { role: 'liaison' }], ['prov', false], ['qingchuan', false], ['tacheng', false]] },
+    { name: 'shenji', username: 'shenji', role: 'auditor', own: 'prov', victims: [['prov', true, true, { role: 'auditor' }], ['anhe', false], ['tacheng', false]] },
+    { name: 'waibao', username: 'waibao', role: 'outsourced_editor', own: 'yunxi', victims: [['yunxi', true, false, { role: 'outsourced_editor' }], ['shiqiao', false], ['prov', false], ['tacheng', false]] },
+    { name: 'mx-mixed', username: 'mx-mixed', password: VICTIM_PASSWORD, role: 'mixed', own: 'qingchuan-fgw', victims: [['prov', true, false, { role: 'editor' }], ['qingchuan', false], ['tacheng', false]] },
     { name: 'admin (Bearer)', username: DEMO_ADMIN.username, role: 'platform_admin', own: 'prov', victims: [['tacheng', false]], bearer: true },
     { name: 'zhanzhang (Bearer)', username: 'zhanzhang', role: 'site_admin', own: 'qingchuan', victims: [['prov', false], ['anhe', false], ['tacheng', false]], bearer: true },
   ];
@@ -227,7 +296,11 @@ export async function buildWorld(h: TestApp): Promise<World> {
     requesters.push({
       name: s.name, username: s.username, userId: id, platformId, cookies, bearer, csrf, ip: `198.51.100.${i + 1}`,
       holds: new Set(HOLDS[s.role]), own: s.own ? b(s.own) : null, ...(s.username && ownUsers[s.username] ? { ownUser: ownUsers[s.username] } : {}),
-      victims: s.name === 'tasheng-admin' ? demoSiteBundles : s.victims.map(([code, readable, auditable]) => ({ bundle: b(code), readable, auditable: Boolean(auditable) })),
+      victims: s.name === 'tasheng-admin' ? demoSiteBundles : s.victims.map(([code, readable, auditable, rights]) => {
+        const column = new Set([...(readable ? ['content.read'] : []), ...(rights?.role ? HOLDS[rights.role]! : [])].filter((p) => p.startsWith('content.')));
+        const site = new Set([...column, ...(rights?.someColumns ? HOLDS[rights.someColumns]!.filter((p) => p.startsWith('content.')) : [])]);
+        return { bundle: b(code), readable, auditable: Boolean(auditable), rights: column, siteRights: site };
+      }),
     });
   }
   return { demoPlatformId: seed.platformId, otherPlatformId: other.id, bundles, requesters, adminCtx: admin.ctx, adminPrincipal: admin.principal, unitOf };
