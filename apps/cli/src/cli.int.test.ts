@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyChain } from '@zhanqun/audit/audit.verify';
+import { ManualClock } from '@zhanqun/core/clock';
+import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -158,5 +160,52 @@ xinxian,新县,portal,990199,,standard
     const moved = await t.db.selectFrom('org_unit as u').innerJoin('platform as p', 'p.id', 'u.platform_id')
       .select(['u.name', 'p.code']).where('u.name', 'in', ['乙市', '丙县', '丁镇', '甲省']).orderBy('u.name').execute();
     expect(Object.fromEntries(moved.map((m) => [m.name, m.code]))).toEqual({ 乙市: 'yishi-pt', 丙县: 'yishi-pt', 丁镇: 'yishi-pt', 甲省: 'jx' });
+  });
+});
+
+describe.skipIf(inject('zqTestBackend').kind !== 'postgres')('zhanqun article and terms (spawned, on the demo province)', () => {
+  let t: TestDatabase;
+  let dir: string;
+  const cli = (...args: string[]) => zhanqun(t.url!, ...args);
+  const file = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
+  const idIn = (out: string) => /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/.exec(out)?.[1] ?? '';
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    dir = mkdtempSync(join(tmpdir(), 'zq-cli-'));
+    await seedDemoProvince(t.db, new ManualClock(new Date()));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await t?.destroy();
+  });
+
+  it('should take an article through review to publishing as named accounts, and keep the rules', async () => {
+    const terms = file('terms.csv', 'term,correction,kind,note\n国务院办公厅厅,国务院办公厅,wrong_form,\n');
+    expect(await cli('terms', 'import', terms, '--platform', 'demo')).toMatchObject({ code: 0, stdout: expect.stringContaining('已导入 1 条') });
+    const badTerms = file('bad-terms.csv', 'term,correction,kind,note\n错词,,typo,\n');
+    expect(await cli('terms', 'import', badTerms, '--platform', 'demo')).toMatchObject({ code: 1, stderr: expect.stringContaining('第 2 行（字段 kind）') });
+
+    const body = file('body.html', '<p>各地：</p><p onclick="x()">现将有关事项通知如下。</p>');
+    const wrong = await cli('article', 'create', '--site', 'prov', '--as', 'bianji', '--column', '/xwdt/tzgg/', '--title', '国务院办公厅厅通知', '--body-file', body);
+    const wrongId = idIn(wrong.stdout);
+    expect((await cli('article', 'submit', wrongId, '--site', 'prov', '--as', 'bianji'))).toMatchObject({ code: 1, stderr: expect.stringContaining('ZQ_CONTENT_CHECKS_BLOCK') });
+
+    const created = await cli('article', 'create', '--site', 'prov', '--as', 'bianji', '--column', '/xwdt/tzgg/', '--title', '命令行发布的通知', '--body-file', body);
+    expect(created.code).toBe(0);
+    const id = idIn(created.stdout);
+    expect((await cli('article', 'submit', id, '--site', 'prov', '--as', 'bianji')).code).toBe(0);
+    expect(await cli('article', 'approve', id, '--site', 'prov', '--as', 'bianji')).toMatchObject({ code: 1, stderr: expect.stringContaining('content.review') });
+    expect(await cli('article', 'reject', id, '--site', 'prov', '--as', 'shenhe')).toMatchObject({ code: 2, stderr: expect.stringContaining('--reason') });
+    expect((await cli('article', 'approve', id, '--site', 'prov', '--as', 'shenhe', '--comment', '同意')).code).toBe(0);
+    expect((await cli('article', 'approve', id, '--site', 'prov', '--as', 'baomi')).stdout).toContain('approved');
+    expect(await cli('article', 'publish', id, '--site', 'prov', '--as', 'shenhe', '--at', '2026-13-01 09:00')).toMatchObject({ code: 2 });
+    expect(await cli('article', 'publish', id, '--site', 'prov', '--as', 'zhanzhang')).toMatchObject({ code: 1, stderr: expect.stringContaining('prov') });
+    expect((await cli('article', 'publish', id, '--site', 'prov', '--as', 'shenhe')).stdout).toContain('已发布');
+    const shown = await cli('article', 'show', id, '--site', 'prov', '--as', 'shenji');
+    expect(shown.stdout).toContain('撰稿 省政府网站编辑（演示）');
+    expect(shown.stdout).toContain('保密审查 省政府保密审查员（演示）');
+    const trail = await t.db.selectFrom('audit_log_entry').select('actor_label').where('object_id', '=', id).orderBy('seq').execute();
+    expect(trail.map((e) => e.actor_label)).toEqual(['cli:bianji', 'cli:bianji', 'cli:shenhe', 'cli:baomi', 'cli:shenhe']);
   });
 });

@@ -14,6 +14,7 @@ import { anchorChains } from '@zhanqun/audit/audit.anchor';
 import { verifyChain } from '@zhanqun/audit/audit.verify';
 import { totpCode } from '@zhanqun/identity/totp';
 import { findPlatform, need, open, operator, platformContext, RefusedError, UsageError } from './cli-support.js';
+import { articleCommand, termsCommand } from './commands/article.js';
 import { applyTemplateCommand } from './commands/columns.js';
 import { importOrgUnitsCommand } from './commands/org.js';
 import { closeSiteCommand, createSiteCommand, importSitesCommand, listSitesCommand, showSiteCommand } from './commands/site.js';
@@ -55,6 +56,23 @@ const USAGE = `用法 Usage: zhanqun <命令>
   columns apply-template --platform <code> (--site <code> … | --all) [--template <code>]
                              为网站补齐模板栏目，默认标准模板 (add a template's missing columns; default standard)
 
+  稿件与审核 (articles and review) — 以具名账号操作，权限与后台一致 (as a named account, with its grants):
+  article list --site <code> --as <账号> [--state draft|in_review|needs_changes|approved|scheduled|live|withdrawn] [--q <文字>]
+  article create --site <code> --as <账号> --column <栏目路径 /xwdt/tzgg/> --title <标题> --body-file <html>
+                 [--document-number <发文字号>] [--issuing-organ <发布机构>]
+  article show <id> --site <code> --as <账号>
+  article submit <id> --site <code> --as <账号>            送审 (submit for review)
+  article approve <id> --site <code> --as <账号> [--comment <意见>]
+                                                           通过当前审核环节 (approve the current step)
+  article reject <id> --site <code> --as <账号> --reason <原因>
+                                                           退回修改 (send back with the reason)
+  article publish <id> --site <code> --as <账号> [--at "yyyy-MM-dd HH:mm"]
+                                                           立即或定时发布（北京时间）(publish now or at a minute)
+  article withdraw <id> --site <code> --as <账号> --reason <原因> [--at "yyyy-MM-dd HH:mm"]
+  terms import <csv> --platform <code>                     导入严重错误词库（term,correction,kind,note；全部或全不）
+                                                           (import the serious-error list, all or nothing)
+  terms list --platform <code> [--q <文字>]
+
 退出码 Exit codes: 0 成功 (ok), 1 被拒绝 (refused), 2 用法错误 (usage).
 
 数据库 Database: DATABASE_URL，未设置时使用内嵌数据库 PGLITE_DIR（默认 ./data/pglite）。
@@ -77,6 +95,9 @@ async function run(argv: string[]): Promise<number> {
       'org-unit': { type: 'string' }, kind: { type: 'string' }, 'parent-site': { type: 'string' }, prefix: { type: 'string' },
       host: { type: 'string', multiple: true }, 'site-id-code': { type: 'string' }, live: { type: 'boolean' },
       q: { type: 'string' }, 'good-rows': { type: 'boolean' }, site: { type: 'string', multiple: true }, template: { type: 'string' },
+      as: { type: 'string' }, state: { type: 'string' }, column: { type: 'string' }, title: { type: 'string' }, 'body-file': { type: 'string' },
+      'document-number': { type: 'string' }, 'issuing-organ': { type: 'string' }, comment: { type: 'string' }, reason: { type: 'string' },
+      at: { type: 'string' },
     },
   });
   const [group, command] = positionals;
@@ -86,7 +107,9 @@ async function run(argv: string[]): Promise<number> {
   }
   const key = `${group} ${command ?? ''}`.trim();
   const known = ['db migrate', 'db rollback', 'db status', 'platform create', 'platform create-city', 'user create-admin', 'seed demo', 'audit verify',
-    'audit anchor', 'totp code', 'org import', 'site create', 'site list', 'site show', 'site close', 'site import', 'columns apply-template'];
+    'audit anchor', 'totp code', 'org import', 'site create', 'site list', 'site show', 'site close', 'site import', 'columns apply-template',
+    'article list', 'article create', 'article show', 'article submit', 'article approve', 'article reject', 'article publish', 'article withdraw',
+    'terms import', 'terms list'];
   if (!known.includes(key)) throw new UsageError(`未知命令 "${key}" (unknown command)\n\n${USAGE}`);
 
   if (key === 'totp code') {
@@ -171,6 +194,9 @@ async function run(argv: string[]): Promise<number> {
       case 'site close': return await closeSiteCommand(db, positionals);
       case 'site import': return await importSitesCommand(db, values, positionals);
       case 'columns apply-template': return await applyTemplateCommand(db, values);
+      default:
+        if (group === 'article') return await articleCommand(db, command!, values, positionals);
+        if (group === 'terms') return await termsCommand(db, command!, values, positionals);
     }
     return 2;
   } finally {
