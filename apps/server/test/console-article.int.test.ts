@@ -106,4 +106,38 @@ describe('the article console', () => {
     expect((await as.bianji!.get(`/sites/${siteId}/trash`)).body).toContain('需要修改的稿件');
     expect((await as.bianji!.post(`/sites/${siteId}/articles/${id}/restore`, {})).statusCode).toBe(303);
   });
+
+  it('should start an English version from the original, track it in the lag report, and mark its pages English', async () => {
+    const admin = await Browser.withSession(h, 'admin');
+    // The site gets an English version: a locale, an /en/ channel with a column, and a core column.
+    await h.t.db.updateTable('site').set({ locales: ['en'] }).where('id', '=', siteId).execute();
+    expect((await admin.post(`/sites/${siteId}/columns`, { parentId: '', slug: 'en', name: 'English', kind: 'news' })).statusCode).toBe(303);
+    const enRoot = await h.t.db.selectFrom('site_column').select('id').where('site_id', '=', siteId).where('path', '=', '/en/').executeTakeFirstOrThrow();
+    expect((await admin.post(`/sites/${siteId}/columns`, { parentId: enRoot.id, slug: 'notices', name: 'Notices', kind: 'notice' })).statusCode).toBe(303);
+    expect((await admin.post(`/sites/${siteId}/columns/${tzgg}`, { name: '通知公告', kind: 'notice', description: '', isCore: '1' })).statusCode).toBe(303);
+    const enColumn = await h.t.db.selectFrom('site_column').select('id').where('site_id', '=', siteId).where('path', '=', '/en/notices/').executeTakeFirstOrThrow();
+
+    const created = await as.bianji!.post(`/sites/${siteId}/articles`, { columnId: tzgg, title: '关于举办招商推介会的公告', bodyHtml: '<p>中文</p>', then: 'submit' });
+    const id = articleIdOf(created.headers.location as string);
+    const runId = /runs\/([0-9a-f-]{36})\/approve/.exec((await as.shenhe!.get(`/sites/${siteId}/articles/${id}`)).body)![1];
+    await as.shenhe!.post(`/sites/${siteId}/articles/${id}/runs/${runId}/approve`, {});
+    await as.baomi!.post(`/sites/${siteId}/articles/${id}/runs/${runId}/approve`, {});
+    await as.shenhe!.post(`/sites/${siteId}/articles/${id}/publish`, { at: '' });
+    expect(bodyRows((await as.bianji!.get(`/sites/${siteId}/translations`)).body).join('')).toContain('未翻译');
+
+    const page = await admin.get(`/sites/${siteId}/articles/${id}`);
+    expect(page.body).toContain('新建外文版本');
+    const wrong = await admin.post(`/sites/${siteId}/articles/${id}/translations`, { locale: 'en', columnId: tzgg, title: 'Notice' });
+    expect(wrong.statusCode).toBe(400);
+    const started = await admin.post(`/sites/${siteId}/articles/${id}/translations`, { locale: 'en', columnId: enColumn.id, title: 'Notice on the Investment Promotion Fair' });
+    expect(started.statusCode).toBe(303);
+    const enId = articleIdOf(started.headers.location as string);
+    expect((await admin.get(`/sites/${siteId}/articles/${enId}`)).body).toContain('关于举办招商推介会的公告');
+    const row = await h.t.db.selectFrom('article').select(['locale', 'translation_key']).where('id', '=', enId).executeTakeFirstOrThrow();
+    expect(row.locale).toBe('en');
+    // Pages under the version's prefix say they are English; the Chinese ones stay zh-CN.
+    expect((await h.app.inject({ method: 'GET', url: '/en/notices/', headers: { host } })).body).toContain('<html lang="en">');
+    expect((await h.app.inject({ method: 'GET', url: '/xwdt/tzgg/', headers: { host } })).body).toContain('<html lang="zh-CN">');
+  });
 });
+

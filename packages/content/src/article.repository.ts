@@ -6,7 +6,7 @@ export const ARTICLE_COLUMNS = [
   'id', 'site_id', 'primary_column_id', 'live', 'has_unpublished_changes', 'live_revision_id', 'latest_revision_id',
   'draft_title', 'url_path', 'serial_no', 'index_number', 'first_published_at', 'last_published_at', 'published_at',
   'created_by', 'created_at', 'updated_at', 'deleted_at', 'deleted_by', 'withdrawn_at', 'scheduled_publish_at',
-  'scheduled_withdraw_at', 'scheduled_by', 'interprets_article_id',
+  'scheduled_withdraw_at', 'scheduled_by', 'interprets_article_id', 'locale', 'translation_key',
 ] as const;
 
 export const REVISION_COLUMNS = [

@@ -84,6 +84,8 @@ export const ArticleSchema = Type.Object({
   withdrawnAt: Nullable(Timestamp),
   deletedAt: Nullable(Timestamp),
   interpretsArticleId: Nullable(Uuid),
+  locale: Type.String({ description: 'zh-CN, or the locale of a foreign-language version' }),
+  translationKey: Nullable(Uuid),
   createdBy: Nullable(Uuid),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -96,7 +98,7 @@ export function toArticle(a: ArticleRow): Article {
     hasUnpublishedChanges: a.has_unpublished_changes, url: a.url_path, indexNumber: a.index_number, liveRevisionId: a.live_revision_id,
     latestRevisionId: a.latest_revision_id, publishedAt: iso(a.published_at), scheduledPublishAt: iso(a.scheduled_publish_at),
     scheduledWithdrawAt: iso(a.scheduled_withdraw_at), withdrawnAt: iso(a.withdrawn_at), deletedAt: iso(a.deleted_at),
-    interpretsArticleId: a.interprets_article_id,
+    interpretsArticleId: a.interprets_article_id, locale: a.locale, translationKey: a.translation_key,
     createdBy: a.created_by, createdAt: iso(a.created_at)!, updatedAt: iso(a.updated_at)!,
   };
 }
@@ -243,4 +245,12 @@ export const ChecksSchema = Type.Object({
     detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   })),
   externalLinks: Type.Array(Type.String(), { description: 'Links to other hosts, checked asynchronously' }),
+});
+
+export const CreateTranslationSchema = Type.Object({ locale: Type.String({ maxLength: 10 }), ...CreateArticleSchema.properties }, { additionalProperties: false });
+export const TranslationLagSchema = Type.Object({
+  rows: Type.Array(Type.Object({
+    originalId: Uuid, title: Type.String(), columnName: Type.String(), publishedAt: Timestamp, locale: Type.String(),
+    translationId: Nullable(Uuid), translatedAt: Nullable(Timestamp), lagSeconds: Type.Integer(), missing: Type.Boolean(),
+  }), { description: 'Originals in core columns (重点栏目), one row per foreign locale of the site' }),
 });

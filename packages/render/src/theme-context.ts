@@ -10,6 +10,7 @@ import * as reads from '@zhanqun/content/article-read.repository';
 import { attachmentPath } from '@zhanqun/content/article.schema';
 import { attachmentsOf } from '@zhanqun/content/revision-attachments';
 import { interpretationLinks } from '@zhanqun/content/interpretation.service';
+import { localeOfPath } from '@zhanqun/content/translation.service';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 
 export const KIND_LABELS: Record<ColumnKind, string> = {
@@ -89,7 +90,8 @@ function basePage(s: SiteScope, title: string, currentPath: string | null): Page
   const nav = channels.map((c) => ({ name: c.name, url: url(s.mount, c.path), current: currentPath?.startsWith(c.path) ?? false }));
   return {
     theme: s.site.theme,
-    lang: 'zh-CN',
+    // A page under a foreign-language version's prefix (/en/…) is in that language (DESIGN.md, Locale).
+    lang: currentPath ? localeOfPath(currentPath, s.site.locales) : 'zh-CN',
     title: title === s.site.name ? s.site.name : `${title} - ${s.site.name}`,
     site: {
       name: s.site.name, code: s.site.code, host: s.mount.host, homeUrl: url(s.mount, '/'),

@@ -23,9 +23,9 @@ async function openChildren(trx: Tx, siteId: string, parentId: string | null): P
   return (await columnRepository.findAll(trx, siteId)).filter((c) => c.parent_id === parentId);
 }
 
-export interface UpdateColumnInput { name?: string; kind?: ColumnKind; description?: string | null }
+export interface UpdateColumnInput { name?: string; kind?: ColumnKind; description?: string | null; isCore?: boolean }
 
-/** Rename a column or change its census kind or description; its path stays. */
+/** Rename a column, change its census kind or description, or flag it core; its path stays. */
 export async function updateColumn(ctx: ServiceContext, siteId: string, columnId: string, input: UpdateColumnInput): Promise<SiteColumnRow> {
   if (input.name !== undefined && !input.name.trim()) throw invalid('name', 'must not be empty');
   if (input.kind !== undefined && !KINDS.includes(input.kind)) throw invalid('kind', `must be one of ${KINDS.join(', ')}`);
@@ -35,12 +35,13 @@ export async function updateColumn(ctx: ServiceContext, siteId: string, columnId
       ...(input.name !== undefined ? { name: input.name.trim() } : {}),
       ...(input.kind !== undefined ? { kind: input.kind } : {}),
       ...(input.description !== undefined ? { description: input.description?.trim() || null } : {}),
+      ...(input.isCore !== undefined ? { is_core: input.isCore } : {}),
     };
     const row = await trx.updateTable('site_column').set({ ...changes, updated_at: ctx.clock.now() })
       .where('site_id', '=', siteId).where('id', '=', columnId).returning(columnRepository.COLUMN_COLUMNS).executeTakeFirstOrThrow();
     await writeAudit(trx, ctx.clock, ctx.actor, {
       platformId: site.platform_id, siteId, action: 'column.update', objectType: 'site_column', objectId: columnId,
-      before: { name: column.name, kind: column.kind, description: column.description }, after: changes,
+      before: { name: column.name, kind: column.kind, description: column.description, isCore: column.is_core }, after: changes,
     });
     return row;
   });

@@ -3,7 +3,7 @@ import type { Db } from '@zhanqun/db/scope';
 
 export const COLUMN_COLUMNS = [
   'id', 'site_id', 'parent_id', 'slug', 'path', 'name', 'kind', 'is_channel', 'sort_order', 'description',
-  'external_url', 'template_column_id', 'status', 'merged_into_id', 'closed_at', 'created_at', 'updated_at', 'deleted_at',
+  'external_url', 'template_column_id', 'status', 'merged_into_id', 'closed_at', 'is_core', 'created_at', 'updated_at', 'deleted_at',
 ] as const;
 
 export function findById(db: Db, siteId: string, id: string): Promise<SiteColumnRow | undefined> {

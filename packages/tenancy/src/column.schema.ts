@@ -27,6 +27,7 @@ export const ColumnSchema = Type.Object({
   status: ColumnStatusSchema,
   mergedIntoId: Nullable(Uuid),
   closedAt: Nullable(Timestamp),
+  isCore: Type.Boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -37,7 +38,7 @@ export function toColumn(row: SiteColumnRow): Column {
     id: row.id, siteId: row.site_id, parentId: row.parent_id, slug: row.slug, path: row.path, name: row.name, kind: row.kind,
     isChannel: row.is_channel, sortOrder: row.sort_order, description: row.description, externalUrl: row.external_url,
     templateColumnId: row.template_column_id, status: row.status, mergedIntoId: row.merged_into_id,
-    closedAt: row.closed_at === null ? null : new Date(row.closed_at).toISOString(),
+    closedAt: row.closed_at === null ? null : new Date(row.closed_at).toISOString(), isCore: row.is_core,
     createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(),
   };
 }
@@ -61,6 +62,7 @@ export const UpdateColumnSchema = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 200 })),
   kind: Type.Optional(ColumnKindSchema),
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  isCore: Type.Optional(Type.Boolean({ description: 'A core column (重点栏目): its foreign-language versions are tracked for lag' })),
 }, { additionalProperties: false });
 export type UpdateColumn = Static<typeof UpdateColumnSchema>;
 

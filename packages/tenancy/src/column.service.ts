@@ -7,7 +7,7 @@ import { inScope, type Tx } from '@zhanqun/db/scope';
 import { writableSite } from './site-access.js';
 import * as columnRepository from './column.repository.js';
 import * as siteRepository from './site.repository.js';
-import { isReservedSegment } from './reserved.js';
+import { FOREIGN_LOCALES, isReservedSegment } from './reserved.js';
 import { buildTemplateRows, liveColumnPaths, STANDARD_TEMPLATE, standardTemplateColumnId, type TemplateColumn } from './standard-template.js';
 import { ColumnNotFoundError, SiteNotFoundError } from './tenancy.errors.js';
 
@@ -32,7 +32,10 @@ export async function createColumn(ctx: ServiceContext, siteId: string, input: C
     const site = await writableSite(trx, ctx, siteId);
     const parent = input.parentId ? await columnRepository.findById(trx, siteId, input.parentId) : undefined;
     if (input.parentId && !parent) throw new ColumnNotFoundError(input.parentId, siteId);
-    if (!parent && isReservedSegment(slug)) throw invalid('slug', `/${slug}/ is reserved by the platform`);
+    // A locale prefix is reserved, except as the root channel of a foreign-language version the site has.
+    if (!parent && isReservedSegment(slug) && !site.locales.includes(slug)) {
+      throw invalid('slug', `/${slug}/ is reserved by the platform${FOREIGN_LOCALES.includes(slug) ? ' (add the locale to the site first)' : ''}`);
+    }
     const path = `${parent?.path ?? '/'}${slug}/`;
     if (await trx.selectFrom('url_path').select('id').where('site_id', '=', siteId).where('path', '=', path).executeTakeFirst()) {
       throw invalid('slug', `${path} is already in use on this site`);

@@ -3,9 +3,12 @@
  * (DESIGN.md, Routing): our own system paths, locale prefixes, and the usual paths of legacy
  * government CMSs, so that migrated URLs never collide with ours.
  */
+/** The foreign-language versions a site may have, each under its own prefix (`/en/`). */
+export const FOREIGN_LOCALES: readonly string[] = ['en', 'ja', 'ko', 'fr', 'de', 'ru', 'es'];
+
 export const RESERVED_SEGMENTS: ReadonlySet<string> = new Set([
   '_assets', '_files', '_preview', 'search', 'sitemap.xml', 'robots.txt', 'healthz', 'readyz',
-  'en', 'ja', 'ko', 'fr', 'de', 'ru', 'es', 'zh-hant',
+  ...FOREIGN_LOCALES, 'zh-hant',
   'art', 'col', 'module', 'picture',
 ]);
 

@@ -6,7 +6,7 @@ import type { DomainRole, OrgUnitRow, SiteKind, SiteRow, SiteStatus } from '@zha
 import { inScope } from '@zhanqun/db/scope';
 import { writableSite } from './site-access.js';
 import { normaliseHost } from './host.js';
-import { isReservedSegment } from './reserved.js';
+import { FOREIGN_LOCALES, isReservedSegment } from './reserved.js';
 import { findOrgUnitById } from './org-unit.service.js';
 import * as siteRepository from './site.repository.js';
 import {
@@ -180,7 +180,7 @@ export interface UpdateSiteInput {
   locales?: string[];
 }
 
-const LOCALES = ['en', 'ja', 'ko', 'fr', 'de', 'ru', 'es'];
+const LOCALES = FOREIGN_LOCALES;
 
 /** Change a site's details; the code and kind stay (they are in URLs and the org tree). */
 export async function updateSite(ctx: ServiceContext, siteId: string, input: UpdateSiteInput): Promise<SiteRow> {

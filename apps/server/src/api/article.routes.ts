@@ -10,7 +10,7 @@ import {
   ApproveSchema, ArticleDetailSchema, ArticleListQuerySchema, ArticleListSchema, ArticleParamsSchema, ArticleSchema, CreateArticleSchema,
   DiffQuerySchema, DiffSchema, PublishResultSchema, PublishSchema, RequestChangesSchema, RestoreRevisionSchema, RevisionListSchema,
   RevisionParamsSchema, RevisionSchema, RunParamsSchema, RunSchema, SaveRevisionSchema, TaskListSchema, toArticle, toListItem,
-  ChecksSchema, InterpretsSchema, toAttachment, toPublication, toRevision, toRun, UninterpretedSchema, WaiverParamsSchema, WaiverSchema, WithdrawSchema,
+  ChecksSchema, CreateTranslationSchema, InterpretsSchema, TranslationLagSchema, toAttachment, toPublication, toRevision, toRun, UninterpretedSchema, WaiverParamsSchema, WaiverSchema, WithdrawSchema,
 } from '@zhanqun/content/article.schema';
 import { createDraft, type ArticleContentInput } from '@zhanqun/content/article.service';
 import {
@@ -22,6 +22,7 @@ import {
 import { WorkflowRunNotFoundError } from '@zhanqun/content/workflow.errors';
 import { attachmentsOf } from '@zhanqun/content/revision-attachments';
 import { checksFor } from '@zhanqun/content/revision-checks';
+import { createTranslation, translationLag } from '@zhanqun/content/translation.service';
 import { policiesWithoutInterpretation, setInterpretedPolicy } from '@zhanqun/content/interpretation.service';
 import type { WorkflowStep } from '@zhanqun/db/database';
 import { SiteParamsSchema } from '@zhanqun/tenancy/site.schema';
@@ -261,6 +262,28 @@ const articleRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     return {
       policies: rows.map((r) => ({
         id: r.id, title: r.title, url: r.url_path, indexNumber: r.index_number, publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null, columnName: r.column_name,
+      })),
+    };
+  });
+
+  fastify.post('/sites/:id/articles/:articleId/translations', {
+    config: edit,
+    schema: { tags, summary: 'Start a foreign-language version of an article (a draft in that locale\'s column tree, with its own workflow)', params: ArticleParamsSchema, body: CreateTranslationSchema, response: { 201: ArticleSchema, ...errors(415) } },
+  }, async (request, reply) => {
+    const row = await createTranslation(await serviceContext(request), request.params.id, request.params.articleId, {
+      locale: request.body.locale, columnId: request.body.columnId, ...content(request.body),
+    });
+    return reply.code(201).send(toArticle(row));
+  });
+
+  fastify.get('/sites/:id/translation-lag', {
+    config: read,
+    schema: { tags, summary: 'How far the foreign-language versions of core columns lag behind the originals', params: SiteParamsSchema, response: { 200: TranslationLagSchema, ...errors() } },
+  }, async (request) => {
+    const rows = await readScoped(request, (trx) => translationLag(trx, request.params.id, request.server.clock.now()));
+    return {
+      rows: rows.map((r) => ({
+        ...r, publishedAt: r.publishedAt.toISOString(), translatedAt: r.translatedAt ? new Date(r.translatedAt).toISOString() : null,
       })),
     };
   });

@@ -22,6 +22,7 @@ import {
 } from '@zhanqun/content/publishing.service';
 import { attachmentsOf } from '@zhanqun/content/revision-attachments';
 import { checksFor } from '@zhanqun/content/revision-checks';
+import { createTranslation, localeOfPath, SOURCE_LOCALE, translationLag, versionsOf } from '@zhanqun/content/translation.service';
 import { policiesWithoutInterpretation, policyChoices, setInterpretedPolicy } from '@zhanqun/content/interpretation.service';
 import {
   approveTask, cancelRun, requestChanges, runsOf, STEP_PERMISSION, submitForReview, type RunWithTasks,
@@ -56,7 +57,7 @@ const RevisionParams = {
 } as const;
 
 type P = { id: string; articleId: string };
-type FormKey = 'edit' | 'workflow' | 'publish' | 'withdraw';
+type FormKey = 'edit' | 'workflow' | 'publish' | 'withdraw' | 'translation';
 type Forms = Partial<Record<FormKey, FormState>>;
 
 const at = (d: Date | string | null) => (d ? formatZoned(new Date(d), 'yyyy-MM-dd HH:mm') : '');
@@ -187,7 +188,8 @@ export default async function articlePages(fastify: FastifyInstance) {
       const checks = column && revision ? await checksFor(trx, site, column, article, revision) : null;
       // An interpretation (or anything already linked) chooses the policy document it explains.
       const policies = kind === 'interpretation' || article.interprets_article_id ? await policyChoices(trx, siteId, null) : null;
-      return { site, columns, article: { row: article, revision: revision!, runs, publications, attachments, revisions, users, policies, checks } };
+      const versions = await versionsOf(trx, siteId, article);
+      return { site, columns, article: { row: article, revision: revision!, runs, publications, attachments, revisions, users, policies, checks, versions } };
     });
     const { site, columns } = data;
     const a = data.article;
@@ -226,6 +228,14 @@ export default async function articlePages(fastify: FastifyInstance) {
         blocked: a.checks.blocked,
         findings: a.checks.findings.map((f) => ({ block: f.severity === 'block', message: locale === 'en' ? f.message : f.messageZh })),
       },
+      translations: a && site.locales.length > 0 && a.row.locale === SOURCE_LOCALE && {
+        versions: a.versions.filter((v) => v.id !== a.row.id).map((v) => ({ id: v.id, locale: v.locale, title: v.title, live: v.live })),
+        form: forms.translation ?? formState({ locale: site.locales[0] ?? '' }),
+        locales: options(site.locales.map((l) => [l, t(locale, `locale.${l}`)] as [string, string]), (forms.translation?.values.locale) ?? site.locales[0]),
+        columns: options(columnTree(columns).filter(({ column }) => localeOfPath(column.path, site.locales) !== SOURCE_LOCALE)
+          .map(({ column, depth }) => [column.id, `${'\u3000'.repeat(Math.min(depth, 8))}${column.name}（${column.path}）`] as [string, string]), forms.translation?.values.columnId),
+      },
+      original: a && a.row.locale !== SOURCE_LOCALE ? a.versions.find((v) => v.locale === SOURCE_LOCALE) ?? null : null,
       interprets: a?.policies && {
         options: options([['', t(locale, 'article.interprets_none')], ...a.policies.map((p) => [p.id, `${p.title}${p.index_number ? `（${p.index_number}）` : ''}`] as [string, string])], a.row.interprets_article_id),
       },
@@ -336,6 +346,16 @@ export default async function articlePages(fastify: FastifyInstance) {
     await setInterpretedPolicy(ctx, p.id, p.articleId, policy || null);
     return 'article.interprets_set';
   });
+  fastify.post<{ Params: P; Body: FormBody }>('/sites/:id/articles/:articleId/translations', { ...post, config: EDIT, schema: { params: ArticleParams } }, async (request, reply) => {
+    const { id, articleId } = request.params;
+    return attempt(request, reply, async () => {
+      const ctx = await serviceContext(fastify, request);
+      const translation = await createTranslation(ctx, id, articleId, {
+        locale: text(request.body, 'locale'), columnId: text(request.body, 'columnId'), title: text(request.body, 'title'), bodyHtml: '',
+      });
+      return [back(id, translation.id), 'article.translation_created'];
+    }, again(request, reply, articleId, 'translation'), opts);
+  });
   action('/sites/:id/articles/:articleId/schedule/cancel', PUBLISH, 'workflow', async (ctx, p) => { await cancelSchedule(ctx, p.id, p.articleId); return 'article.schedule_cancelled'; });
   action('/sites/:id/articles/:articleId/trash', READ, 'workflow', async (ctx, p) => { await trashArticle(ctx, p.id, p.articleId); return 'article.trashed'; });
   action('/sites/:id/articles/:articleId/revisions/:revisionId/restore', EDIT, 'workflow', async (ctx, p, body) => {
@@ -389,6 +409,24 @@ export default async function articlePages(fastify: FastifyInstance) {
     return renderPage(reply, 'policies-uninterpreted', frame, t(frame.locale, 'uninterpreted.title', { site: data.site.name }), {
       site: { id: data.site.id, name: data.site.name },
       rows: data.rows.map((r) => ({ id: r.id, title: r.title, column: r.column_name, indexNumber: r.index_number ?? '', published: at(r.published_at) })),
+    });
+  });
+
+  // ---- how far the foreign-language versions lag ----------------------------------------------
+  fastify.get<{ Params: { id: string } }>('/sites/:id/translations', { config: READ, schema: { params: SiteParams } }, async (request, reply) => {
+    const frame = pageFrame(request, reply, 'content');
+    const { locale } = frame;
+    const ctx = await serviceContext(fastify, request);
+    const data = await inScope(fastify.db, ctx.scope, async (trx) => ({
+      site: (await loadSite(trx, request.params.id)).site, rows: await translationLag(trx, request.params.id, fastify.clock.now()),
+    }));
+    const hours = (seconds: number) => (seconds / 3600).toFixed(1);
+    return renderPage(reply, 'translations', frame, t(locale, 'translations.title', { site: data.site.name }), {
+      site: { id: data.site.id, name: data.site.name }, hasLocales: data.site.locales.length > 0,
+      rows: data.rows.map((r) => ({
+        id: r.originalId, title: r.title, column: r.columnName, published: at(r.publishedAt), locale: t(locale, `locale.${r.locale}`),
+        translationId: r.translationId, translated: at(r.translatedAt), missing: r.missing, lag: hours(r.lagSeconds),
+      })),
     });
   });
 

@@ -70,7 +70,7 @@ export default async function columnPages(fastify: FastifyInstance) {
     let panel = null;
     if (selected) {
       const outside = tree.filter((c) => !c.column.path.startsWith(selected.path));
-      const update = forms.update ?? formState({ name: selected.name, kind: selected.kind, description: selected.description ?? '' });
+      const update = forms.update ?? formState({ name: selected.name, kind: selected.kind, description: selected.description ?? '', isCore: selected.is_core ? '1' : '' });
       const move = forms.move ?? formState({ parentId: selected.parent_id ?? '' });
       const merge = forms.merge ?? formState();
       panel = {
@@ -122,7 +122,7 @@ export default async function columnPages(fastify: FastifyInstance) {
     const body = request.body;
     return attempt(request, reply, async () => {
       await updateColumn(await serviceContext(fastify, request), id, columnId, {
-        name: text(body, 'name'), kind: text(body, 'kind') as ColumnKind, description: optional(body, 'description'),
+        name: text(body, 'name'), kind: text(body, 'kind') as ColumnKind, description: optional(body, 'description'), isCore: checked(body, 'isCore'),
       });
       return [back(id, columnId), 'column.updated'];
     }, again(request, reply, columnId, 'update'), opts);

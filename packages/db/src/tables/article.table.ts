@@ -35,6 +35,10 @@ export interface ArticleTable {
   scheduled_by: Generated<string | null>;
   /** A policy interpretation (政策解读) names the policy document it explains. */
   interprets_article_id: Generated<string | null>;
+  /** zh-CN, or a foreign-language version's locale (its column tree lives under /<locale>/). */
+  locale: Generated<string>;
+  /** Shared by an article and its translations. */
+  translation_key: Generated<string | null>;
 }
 export type ArticleRow = Selectable<ArticleTable>;
 export type NewArticleRow = Insertable<ArticleTable>;

@@ -25,6 +25,8 @@ export interface SiteColumnTable {
   /** Where a merged column's path now redirects. */
   merged_into_id: string | null;
   closed_at: Date | null;
+  /** A core column (重点栏目): its articles' foreign-language versions are tracked for lag. */
+  is_core: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   deleted_at: Date | null;
