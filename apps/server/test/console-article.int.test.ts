@@ -139,5 +139,25 @@ describe('the article console', () => {
     expect((await h.app.inject({ method: 'GET', url: '/en/notices/', headers: { host } })).body).toContain('<html lang="en">');
     expect((await h.app.inject({ method: 'GET', url: '/xwdt/tzgg/', headers: { host } })).body).toContain('<html lang="zh-CN">');
   });
+
+  it('should publish in bulk what may be published, and say why the rest was not', async () => {
+    const approved = articleIdOf((await as.bianji!.post(`/sites/${siteId}/articles`, { columnId: tzgg, title: '批量发布甲', bodyHtml: '<p>x</p>', then: 'submit' })).headers.location as string);
+    const runId = /runs\/([0-9a-f-]{36})\/approve/.exec((await as.shenhe!.get(`/sites/${siteId}/articles/${approved}`)).body)![1];
+    await as.shenhe!.post(`/sites/${siteId}/articles/${approved}/runs/${runId}/approve`, {});
+    await as.baomi!.post(`/sites/${siteId}/articles/${approved}/runs/${runId}/approve`, {});
+    const draft = articleIdOf((await as.bianji!.post(`/sites/${siteId}/articles`, { columnId: tzgg, title: '批量发布乙（草稿）', bodyHtml: '<p>x</p>' })).headers.location as string);
+    expect((await as.shenhe!.get(`/sites/${siteId}/articles`)).body).toContain('name="ids"');
+
+    const none = await as.shenhe!.post(`/sites/${siteId}/articles/bulk`, { op: 'publish' });
+    expect(none.statusCode).toBe(400);
+    const result = await as.shenhe!.post(`/sites/${siteId}/articles/bulk`, { op: 'publish', ids: [approved, draft] });
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toContain('成功处理 1 篇');
+    expect(result.body).toContain('批量发布乙（草稿）');
+    expect(result.body).toContain('尚未通过审核');
+    expect((await h.t.db.selectFrom('article').select('live').where('id', '=', approved).executeTakeFirstOrThrow()).live).toBe(true);
+    // An editor cannot publish in bulk either: the same rules, article by article.
+    expect((await as.bianji!.post(`/sites/${siteId}/articles/bulk`, { op: 'withdraw', reason: '过时', ids: [approved] })).body).toContain('没有此项权限');
+  });
 });
 

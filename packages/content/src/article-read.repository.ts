@@ -11,7 +11,7 @@ export interface ArticleListItem {
   pinned: boolean;
 }
 
-/** Live articles placed in a column, pinned (置顶) first, then newest. */
+/** Live articles placed in a column: pinned (置顶) first, then by placement weight (higher first), then newest. */
 export function listLiveInColumn(db: Db, siteId: string, columnId: string, page: { limit: number; offset: number }): Promise<ArticleListItem[]> {
   return db.selectFrom('article_placement as p')
     .innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'p.site_id').onRef('a.id', '=', 'p.article_id'))
@@ -19,7 +19,7 @@ export function listLiveInColumn(db: Db, siteId: string, columnId: string, page:
     .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'p.pinned'])
     .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId)
     .where('a.live', '=', true).where('a.deleted_at', 'is', null)
-    .orderBy('p.pinned', 'desc').orderBy('a.published_at', 'desc').orderBy('a.id', 'desc')
+    .orderBy('p.pinned', 'desc').orderBy('p.sort_order', 'desc').orderBy('a.published_at', 'desc').orderBy('a.id', 'desc')
     .limit(page.limit).offset(page.offset)
     .execute() as Promise<ArticleListItem[]>;
 }

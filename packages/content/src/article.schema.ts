@@ -254,3 +254,13 @@ export const TranslationLagSchema = Type.Object({
     translationId: Nullable(Uuid), translatedAt: Nullable(Timestamp), lagSeconds: Type.Integer(), missing: Type.Boolean(),
   }), { description: 'Originals in core columns (重点栏目), one row per foreign locale of the site' }),
 });
+
+export const PlacementParamsSchema = Type.Object({ id: Uuid, articleId: Uuid, columnId: Uuid });
+export const PlacementSchema = Type.Object({
+  pinned: Type.Optional(Type.Boolean({ description: '置顶' })),
+  sortOrder: Type.Optional(Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, description: 'Weight within the column: higher shows first among the same pinning' })),
+}, { additionalProperties: false });
+export const MoveArticleSchema = Type.Object({ columnId: Uuid }, { additionalProperties: false });
+export const PlacementListSchema = Type.Object({
+  placements: Type.Array(Type.Object({ columnId: Uuid, name: Type.String(), path: Type.String(), pinned: Type.Boolean(), sortOrder: Type.Integer(), primary: Type.Boolean() })),
+});

@@ -10,7 +10,7 @@ import {
   ApproveSchema, ArticleDetailSchema, ArticleListQuerySchema, ArticleListSchema, ArticleParamsSchema, ArticleSchema, CreateArticleSchema,
   DiffQuerySchema, DiffSchema, PublishResultSchema, PublishSchema, RequestChangesSchema, RestoreRevisionSchema, RevisionListSchema,
   RevisionParamsSchema, RevisionSchema, RunParamsSchema, RunSchema, SaveRevisionSchema, TaskListSchema, toArticle, toListItem,
-  ChecksSchema, CreateTranslationSchema, InterpretsSchema, TranslationLagSchema, toAttachment, toPublication, toRevision, toRun, UninterpretedSchema, WaiverParamsSchema, WaiverSchema, WithdrawSchema,
+  ChecksSchema, CreateTranslationSchema, MoveArticleSchema, PlacementListSchema, PlacementParamsSchema, PlacementSchema, InterpretsSchema, TranslationLagSchema, toAttachment, toPublication, toRevision, toRun, UninterpretedSchema, WaiverParamsSchema, WaiverSchema, WithdrawSchema,
 } from '@zhanqun/content/article.schema';
 import { createDraft, type ArticleContentInput } from '@zhanqun/content/article.service';
 import {
@@ -22,6 +22,7 @@ import {
 import { WorkflowRunNotFoundError } from '@zhanqun/content/workflow.errors';
 import { attachmentsOf } from '@zhanqun/content/revision-attachments';
 import { checksFor } from '@zhanqun/content/revision-checks';
+import { moveArticle, placeArticle, placementsOf, unplaceArticle } from '@zhanqun/content/placement.service';
 import { createTranslation, translationLag } from '@zhanqun/content/translation.service';
 import { policiesWithoutInterpretation, setInterpretedPolicy } from '@zhanqun/content/interpretation.service';
 import type { WorkflowStep } from '@zhanqun/db/database';
@@ -265,6 +266,36 @@ const articleRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       })),
     };
   });
+
+  fastify.get('/sites/:id/articles/:articleId/placements', {
+    config: read,
+    schema: { tags, summary: 'The columns an article shows in, primary first', params: ArticleParamsSchema, response: { 200: PlacementListSchema, ...errors() } },
+  }, async (request) => {
+    const rows = await readScoped(request, (trx) => placementsOf(trx, request.params.id, request.params.articleId));
+    if (!rows.length) throw new ArticleNotFoundError(request.params.articleId, request.params.id);
+    return { placements: rows.map((r) => ({ columnId: r.column_id, name: r.name, path: r.path, pinned: r.pinned, sortOrder: r.sort_order, primary: Boolean(r.primary) })) };
+  });
+
+  fastify.put('/sites/:id/articles/:articleId/placements/:columnId', {
+    config: edit,
+    schema: { tags, summary: 'Show the article in another column of the site too, or set its pinning (置顶) and weight there', params: PlacementParamsSchema, body: PlacementSchema, response: { 204: NoContent, ...errors(415) } },
+  }, async (request, reply) => {
+    await placeArticle(await serviceContext(request), request.params.id, request.params.articleId, request.params.columnId, request.body ?? {});
+    return reply.code(204).send(null);
+  });
+
+  fastify.delete('/sites/:id/articles/:articleId/placements/:columnId', {
+    config: edit,
+    schema: { tags, summary: 'Take the article out of a column that is not its primary one', params: PlacementParamsSchema, response: { 204: NoContent, ...errors() } },
+  }, async (request, reply) => {
+    await unplaceArticle(await serviceContext(request), request.params.id, request.params.articleId, request.params.columnId);
+    return reply.code(204).send(null);
+  });
+
+  fastify.post('/sites/:id/articles/:articleId/move', {
+    config: edit,
+    schema: { tags, summary: 'Move the article to another primary column (its URL stays)', params: ArticleParamsSchema, body: MoveArticleSchema, response: { 200: ArticleSchema, ...errors(415) } },
+  }, async (request) => toArticle(await moveArticle(await serviceContext(request), request.params.id, request.params.articleId, request.body.columnId)));
 
   fastify.post('/sites/:id/articles/:articleId/translations', {
     config: edit,

@@ -22,6 +22,7 @@ import {
 } from '@zhanqun/content/publishing.service';
 import { attachmentsOf } from '@zhanqun/content/revision-attachments';
 import { checksFor } from '@zhanqun/content/revision-checks';
+import { moveArticle, placeArticle, placementsOf, unplaceArticle } from '@zhanqun/content/placement.service';
 import { createTranslation, localeOfPath, SOURCE_LOCALE, translationLag, versionsOf } from '@zhanqun/content/translation.service';
 import { policiesWithoutInterpretation, policyChoices, setInterpretedPolicy } from '@zhanqun/content/interpretation.service';
 import {
@@ -34,7 +35,7 @@ import { t, type Locale } from '../i18n/i18n.js';
 import { columnTree } from './column.pages.js';
 import { attempt, pageFrame, renderPage, serviceContext } from './console-context.js';
 import { startOfDay, endOfDay } from './console-date.js';
-import { formState, isUuid, optional, options, text, values, type FormBody, type FormState, type Refusal } from './console-form.js';
+import { formState, isUuid, optional, options, text, toRefusal, values, type FormBody, type FormState, type Refusal } from './console-form.js';
 
 const READ = { permission: 'content.read' } as const;
 const EDIT = { permission: 'content.edit' } as const;
@@ -107,6 +108,8 @@ function abilities(ctx: ServiceContext, site: { id: string; platform_id: string;
   return { edit: may('content.edit'), review: may('content.review'), secrecy: may('content.secrecy_review'), publish: may('content.publish') };
 }
 
+const opts = { ns: 'article' };
+
 export default async function articlePages(fastify: FastifyInstance) {
   // ---- the content list -------------------------------------------------------------------
   fastify.get('/content', { config: READ }, async (request, reply) => {
@@ -155,7 +158,7 @@ export default async function articlePages(fastify: FastifyInstance) {
         states: options([['', t(locale, 'article.all_states')], ...ARTICLE_STATES.map((s) => [s, t(locale, `article.state.${s}`)] as [string, string])], state),
         authors: options([['', t(locale, 'article.all_authors')], ...data.authors.map((a) => [a.id, a.display_name] as [string, string])], q.author),
       },
-      total: data.list.total,
+      total: data.list.total, moveColumns: columnOptions(data.columns, undefined, locale),
       rows: data.list.rows.map((r) => {
         const s = stateOf(r);
         return {
@@ -165,6 +168,39 @@ export default async function articlePages(fastify: FastifyInstance) {
       }),
       pagination: pages > 1 ? { page, pages, prev: page > 1 ? pageUrl(page - 1) : null, next: page < pages ? pageUrl(page + 1) : null } : null,
     });
+  });
+
+  // ---- bulk actions: each article on its own, within the person's permissions ------------------
+  fastify.post<{ Params: { id: string }; Body: FormBody }>('/sites/:id/articles/bulk', { preHandler: fastify.csrfProtection, config: READ, schema: { params: SiteParams } }, async (request, reply) => {
+    const frame = pageFrame(request, reply, 'content');
+    const { locale } = frame;
+    const siteId = request.params.id;
+    const raw = request.body?.ids;
+    const ids = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter(isUuid).slice(0, 200);
+    const op = text(request.body, 'op');
+    const ctx = await serviceContext(fastify, request);
+    const titles = new Map((await inScope(fastify.db, ctx.scope, (trx) => ids.length
+      ? trx.selectFrom('article').select(['id', 'draft_title']).where('site_id', '=', siteId).where('id', 'in', ids).execute() : Promise.resolve([]))).map((r) => [r.id, r.draft_title]));
+    const done: string[] = [];
+    const failed: { title: string; message: string }[] = [];
+    const refuse = (message: string) => renderPage(reply, 'articles-bulk', frame, t(locale, 'bulk.title'), { site: { id: siteId }, done: 0, failed: [{ title: '', message }] }, 400);
+    if (!ids.length) return refuse(t(locale, 'bulk.none_selected'));
+    if (!['publish', 'withdraw', 'move'].includes(op)) return refuse(t(locale, 'bulk.bad_op'));
+    if (op === 'withdraw' && !text(request.body, 'reason')) return refuse(t(locale, 'form.field_error', { field: t(locale, 'article.withdraw_reason'), reason: t(locale, 'reason.empty') }));
+    if (op === 'move' && !isUuid(text(request.body, 'columnId'))) return refuse(t(locale, 'form.field_error', { field: t(locale, 'article.column'), reason: t(locale, 'reason.empty') }));
+    for (const id of ids) {
+      try {
+        if (op === 'publish') await publishApproved(ctx, siteId, id);
+        else if (op === 'withdraw') await withdrawArticle(ctx, siteId, id, { reason: text(request.body, 'reason') });
+        else await moveArticle(ctx, siteId, id, text(request.body, 'columnId'));
+        done.push(id);
+      } catch (err) {
+        const refusal = toRefusal(err, locale, opts);
+        if (!refusal) throw err;
+        failed.push({ title: titles.get(id) ?? id, message: refusal.message });
+      }
+    }
+    return renderPage(reply, 'articles-bulk', frame, t(locale, 'bulk.title'), { site: { id: siteId }, done: done.length, failed });
   });
 
   // ---- the editor page ----------------------------------------------------------------------
@@ -189,7 +225,8 @@ export default async function articlePages(fastify: FastifyInstance) {
       // An interpretation (or anything already linked) chooses the policy document it explains.
       const policies = kind === 'interpretation' || article.interprets_article_id ? await policyChoices(trx, siteId, null) : null;
       const versions = await versionsOf(trx, siteId, article);
-      return { site, columns, article: { row: article, revision: revision!, runs, publications, attachments, revisions, users, policies, checks, versions } };
+      const placements = await placementsOf(trx, siteId, articleId);
+      return { site, columns, article: { row: article, revision: revision!, runs, publications, attachments, revisions, users, policies, checks, versions, placements } };
     });
     const { site, columns } = data;
     const a = data.article;
@@ -227,6 +264,11 @@ export default async function articlePages(fastify: FastifyInstance) {
       checks: a?.checks && {
         blocked: a.checks.blocked,
         findings: a.checks.findings.map((f) => ({ block: f.severity === 'block', message: locale === 'en' ? f.message : f.messageZh })),
+      },
+      placements: a && {
+        rows: a.placements.map((p) => ({ columnId: p.column_id, name: p.name, path: p.path, pinned: p.pinned, sortOrder: p.sort_order, primary: Boolean(p.primary) })),
+        columns: columnOptions(columns.filter((c) => !a.placements.some((p) => p.column_id === c.id)), undefined, locale),
+        moveTo: columnOptions(columns.filter((c) => c.id !== a.row.primary_column_id), undefined, locale),
       },
       translations: a && site.locales.length > 0 && a.row.locale === SOURCE_LOCALE && {
         versions: a.versions.filter((v) => v.id !== a.row.id).map((v) => ({ id: v.id, locale: v.locale, title: v.title, live: v.live })),
@@ -279,7 +321,6 @@ export default async function articlePages(fastify: FastifyInstance) {
   const back = (siteId: string, articleId: string, hash = '') => `/sites/${siteId}/articles/${articleId}${hash}`;
   const again = (request: FastifyRequest, reply: FastifyReply, articleId: string | null, form: FormKey) => (refusal: Refusal) =>
     showEditor(request, reply, (request.params as { id: string }).id, articleId, { [form]: formState(values(request.body as FormBody), refusal) }, refusal.status);
-  const opts = { ns: 'article' };
 
   fastify.post<{ Params: { id: string }; Body: FormBody }>('/sites/:id/articles', { ...post, config: EDIT, schema: { params: SiteParams } }, async (request, reply) => {
     const { id } = request.params;
@@ -355,6 +396,21 @@ export default async function articlePages(fastify: FastifyInstance) {
       });
       return [back(id, translation.id), 'article.translation_created'];
     }, again(request, reply, articleId, 'translation'), opts);
+  });
+  action('/sites/:id/articles/:articleId/placements', EDIT, 'workflow', async (ctx, p, body) => {
+    const order = text(body, 'sortOrder');
+    await placeArticle(ctx, p.id, p.articleId, text(body, 'columnId'), {
+      pinned: text(body, 'pinned') !== '', sortOrder: order === '' ? 0 : Number(order),
+    });
+    return 'article.placed';
+  });
+  action('/sites/:id/articles/:articleId/placements/remove', EDIT, 'workflow', async (ctx, p, body) => {
+    await unplaceArticle(ctx, p.id, p.articleId, text(body, 'columnId'));
+    return 'article.unplaced';
+  });
+  action('/sites/:id/articles/:articleId/move', EDIT, 'workflow', async (ctx, p, body) => {
+    await moveArticle(ctx, p.id, p.articleId, text(body, 'columnId'));
+    return 'article.moved';
   });
   action('/sites/:id/articles/:articleId/schedule/cancel', PUBLISH, 'workflow', async (ctx, p) => { await cancelSchedule(ctx, p.id, p.articleId); return 'article.schedule_cancelled'; });
   action('/sites/:id/articles/:articleId/trash', READ, 'workflow', async (ctx, p) => { await trashArticle(ctx, p.id, p.articleId); return 'article.trashed'; });
