@@ -46,13 +46,12 @@ function migrationNames(): string[] {
  * every start, so it is checked before Kysely's migrator (which takes a lock and imports all).
  */
 export async function migrationsCurrent(db: Kysely<any>): Promise<boolean> {
-  try {
-    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-    const done = new Set(rows.map((r) => r.name));
-    return migrationNames().every((n) => done.has(n));
-  } catch {
-    return false; // no migration table yet
-  }
+  // A fresh database has no migration table: ask first, so its absence is not a logged query error.
+  const table = await sql<{ t: string | null }>`select to_regclass('kysely_migration')::text as t`.execute(db);
+  if (!table.rows[0]?.t) return false;
+  const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+  const done = new Set(rows.map((r) => r.name));
+  return migrationNames().every((n) => done.has(n));
 }
 
 /** Migrate to the latest version; throws with the failing migration's name. */
