@@ -15,6 +15,7 @@ import { inScope, type Db } from '@zhanqun/db/scope';
 import * as articleRepository from './article.repository.js';
 import { ArticleNotFoundError } from './article.errors.js';
 import { createDraft, type ArticleContentInput } from './article.service.js';
+import { columnAccess } from './column-access.js';
 
 export const SOURCE_LOCALE = 'zh-CN';
 
@@ -46,6 +47,8 @@ export async function createTranslation(ctx: ServiceContext, siteId: string, ori
     const column = await trx.selectFrom('site_column').select('path').where('site_id', '=', siteId).where('id', '=', input.columnId)
       .where('deleted_at', 'is', null).executeTakeFirst();
     if (!column || localeOfPath(column.path, site.locales) !== input.locale) throw invalid('columnId', `must be a column under /${input.locale}/`);
+    // Who may write in the translation's column, before the original is touched (createDraft checks it again).
+    await columnAccess(trx, ctx, siteId, input.columnId, 'content.edit');
     const key = original.translation_key ?? original.id;
     const existing = await trx.selectFrom('article').select('id').where('site_id', '=', siteId).where('translation_key', '=', key)
       .where('locale', '=', input.locale).where('deleted_at', 'is', null).executeTakeFirst();
