@@ -154,7 +154,7 @@ export class Controls {
    * schedule, unschedule, publish, withdraw; a second one sent back, binned and restored; and a
    * platform admin's secrecy waiver.
    */
-  async articles(roles: ContentRoles, site: Bundle, columnId: string): Promise<void> {
+  async articles(roles: ContentRoles, site: Bundle, columnId: string, otherColumnId: string): Promise<void> {
     const { editor, reviewer, secrecy, admin } = roles;
     const id = site.siteId;
     const platformId = site.platformId;
@@ -174,6 +174,12 @@ export class Controls {
     await this.step(editor, 'PUT /api/v1/sites/:id/articles/:articleId/interprets', { id, articleId }, { policyArticleId: site.policyArticleId }, 200);
     await this.step(editor, 'PUT /api/v1/sites/:id/articles/:articleId/interprets', { id, articleId }, { policyArticleId: null }, 200);
     await this.read(reviewer, '/api/v1/sites/:id/policies-without-interpretation', { id }, site.policyArticleId);
+    // Shown in its other column too, pinned; taken out again; moved there and back.
+    await this.step(editor, 'PUT /api/v1/sites/:id/articles/:articleId/placements/:columnId', { id, articleId, columnId: otherColumnId }, { pinned: true, sortOrder: 3 }, 204);
+    await this.read(editor, '/api/v1/sites/:id/articles/:articleId/placements', { id, articleId }, otherColumnId);
+    await this.step(editor, 'DELETE /api/v1/sites/:id/articles/:articleId/placements/:columnId', { id, articleId, columnId: otherColumnId }, undefined, 204);
+    await this.step(editor, 'POST /api/v1/sites/:id/articles/:articleId/move', { id, articleId }, { columnId: otherColumnId }, 200, otherColumnId);
+    await this.step(editor, 'POST /api/v1/sites/:id/articles/:articleId/move', { id, articleId }, { columnId }, 200, columnId);
     const restored = (await this.step(editor, 'POST /api/v1/sites/:id/articles/:articleId/revisions/:revisionId/restore', { id, articleId, revisionId: first }, { baseRevisionId: saved }, 200, '初稿')).json<Json>().id;
     const dropped = (await this.step(editor, 'POST /api/v1/sites/:id/articles/:articleId/submit', { id, articleId }, undefined, 201, restored)).json<Json>().id;
     await this.read(editor, '/api/v1/sites/:id/workflow-runs/:runId', { id, runId: dropped }, 'in_progress');
@@ -200,7 +206,7 @@ export class Controls {
   }
 
   /** The same life through the console's forms (and the pages around it: the list, the queue, the trash, uninterpreted policies). */
-  async consoleArticles(roles: ContentRoles, site: Bundle, columnId: string): Promise<void> {
+  async consoleArticles(roles: ContentRoles, site: Bundle, columnId: string, otherColumnId: string): Promise<void> {
     const { editor, reviewer, secrecy, admin } = roles;
     const id = site.siteId;
     const latest = async (articleId: string) => (await this.db.selectFrom('article').select('latest_revision_id').where('id', '=', articleId).executeTakeFirstOrThrow()).latest_revision_id!;
@@ -220,6 +226,10 @@ export class Controls {
     await this.step(editor, 'POST /sites/:id/articles/:articleId/revisions/:revisionId/restore', { id, articleId, revisionId: first }, { baseRevisionId: saved }, { ok: 'article.revision_restored' });
     await this.step(editor, 'POST /sites/:id/articles/:articleId/interprets', { id, articleId }, { policyArticleId: site.policyArticleId }, { ok: 'article.interprets_set' });
     await this.step(editor, 'POST /sites/:id/articles/:articleId/interprets', { id, articleId }, { policyArticleId: '' }, { ok: 'article.interprets_set' });
+    await this.step(editor, 'POST /sites/:id/articles/:articleId/placements', { id, articleId }, { columnId: otherColumnId, pinned: '1', sortOrder: '3' }, { ok: 'article.placed' });
+    await this.step(editor, 'POST /sites/:id/articles/:articleId/placements/remove', { id, articleId }, { columnId: otherColumnId }, { ok: 'article.unplaced' });
+    await this.step(editor, 'POST /sites/:id/articles/:articleId/move', { id, articleId }, { columnId: otherColumnId }, { ok: 'article.moved' });
+    await this.step(editor, 'POST /sites/:id/articles/bulk', { id }, { ids: articleId, op: 'move', columnId }, 200, '成功处理 1 篇');
     await this.step(editor, 'POST /sites/:id/articles/:articleId/submit', { id, articleId }, {}, { ok: 'article.submitted' });
     await this.step(editor, 'POST /sites/:id/articles/:articleId/runs/:runId/cancel', { id, articleId, runId: await openRun(articleId) }, {}, { ok: 'article.run_cancelled' });
     await this.step(editor, 'POST /sites/:id/articles/:articleId/submit', { id, articleId }, {}, { ok: 'article.submitted' });
@@ -240,6 +250,36 @@ export class Controls {
     await this.step(editor, 'POST /sites/:id/articles/:articleId/trash', { id, articleId: second }, {}, { ok: 'article.trashed' });
     await this.read(editor, '/sites/:id/trash', { id }, '矩阵控制台退回稿');
     await this.step(editor, 'POST /sites/:id/articles/:articleId/restore', { id, articleId: second }, {}, { ok: 'article.restored' });
+  }
+
+  /** A site admin's foreign-language versions in its own site, through the API and the console, and the lag reports. */
+  async translations(as: Requester, own: Bundle): Promise<void> {
+    const id = own.siteId;
+    const original = async (title: string) => (await this.step(as, 'POST /api/v1/sites/:id/articles', { id }, { columnId: own.columnId, title, bodyHtml: '<p>原文</p>' }, 201)).json<{ id: string }>().id;
+    const a = await original('矩阵对照原文甲');
+    await this.step(as, 'POST /api/v1/sites/:id/articles/:articleId/translations', { id, articleId: a }, { locale: 'en', columnId: own.enColumnId, title: 'Matrix control translation', bodyHtml: '<p>English</p>' }, 201, '"locale":"en"');
+    await this.read(as, '/api/v1/sites/:id/translation-lag', { id });
+    const b = await original('矩阵对照原文乙');
+    await this.step(as, 'POST /sites/:id/articles/:articleId/translations', { id, articleId: b }, { locale: 'en', columnId: own.enColumnId, title: 'Matrix console translation' }, { ok: 'article.translation_created' });
+    await this.read(as, '/sites/:id/translations', { id });
+  }
+
+  /** A platform admin's serious-error list of its own platform, through the API and the console. */
+  async seriousErrors(admin: Requester, platformId: string, listed: string): Promise<void> {
+    const has = (key: string) => this.routes.some((r) => keyOf(r) === key);
+    if (has('GET /api/v1/platforms/:platformId/serious-errors')) {
+      await this.read(admin, '/api/v1/platforms/:platformId/serious-errors', { platformId }, listed);
+      const termId = (await this.step(admin, 'POST /api/v1/platforms/:platformId/serious-errors', { platformId }, { term: '矩阵对照错词', kind: 'forbidden' }, 201)).json<{ id: string }>().id;
+      await this.step(admin, 'DELETE /api/v1/platforms/:platformId/serious-errors/:termId', { platformId, termId }, undefined, 204);
+      await this.step(admin, 'POST /api/v1/platforms/:platformId/serious-errors/import', { platformId }, { csv: 'term,kind\n矩阵对照导入,forbidden\n' }, 200);
+    }
+    if (has('GET /serious-errors')) {
+      await this.read(admin, '/serious-errors', {}, listed);
+      await this.step(admin, 'POST /serious-errors', {}, { term: '矩阵控制台错词', kind: 'forbidden' }, { ok: 'serious_error.added' });
+      const termId = (await this.db.selectFrom('serious_error_term').select('id').where('platform_id', '=', platformId).where('term', '=', '矩阵控制台错词').executeTakeFirstOrThrow()).id;
+      await this.step(admin, 'POST /serious-errors/:termId/remove', { termId }, {}, { ok: 'serious_error.removed' });
+      await this.step(admin, 'POST /serious-errors/import', {}, { csv: 'term,kind\n矩阵控制台导入,forbidden\n' }, { ok: 'serious_error.imported' });
+    }
   }
 
   /** Accounts and grants (a site admin within its site), one's own account, and the audit trail — when those pages exist. */

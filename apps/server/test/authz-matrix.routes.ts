@@ -45,6 +45,8 @@ interface Spec {
   needsOn?: 'column' | 'site';
   /** A list filtered by the caller's scope (row-level security): on a victim's site, 200 with this list empty is a refusal too. */
   emptyList?: string;
+  /** A page that answers 200 and lists what it refused (a bulk action, article by article): a refusal must show this. */
+  refusedPage?: RegExp;
 }
 
 const title = (what: string, n: number) => ({ title: `矩阵${what}${n}`, bodyHtml: `<p>矩阵${what}正文${n}</p>` });
@@ -168,6 +170,23 @@ export const SPECS: Record<string, Spec> = {
     cross: (v) => ({ policyArticleId: v.policyArticleId }),
   },
   'GET /api/v1/sites/:id/policies-without-interpretation': { needs: 'content.read', emptyList: 'policies' },
+  // A foreign-language version of the victim article in the victim site's /en/ tree; with one's own article, the victim's column.
+  'POST /api/v1/sites/:id/articles/:articleId/translations': { body: (v, n) => ({ locale: 'en', columnId: v.enColumnId, ...title('译稿', n) }), bodyIds: true, needs: 'content.edit' },
+  'GET /api/v1/sites/:id/translation-lag': { needs: 'content.read', emptyList: 'rows' },
+  // Placements in other columns and moves: the victim article into the victim's second column; one's own article into the victim's column.
+  'GET /api/v1/sites/:id/articles/:articleId/placements': { needs: 'content.read', crossFrom: ['articleId'] },
+  'PUT /api/v1/sites/:id/articles/:articleId/placements/:columnId': { params: { columnId: 'column2Id' }, body: () => ({ pinned: true, sortOrder: 5 }), needs: 'content.edit', crossFrom: ['column2Id'] },
+  'DELETE /api/v1/sites/:id/articles/:articleId/placements/:columnId': { params: { columnId: 'column2Id' }, needs: 'content.edit', crossFrom: ['column2Id'] },
+  'POST /api/v1/sites/:id/articles/:articleId/move': { body: (v) => ({ columnId: v.column2Id }), bodyIds: true, needs: 'content.edit' },
+  // The serious-error list: a platform admin's, of its own platform only.
+  'GET /api/v1/platforms/:platformId/serious-errors': {},
+  'POST /api/v1/platforms/:platformId/serious-errors': { body: (_v, n) => ({ term: `矩阵错词${n}`, kind: 'forbidden' }) },
+  'DELETE /api/v1/platforms/:platformId/serious-errors/:termId': { crossFrom: ['termId'] },
+  'POST /api/v1/platforms/:platformId/serious-errors/import': { body: (_v, n) => ({ csv: `term,kind\n矩阵导入${n},forbidden\n` }) },
+  'GET /serious-errors': {},
+  'POST /serious-errors': { body: (_v, n) => ({ term: `矩阵错词${n}`, kind: 'forbidden' }) },
+  'POST /serious-errors/:termId/remove': { body: () => ({}) },
+  'POST /serious-errors/import': { body: (_v, n) => ({ csv: `term,kind\n矩阵导入${n},forbidden\n` }) },
   'PUT /api/v1/platforms/:platformId/secrecy-waivers/:kind': { body: (_v, n) => ({ reason: `矩阵豁免${n}` }) },
   'DELETE /api/v1/platforms/:platformId/secrecy-waivers/:kind': {},
   // A real multipart upload of a valid PDF: the permission is checked only after the file passed its content check.
@@ -204,6 +223,12 @@ export const SPECS: Record<string, Spec> = {
   'GET /sites/:id/trash': { needs: 'content.read' },
   'GET /sites/:id/policies-without-interpretation': { needs: 'content.read' },
   'POST /sites/:id/articles/:articleId/restore': { params: { articleId: 'trashedArticleId' }, body: () => ({}), needs: 'content.edit', crossFrom: ['trashedArticleId'] },
+  'POST /sites/:id/articles/:articleId/translations': { body: (v, n) => ({ locale: 'en', columnId: v.enColumnId, title: `矩阵译稿${n}` }), bodyIds: true, needs: 'content.edit' },
+  'GET /sites/:id/translations': { needs: 'content.read' },
+  'POST /sites/:id/articles/:articleId/placements': { body: (v) => ({ columnId: v.column2Id, pinned: '1', sortOrder: '5' }), bodyIds: true, needs: 'content.edit' },
+  'POST /sites/:id/articles/:articleId/placements/remove': { body: (v) => ({ columnId: v.column2Id }), bodyIds: true, needs: 'content.edit' },
+  'POST /sites/:id/articles/:articleId/move': { body: (v) => ({ columnId: v.column2Id }), bodyIds: true, needs: 'content.edit' },
+  'POST /sites/:id/articles/bulk': { body: (v) => ({ ids: v.articleId, op: 'move', columnId: v.column2Id }), bodyIds: true, needs: 'content.edit', refusedPage: /成功处理 0 篇/ },
   // Preview of unpublished content, admin host only: an article's latest revision, a file it carries.
   'GET /preview/:siteId/articles/:id': { needs: 'content.read', crossFrom: ['articleId'] },
   'GET /preview/:siteId/files/:id': { needs: 'content.read', crossFrom: ['attachmentId'] },
@@ -228,6 +253,7 @@ const PARAMS: Record<string, keyof Bundle> = {
   tokens: 'tokenId', 'api-tokens': 'tokenId', tokenId: 'tokenId',
   articles: 'articleId', articleId: 'articleId', revisions: 'revisionId', revisionId: 'revisionId', 'workflow-runs': 'runId', runId: 'runId',
   attachments: 'attachmentId', files: 'attachmentId', attachmentId: 'attachmentId', platforms: 'platformId', platformId: 'platformId', kind: 'waiverKind',
+  'serious-errors': 'termId', termId: 'termId',
 };
 const WILDCARDS: [string, string][] = [['/_console/', 'console.css'], ['/api/docs/static/', 'swagger-ui.css']];
 
@@ -275,9 +301,12 @@ export function casesFor(route: Route, r: Requester, n: () => number): Case[] {
   const spec = specOf(route);
   const bodyOf = (v: Bundle) => (writes(route.method) ? (spec ? spec.body?.(v, n()) : generic(v, n())) : undefined);
   const cases: Case[] = [];
-  // HEAD runs its GET's handler (Fastify adds it), and a Bearer token opens no console page: one victim shows either.
-  const once = route.method === 'HEAD' || (r.bearer !== null && !route.url.startsWith('/api/'));
-  const victims = once ? [r.victims.find((x) => !x.readable) ?? r.victims[0]!] : r.victims;
+  // HEAD runs its GET's handler (Fastify adds it), a Bearer token opens no console page, and the route-level check
+  // (plugins/permission.ts) refuses on the principal alone, before any parameter is read: one victim shows any of them.
+  const refusedAtRoute = route.permission !== 'public' && !r.holds.has(route.permission ?? '');
+  const once = route.method === 'HEAD' || (r.bearer !== null && !route.url.startsWith('/api/')) || refusedAtRoute;
+  const pool = r.contentVictims && route.permission?.startsWith('content.') ? r.victims.filter((x) => r.contentVictims!.has(x.bundle.label)) : r.victims;
+  const victims = once ? [pool.find((x) => !x.readable) ?? pool[0]!] : pool;
   const rightful = (x: Victim) => Boolean(spec?.needs && (spec.needsOn === 'site' ? x.siteRights : x.rights).has(spec.needs));
   if (hasParams(route.url)) {
     for (const x of victims) {
@@ -351,6 +380,8 @@ export function judge(route: Route, r: Requester, c: Case, res: LightMyRequestRe
     const list = (JSON.parse(res.body) as Record<string, unknown>)[specOf(route)!.emptyList!];
     return Array.isArray(list) && list.length === 0 ? null : `victim's ${specOf(route)!.emptyList} listed (${Array.isArray(list) ? list.length : 'not a list'})`;
   }
+  const refusedPage = specOf(route)?.refusedPage;
+  if (c.strict && status === 200 && refusedPage) return refusedPage.test(res.body) ? null : `victim reachable: the page does not say it refused (${refusedPage})`;
   if (c.strict && !(status >= 400 && status < 500)) return `victim reachable: ${status} ${location}`;
   return null;
 }
@@ -370,7 +401,7 @@ export function leakMatchers(r: Requester): LeakMatcher[] & { uiText: string[] }
   const codes: RegExp[] = [];
   for (const { bundle: v, readable } of r.victims) {
     if (readable) continue;
-    for (const s of [v.siteName, v.unitName, ...v.columnNames, v.userDisplayName, v.tokenName, v.templateName, v.domainHost, v.articleMarker, v.attachmentName]) out.push({ what: `${v.label}: ${s}`, test: (b) => b.includes(s) });
+    for (const s of [v.siteName, v.unitName, ...v.columnNames, v.userDisplayName, v.tokenName, v.templateName, v.domainHost, v.articleMarker, v.attachmentName, v.termText]) out.push({ what: `${v.label}: ${s}`, test: (b) => b.includes(s) });
     for (const s of [v.siteCode, v.username]) {
       const re = word(s);
       codes.push(re);
@@ -425,6 +456,7 @@ export async function snapshot(db: Kysely<Database>, bundles: readonly Bundle[],
     ${hash('article_publication', inSites)} as article_publication,
     ${hash('attachment', inSites)} as attachment,
     ${hash('secrecy_waiver', sql`t.platform_id = any(${platforms}::uuid[])`)} as secrecy_waiver,
+    ${hash('serious_error_term', sql`t.platform_id = any(${platforms}::uuid[])`)} as serious_error_term,
     (select concat_ws('/', (select count(*) from site where platform_id = any(${foreign}::uuid[])),
       (select count(*) from org_unit where platform_id = any(${foreign}::uuid[])),
       (select count(*) from app_user where platform_id = any(${foreign}::uuid[])),

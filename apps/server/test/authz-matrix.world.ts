@@ -26,7 +26,8 @@ import { applyStandardTemplate, createColumn } from '@zhanqun/tenancy/column.ser
 import { addDomain } from '@zhanqun/tenancy/domain.service';
 import { createOrgUnit } from '@zhanqun/tenancy/org-unit.service';
 import { createPlatform } from '@zhanqun/tenancy/platform.service';
-import { createSite, setSiteStatus } from '@zhanqun/tenancy/site.service';
+import { createSite, setSiteStatus, updateSite } from '@zhanqun/tenancy/site.service';
+import { addTerm } from '@zhanqun/content/checks/serious-error.service';
 import { createTemplate } from '@zhanqun/tenancy/template.service';
 import { openSession } from './console-helper.js';
 import { loginAs, type TestApp } from './helper.js';
@@ -83,6 +84,11 @@ export interface Bundle {
   attachmentName: string;
   /** A column kind the bundle's platform waived secrecy review for. */
   waiverKind: string;
+  /** The site's English version (`/en/`, the site has the locale): where a translation goes. */
+  enColumnId: string;
+  /** A term on the serious-error list of the bundle's platform (a platform admin's list only). */
+  termId: string;
+  termText: string;
 }
 
 /** A victim as one requester sees it. */
@@ -118,6 +124,8 @@ export interface Requester {
   ownUser?: { userId: string; grantId: string };
   /** Victims: objects out of its reach (but see `Victim.rights`). */
   victims: Victim[];
+  /** On content routes (content.*), only these victims (labels): where the victims are many and alike. */
+  contentVictims?: ReadonlySet<string>;
 }
 
 const POLICY = ['platform.manage', 'site.manage', 'user.manage', 'content.read', 'content.edit', 'content.review', 'content.secrecy_review',
@@ -163,10 +171,14 @@ export async function csrfFor(app: FastifyInstance, cookies: Record<string, stri
   return token;
 }
 
-async function victimObjects(h: TestApp, ctx: ServiceContext, principal: Principal, site: SiteRow, unit2Id: string, template: { ref: string; name: string }): Promise<Bundle> {
+async function victimObjects(
+  h: TestApp, ctx: ServiceContext, principal: Principal, site: SiteRow, unit2Id: string, template: { ref: string; name: string }, term: { id: string; term: string },
+): Promise<Bundle> {
   const code = site.code;
   const col = await createColumn(ctx, site.id, { slug: `mxv-${code}`, name: `矩阵靶栏目甲〔${code}〕`, kind: 'news' });
   const col2 = await createColumn(ctx, site.id, { slug: `mxw-${code}`, name: `矩阵靶栏目乙〔${code}〕`, kind: 'notice' });
+  await updateSite(ctx, site.id, { locales: ['en'] });
+  const en = await createColumn(ctx, site.id, { slug: 'en', name: `Matrix English〔${code}〕`, kind: 'news' });
   const domainHost = `mxv-${code}.example.cn`;
   const domain = await addDomain(ctx, site.id, { host: domainHost, role: 'alias', adminHost: ADMIN_HOST });
   const username = `mxv-${code}`;
@@ -198,8 +210,9 @@ async function victimObjects(h: TestApp, ctx: ServiceContext, principal: Princip
   await publishRevision(victim.ctx, site.id, policy.id);
   return {
     label: code, platformId: site.platform_id, siteId: site.id, siteName: site.name, siteCode: code,
-    unitId: unit.id, unitName: unit.name, unit2Id, columnId: col.id, column2Id: col2.id, columnNames: [col.name, col2.name],
+    unitId: unit.id, unitName: unit.name, unit2Id, columnId: col.id, column2Id: col2.id, columnNames: [col.name, col2.name, en.name],
     domainId: domain.id, domainHost, channelIds: channels.map((c) => c.id), userId: user.id, username, userDisplayName, grantId: grant.id,
+    enColumnId: en.id, termId: term.id, termText: term.term,
     sessionId, tokenId: token.id, tokenName, templateRef: template.ref, templateName: template.name,
     articleId: draft.id, articleMarker, revisionId: latest.id, oldRevisionId: draft.latest_revision_id!, runId: run.id,
     trashedArticleId: binned.id, policyArticleId: policy.id, attachmentId: attachment.id, attachmentName, waiverKind: WAIVED_KIND,
@@ -228,18 +241,20 @@ export async function buildWorld(h: TestApp): Promise<World> {
   await applyStandardTemplate(oa.ctx, otherSite.id);
   await setSiteStatus(oa.ctx, otherSite.id, 'live');
   await waiveSecrecyReview(oa.ctx, other.id, WAIVED_KIND, '矩阵：互动交流栏目不涉密（他省）');
+  const otherTerm = await addTerm(oa.ctx, other.id, { term: '矩阵靶错词〔他省〕', correction: '矩阵正词〔他省〕', kind: 'wrong_form' });
   const otherTemplate = await createTemplate(oa.ctx, { code: 'mxv-tasheng', name: '矩阵靶模板·他省', columns: [{ slug: 'mxt', name: '矩阵模板栏目', kind: 'news' }] });
   const demoTemplate = await createTemplate(admin.ctx, { code: 'mxv-demo', name: '矩阵靶模板·演示省', columns: [{ slug: 'mxt', name: '矩阵模板栏目', kind: 'news' }] });
 
   await waiveSecrecyReview(admin.ctx, seed.platformId, WAIVED_KIND, '矩阵：互动交流栏目不涉密（演示省）');
+  const demoTerm = await addTerm(admin.ctx, seed.platformId, { term: '矩阵靶错词〔演示省〕', correction: '矩阵正词〔演示省〕', kind: 'wrong_form' });
   const demoSites = await inScope(db, admin.ctx.scope, (trx) => trx.selectFrom('site').selectAll().where('platform_id', '=', seed.platformId).orderBy('code').execute());
   const unitOf = new Map(demoSites.map((s) => [s.code, s.org_unit_id]));
   const wjw = unitOf.get('prov-wjw')!;
   const bundles = new Map<string, Bundle>();
   for (const site of demoSites) {
-    bundles.set(site.code, await victimObjects(h, admin.ctx, admin.principal, site as SiteRow, site.code === 'prov-wjw' ? unitOf.get('prov-jyt')! : wjw, { ref: demoTemplate.ref, name: demoTemplate.name }));
+    bundles.set(site.code, await victimObjects(h, admin.ctx, admin.principal, site as SiteRow, site.code === 'prov-wjw' ? unitOf.get('prov-jyt')! : wjw, { ref: demoTemplate.ref, name: demoTemplate.name }, demoTerm));
   }
-  bundles.set('tacheng', await victimObjects(h, oa.ctx, oa.principal, otherSite, dept.id, { ref: otherTemplate.ref, name: otherTemplate.name }));
+  bundles.set('tacheng', await victimObjects(h, oa.ctx, oa.principal, otherSite, dept.id, { ref: otherTemplate.ref, name: otherTemplate.name }, otherTerm));
 
   // Every role signs in through the login form (TOTP for platform admins); two also get Bearer tokens.
   const b = (code: string) => bundles.get(code)!;
@@ -296,6 +311,9 @@ export async function buildWorld(h: TestApp): Promise<World> {
     requesters.push({
       name: s.name, username: s.username, userId: id, platformId, cookies, bearer, csrf, ip: `198.51.100.${i + 1}`,
       holds: new Set(HOLDS[s.role]), own: s.own ? b(s.own) : null, ...(s.username && ownUsers[s.username] ? { ownUser: ownUsers[s.username] } : {}),
+      // Another platform's admin: every demo site on the admin routes; on the content routes, which run the same
+      // platform-scoped reads and the same column checks everywhere, a portal, a department site and a sub-site.
+      ...(s.name === 'tasheng-admin' ? { contentVictims: new Set(['prov', 'qingchuan-fgw', 'anhe-cgz']) } : {}),
       victims: s.name === 'tasheng-admin' ? demoSiteBundles : s.victims.map(([code, readable, auditable, rights]) => {
         const column = new Set([...(readable ? ['content.read'] : []), ...(rights?.role ? HOLDS[rights.role]! : [])].filter((p) => p.startsWith('content.')));
         const site = new Set([...column, ...(rights?.someColumns ? HOLDS[rights.someColumns]!.filter((p) => p.startsWith('content.')) : [])]);
