@@ -6,6 +6,7 @@ import attachmentRoutes from './attachment.routes.js';
 import columnRoutes from './column.routes.js';
 import domainRoutes from './domain.routes.js';
 import orgUnitRoutes from './org-unit.routes.js';
+import seriousErrorRoutes from './serious-error.routes.js';
 import siteRoutes from './site.routes.js';
 import templateRoutes from './template.routes.js';
 
@@ -44,4 +45,5 @@ export default async function apiRoutes(fastify: FastifyInstance) {
   await fastify.register(templateRoutes);
   await fastify.register(articleRoutes);
   await fastify.register(attachmentRoutes);
+  await fastify.register(seriousErrorRoutes);
 }

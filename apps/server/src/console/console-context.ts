@@ -2,7 +2,7 @@ import { requestContext, requestScope } from '../plugins/session.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import type { Scope } from '@zhanqun/db/scope';
-import { holdsAnywhere } from '@zhanqun/identity/policy';
+import { holdsAnywhere, isPlatformAdmin } from '@zhanqun/identity/policy';
 import type { SessionUser } from '@zhanqun/identity/session.service';
 import { ConsoleView } from '../console-view.js';
 import { CATALOGUES, isLocale, t, type Locale } from '../i18n/i18n.js';
@@ -40,7 +40,7 @@ export function sendHtml(reply: FastifyReply, body: string, code = 200): Fastify
 }
 
 /** Which navigation entry a page belongs to (marked aria-current). */
-export type NavKey = 'dashboard' | 'org' | 'sites' | 'content' | 'tasks' | 'users' | 'audit' | 'account';
+export type NavKey = 'dashboard' | 'org' | 'sites' | 'content' | 'tasks' | 'users' | 'audit' | 'serious_errors' | 'account';
 
 /** What every signed-in console page gets, besides its own data. */
 export interface PageFrame {
@@ -49,7 +49,7 @@ export interface PageFrame {
   csrfToken: string;
   nav: Record<NavKey, boolean>;
   /** Navigation entries shown only to those who hold the permission behind them. */
-  can: { users: boolean; audit: boolean; content: boolean };
+  can: { users: boolean; audit: boolean; content: boolean; seriousErrors: boolean };
   notice: string | null;
 }
 
@@ -69,12 +69,13 @@ export function pageFrame(request: FastifyRequest, reply: FastifyReply, nav: Nav
     locale, user: request.user!, csrfToken: reply.generateCsrf(),
     nav: {
       dashboard: nav === 'dashboard', org: nav === 'org', sites: nav === 'sites', content: nav === 'content', tasks: nav === 'tasks',
-      users: nav === 'users', audit: nav === 'audit', account: nav === 'account',
+      users: nav === 'users', audit: nav === 'audit', serious_errors: nav === 'serious_errors', account: nav === 'account',
     },
     can: {
       users: principal !== null && holdsAnywhere(principal, 'user.manage', now),
       audit: principal !== null && holdsAnywhere(principal, 'audit.read', now),
       content: principal !== null && holdsAnywhere(principal, 'content.read', now),
+      seriousErrors: principal !== null && isPlatformAdmin(principal, now),
     },
     notice: okNotice(request, locale),
   };

@@ -10,6 +10,7 @@ import columnPages from './column.pages.js';
 import { adminScope, consoleLocale, consoleView, pageFrame, portSuffix, renderPage, sendHtml } from './console-context.js';
 import loginPages from './login.pages.js';
 import orgUnitPages from './org-unit.pages.js';
+import seriousErrorPages from './serious-error.pages.js';
 import siteDetailPages from './site-detail.pages.js';
 import siteNewPages from './site-new.pages.js';
 import sitePages, { PAGE_SIZE, SITE_STATUSES, siteUrl, statusView } from './site.pages.js';
@@ -32,6 +33,7 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
   await fastify.register(auditPages);
   await fastify.register(articlePages);
   await fastify.register(previewPages);
+  await fastify.register(seriousErrorPages);
 
   fastify.get('/', { config: { permission: 'authenticated' } }, async (request, reply) => {
     const frame = pageFrame(request, reply, 'dashboard');
