@@ -94,7 +94,7 @@ describe('authorization matrix: every route × every role × victims in other sc
         const watched = c.victim ? [c.victim] : r.victims.map((v) => v.bundle);
         const key = watched.map((b) => b.label).join();
         if (last && last.key !== key) await settle();
-        const before = last?.key === key ? last.rows : await snapshot(h.t.db, watched, r.platformId);
+        const before: Record<string, string> = last?.key === key ? last.rows : await snapshot(h.t.db, watched, r.platformId);
         // Sign-out and account self-service act on the caller's session: give them a spare one.
         const selfService = Boolean(r.username && !r.bearer && writes(route.method) && ['public', 'authenticated'].includes(route.permission ?? ''));
         const cookies = selfService ? { ...r.cookies, zq_session: await openSession(h, r.username!) } : r.cookies;
@@ -116,7 +116,7 @@ describe('authorization matrix: every route × every role × victims in other sc
           const entries = res.body.split('\r\n').filter(Boolean).length - 1;
           if (entries > 0) problems.push(`${where}: exports ${entries} audit entries of ${c.victim.label}, where it holds no audit.read`);
         }
-        const reads = last?.key === key ? last.reads : [];
+        const reads: string[] = last?.key === key ? last.reads : [];
         if (!writes(route.method)) {
           last = { key, watched, rows: before, reads: [...reads, `${route.method} ${c.url} [${c.kind}] → ${res.statusCode}`] };
           continue;
