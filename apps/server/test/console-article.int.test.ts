@@ -1,6 +1,7 @@
 // The editors' console through its forms (inject): write, save over someone else's save,
 // submit, review, secrecy-review, publish, send back with a reason, the queue and the trash.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatZoned } from '@zhanqun/core/time';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { build, type TestApp } from './helper.js';
 import { Browser, bodyRows } from './identity-helper.js';
@@ -53,6 +54,7 @@ describe('the article console', () => {
 
     const badTime = await as.shenhe!.post(`/sites/${siteId}/articles/${id}/publish`, { at: '2026-13-40T99:00' });
     expect(badTime.statusCode).toBe(400);
+    // A minute in the past publishes at once; the scheduled path is exercised below with a future minute.
     expect((await as.shenhe!.post(`/sites/${siteId}/articles/${id}/publish`, { at: '' })).statusCode).toBe(303);
     const published = await as.shenhe!.get(`/sites/${siteId}/articles/${id}`);
     expect(published.body).toContain('省政府网站编辑（演示）');
@@ -158,6 +160,21 @@ describe('the article console', () => {
     expect((await h.t.db.selectFrom('article').select('live').where('id', '=', approved).executeTakeFirstOrThrow()).live).toBe(true);
     // An editor cannot publish in bulk either: the same rules, article by article.
     expect((await as.bianji!.post(`/sites/${siteId}/articles/bulk`, { op: 'withdraw', reason: '过时', ids: [approved] })).body).toContain('没有此项权限');
+  });
+
+  it('should schedule a publication to the minute in Beijing time, and refuse a time that is not one', async () => {
+    const id = articleIdOf((await as.bianji!.post(`/sites/${siteId}/articles`, { columnId: tzgg, title: '定时发布的通知', bodyHtml: '<p>x</p>', then: 'submit' })).headers.location as string);
+    const runId = /runs\/([0-9a-f-]{36})\/approve/.exec((await as.shenhe!.get(`/sites/${siteId}/articles/${id}`)).body)![1];
+    await as.shenhe!.post(`/sites/${siteId}/articles/${id}/runs/${runId}/approve`, {});
+    await as.baomi!.post(`/sites/${siteId}/articles/${id}/runs/${runId}/approve`, {});
+    expect((await as.shenhe!.post(`/sites/${siteId}/articles/${id}/publish`, { at: '2026-02-30T09:00' })).statusCode).toBe(400);
+    const at = formatZoned(new Date(h.clock.now().getTime() + 24 * 3600_000), 'yyyy-MM-dd HH:mm');
+    const scheduled = await as.shenhe!.post(`/sites/${siteId}/articles/${id}/publish`, { at: at.replace(' ', 'T') });
+    expect(scheduled.headers.location).toContain('ok=article.scheduled');
+    const row = await h.t.db.selectFrom('article').select(['live', 'scheduled_publish_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.live).toBe(false);
+    expect(formatZoned(row.scheduled_publish_at!, 'yyyy-MM-dd HH:mm')).toBe(at);
+    expect((await as.shenhe!.get(`/sites/${siteId}/articles/${id}`)).body).toContain(`定时发布：${at}`);
   });
 });
 

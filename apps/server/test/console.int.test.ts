@@ -26,7 +26,7 @@ describe('the console: org tree, site list and the create-site wizard', () => {
     const platformOnly = mine.filter((r) => /^\/(org-units|sites\/new$|sites$)/.test(r.url) && r.method === 'POST' || r.url.startsWith('/org-units') || r.url === '/sites/new');
     expect(platformOnly.filter((r) => r.permission !== 'platform_admin')).toEqual([]);
     // A site's articles and trash are the editors' (content.*); everything else about a site is its managers'.
-    const content = mine.filter((r) => /^\/sites\/:id\/(articles|trash)/.test(r.url));
+    const content = mine.filter((r) => /^\/sites\/:id\/(articles|trash|translations|policies-without-interpretation)/.test(r.url));
     expect(content.filter((r) => !(r.permission ?? '').startsWith('content.'))).toEqual([]);
     expect(mine.filter((r) => !content.includes(r) && !['platform_admin', 'site.manage'].includes(r.permission ?? ''))).toEqual([]);
     const anonymous = await h.app.inject({ method: 'GET', url: '/sites', headers: { host: 'admin.localhost' } });

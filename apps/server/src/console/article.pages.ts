@@ -70,7 +70,7 @@ export function parseMinute(body: FormBody, name: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(v);
   if (!m) throw invalid(name, 'must be a date and time');
   const d = fromZoned(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
-  if (formatZoned(d, "yyyy-MM-dd'T'HH:mm") !== v) throw invalid(name, 'must be a date and time');
+  if (formatZoned(d, 'yyyy-MM-dd HH:mm') !== v.replace('T', ' ')) throw invalid(name, 'must be a date and time');
   return d;
 }
 
