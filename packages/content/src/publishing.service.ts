@@ -67,7 +67,10 @@ async function publishRun(
   article: ArticleRow, run: RunWithTasks, scheduled: boolean,
 ): Promise<{ article: ArticleRow; publication: ArticlePublicationRow }> {
   const live = await makeLive(trx, ctx, site, article, run.revision_id);
-  const cleared = await articleRepository.update(trx, site.id, article.id, { scheduled_publish_at: null, ...(scheduled ? {} : { scheduled_by: null }) });
+  // The schedule is spent; whoever set a pending withdrawal stays its owner.
+  const cleared = await articleRepository.update(trx, site.id, article.id, {
+    scheduled_publish_at: null, ...(scheduled || article.scheduled_withdraw_at ? {} : { scheduled_by: null }),
+  });
   const revision = await articleRepository.findRevision(trx, site.id, run.revision_id);
   const actedOn = (step: string) => run.tasks.find((t) => t.step === step && t.status === 'approved')?.acted_by ?? null;
   const publication = await trx.insertInto('article_publication').values({
