@@ -18,6 +18,7 @@ import { ArticleNotFoundError } from './article.errors.js';
 import { RevisionNotFoundError } from './article-revision.errors.js';
 import { columnAccess } from './column-access.js';
 import { assertNotBlocked, checksFor } from './revision-checks.js';
+import { requestLinkChecks } from './checks/link-check.service.js';
 import {
   OwnRevisionError, SameReviewerError, WorkflowInProgressError, WorkflowNotInProgressError, WorkflowRunNotFoundError,
 } from './workflow.errors.js';
@@ -55,7 +56,10 @@ export async function submitForReview(ctx: ServiceContext, siteId: string, artic
     const open = await openRun(trx, siteId, articleId);
     if (open) throw new WorkflowInProgressError(articleId, open.id);
     // Nothing with a serious error or missing required metadata goes to the reviewers.
-    assertNotBlocked(await checksFor(trx, site, column, article, revision));
+    const report = await checksFor(trx, site, column, article, revision);
+    assertNotBlocked(report);
+    // Its external links are fetched meanwhile, by the link-check job.
+    await requestLinkChecks(trx, siteId, articleId, report.externalLinks, ctx.clock.now());
 
     const { steps, secrecyWaived } = await stepsFor(trx, site.platform_id, column.kind);
     const now = ctx.clock.now();

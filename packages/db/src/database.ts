@@ -4,6 +4,7 @@ import type { ArticlePlacementTable } from './tables/article-placement.table.js'
 import type { ArticleRevisionTable } from './tables/article-revision.table.js';
 import type { ArticleTable } from './tables/article.table.js';
 import type { AuditChainHeadTable, AuditLogEntryTable } from './tables/audit-log-entry.table.js';
+import type { LinkCheckTable } from './tables/link-check.table.js';
 import type { OrgUnitNameHistoryTable, OrgUnitTable } from './tables/org-unit.table.js';
 import type { PlatformTable } from './tables/platform.table.js';
 import type { ApiTokenTable, AuditAnchorTable, RecoveryCodeTable, RoleGrantTable } from './tables/role-grant.table.js';
@@ -46,6 +47,7 @@ export interface Database {
   attachment: AttachmentTable;
   revision_attachment: RevisionAttachmentTable;
   serious_error_term: SeriousErrorTermTable;
+  link_check: LinkCheckTable;
 }
 
 export type * from './tables/app-user.table.js';
@@ -64,3 +66,4 @@ export type * from './tables/site.table.js';
 export type * from './tables/url-path.table.js';
 export type * from './tables/workflow.table.js';
 export type * from './tables/attachment.table.js';
+export type * from './tables/link-check.table.js';

@@ -91,7 +91,24 @@ describe('scheduled publishing on the job queue', () => {
     await jobs.trigger();
     await waitUntilLive(second);
 
-    const schedules = await sql<{ name: string; cron: string; timezone: string }>`select name, cron, timezone from pgboss.schedule`.execute(t.db);
-    expect(schedules.rows).toEqual([{ name: 'content.due-schedules', cron: '* * * * *', timezone: 'Asia/Shanghai' }]);
+    const schedules = await sql<{ name: string; cron: string; timezone: string }>`select name, cron, timezone from pgboss.schedule order by name`.execute(t.db);
+    expect(schedules.rows).toEqual([
+      { name: 'content.due-schedules', cron: '* * * * *', timezone: 'Asia/Shanghai' },
+      { name: 'content.link-checks', cron: '* * * * *', timezone: 'Asia/Shanghai' },
+    ]);
+  });
+
+  it('should check submitted external links on the queue, refusing a private address without connecting', async () => {
+    jobs ??= await startJobs({ db: t.db, clock, logger: quiet, pollingIntervalSeconds: 0.5 });
+    const editor = await person(`l${newId().slice(-6)}`);
+    const draft = await createDraft(editor, siteId, { columnId, title: '含内网链接', bodyHtml: '<p><a href="http://10.9.9.9/internal">内网</a></p>' });
+    await submitForReview(editor, siteId, draft.id);
+    await jobs.triggerLinkChecks();
+    let row: { status: string; error: string | null } | undefined;
+    for (let i = 0; i < 100 && row?.status !== 'broken'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      row = await t.db.selectFrom('link_check').select(['status', 'error']).where('article_id', '=', draft.id).executeTakeFirst();
+    }
+    expect(row).toEqual({ status: 'broken', error: 'private_address' });
   });
 });

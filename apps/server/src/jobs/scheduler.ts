@@ -13,11 +13,14 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Clock } from '@zhanqun/core/clock';
 import type { Database } from '@zhanqun/db/database';
+import { runLinkChecks } from '@zhanqun/content/checks/link-check.service';
 import { runDueSchedules, type DueRunResult, type ScheduleActor } from '@zhanqun/content/publishing.service';
 import { can } from '@zhanqun/identity/policy';
 import { loadPrincipal } from '@zhanqun/identity/principal';
 
 export const DUE_SCHEDULES = 'content.due-schedules';
+/** Fetch the external links editors submitted (safe-fetch: no private addresses), every minute. */
+export const LINK_CHECKS = 'content.link-checks';
 /** The platform zone governs when "every minute" ticks, like every other time on the platform. */
 const ZONE = 'Asia/Shanghai';
 
@@ -29,6 +32,8 @@ export interface JobLogger {
 export interface Jobs {
   /** Enqueue a due-schedules run now (tests, and the console's "run now"); the worker picks it up. */
   trigger(): Promise<void>;
+  /** Enqueue a link-check run now; the worker picks it up. */
+  triggerLinkChecks(): Promise<void>;
   /** Run the due-schedules body in this process, outside the queue, and return what it did. */
   runDue(): Promise<DueRunResult>;
   stop(): Promise<void>;
@@ -65,8 +70,16 @@ export async function startJobs(opts: JobOptions): Promise<Jobs> {
   };
   await boss.work(DUE_SCHEDULES, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 }, async () => { await runDue(); });
 
+  await boss.createQueue(LINK_CHECKS, { name: LINK_CHECKS, policy: 'singleton', retryLimit: 1, expireInSeconds: 600 });
+  await boss.schedule(LINK_CHECKS, '* * * * *', {}, { tz: ZONE });
+  await boss.work(LINK_CHECKS, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 }, async () => {
+    const r = await runLinkChecks(db, clock);
+    if (r.checked) logger.info({ checked: r.checked, broken: r.broken }, 'external links checked');
+  });
+
   return {
     async trigger() { await boss.send(DUE_SCHEDULES, {}); },
+    async triggerLinkChecks() { await boss.send(LINK_CHECKS, {}); },
     runDue,
     async stop() { await boss.stop({ graceful: true, close: false, wait: true, timeout: 10_000 }); },
   };

@@ -41,7 +41,7 @@ export interface CheckDeps {
   siteHosts: readonly string[];
 }
 
-export type FindingCode = 'serious_error' | 'required_missing' | 'image_alt_missing' | 'dead_internal_link';
+export type FindingCode = 'serious_error' | 'required_missing' | 'image_alt_missing' | 'dead_internal_link' | 'dead_external_link';
 export type FindingField = 'title' | 'summary' | 'body' | 'documentNumber' | 'issuingOrgan' | 'dateWritten' | 'validity' | 'topicCategory';
 
 export interface Finding {
