@@ -107,6 +107,16 @@ describe('the article console', () => {
     expect((await as.bianji!.post(`/sites/${siteId}/articles/${id}/trash`, {})).statusCode).toBe(303);
     expect((await as.bianji!.get(`/sites/${siteId}/trash`)).body).toContain('需要修改的稿件');
     expect((await as.bianji!.post(`/sites/${siteId}/articles/${id}/restore`, {})).statusCode).toBe(303);
+    // After 30 days a platform admin may purge a draft that never went live.
+    expect((await as.bianji!.post(`/sites/${siteId}/articles/${id}/trash`, {})).statusCode).toBe(303);
+    const admin = await Browser.withSession(h, 'admin');
+    expect((await admin.get(`/sites/${siteId}/trash`)).body).not.toContain(`/articles/${id}/purge`);
+    // 31 days later (the row ages; the clock stays, so the other tests' sessions do too).
+    await h.t.db.updateTable('article').set({ deleted_at: new Date(h.clock.now().getTime() - 31 * 24 * 3600_000) }).where('id', '=', id).execute();
+    expect((await admin.get(`/sites/${siteId}/trash`)).body).toContain(`/articles/${id}/purge`);
+    expect((await as.bianji!.post(`/sites/${siteId}/articles/${id}/purge`, {})).statusCode).toBe(403);
+    expect((await admin.post(`/sites/${siteId}/articles/${id}/purge`, {})).headers.location).toContain('ok=article.purged');
+    expect(await h.t.db.selectFrom('article').select('id').where('id', '=', id).execute()).toEqual([]);
   });
 
   it('should start an English version from the original, track it in the lag report, and mark its pages English', async () => {

@@ -12,6 +12,7 @@ import type { ServiceContext } from '@zhanqun/audit/context';
 import type { Clock } from '@zhanqun/core/clock';
 import type { ArticlePublicationRow, ArticleRow, Database, SiteColumnRow } from '@zhanqun/db/database';
 import { inScope, type Db, type Tx } from '@zhanqun/db/scope';
+import { PlatformAdminRequiredError } from '@zhanqun/tenancy/tenancy.errors';
 import type { Kysely } from 'kysely';
 import * as articleRepository from './article.repository.js';
 import { ArticleNotFoundError } from './article.errors.js';
@@ -306,4 +307,39 @@ async function findDue(db: Kysely<Database>, now: Date): Promise<DueSchedule[]> 
     }
   }
   return due;
+}
+
+/**
+ * Purge an article from the trash for good (platform admins, after TRASH_DAYS; audited). Only a
+ * draft that never went live can go: a published article is a record of what the government
+ * said and who answered for it, so it stays, off the site (410), with its publication record.
+ */
+export async function purgeArticle(ctx: ServiceContext, siteId: string, articleId: string): Promise<void> {
+  await inScope(ctx.db, ctx.scope, async (trx) => {
+    const article = isUuid(articleId) ? await trx.selectFrom('article').select(articleRepository.ARTICLE_COLUMNS)
+      .where('site_id', '=', siteId).where('id', '=', articleId).forUpdate().executeTakeFirst() : undefined;
+    if (!article?.deleted_at) throw new NotInTrashError(articleId);
+    const site = await trx.selectFrom('site').select(['platform_id']).where('id', '=', siteId).executeTakeFirstOrThrow();
+    if (ctx.scope.kind !== 'platform' || !ctx.scope.platformIds.includes(site.platform_id) || (ctx.can && !ctx.can('platform.manage', { platformId: site.platform_id }))) {
+      throw new PlatformAdminRequiredError();
+    }
+    const due = new Date(article.deleted_at.getTime() + TRASH_DAYS * 24 * 3600_000);
+    if (due > ctx.clock.now()) throw invalid('articleId', `stays in the trash until ${due.toISOString()} (${TRASH_DAYS} days)`);
+    if (article.first_published_at) throw invalid('articleId', 'was published: it is kept as a record, off the site');
+    await trx.updateTable('article').set({ interprets_article_id: null }).where('site_id', '=', siteId).where('interprets_article_id', '=', articleId).execute();
+    await trx.deleteFrom('link_check').where('site_id', '=', siteId).where('article_id', '=', articleId).execute();
+    const runs = trx.selectFrom('workflow_run').select('id').where('site_id', '=', siteId).where('article_id', '=', articleId);
+    await trx.deleteFrom('workflow_task').where('site_id', '=', siteId).where('run_id', 'in', runs).execute();
+    await trx.deleteFrom('workflow_run').where('site_id', '=', siteId).where('article_id', '=', articleId).execute();
+    await trx.deleteFrom('article_placement').where('site_id', '=', siteId).where('article_id', '=', articleId).execute();
+    const revisions = trx.selectFrom('article_revision').select('id').where('site_id', '=', siteId).where('article_id', '=', articleId);
+    await trx.deleteFrom('revision_attachment').where('site_id', '=', siteId).where('revision_id', 'in', revisions).execute();
+    await trx.updateTable('article').set({ latest_revision_id: null, live_revision_id: null }).where('site_id', '=', siteId).where('id', '=', articleId).execute();
+    await trx.deleteFrom('article_revision').where('site_id', '=', siteId).where('article_id', '=', articleId).execute();
+    await trx.deleteFrom('article').where('site_id', '=', siteId).where('id', '=', articleId).execute();
+    await writeAudit(trx, ctx.clock, ctx.actor, {
+      platformId: site.platform_id, siteId, action: 'article.purge', objectType: 'article', objectId: articleId,
+      before: { title: article.draft_title, deletedAt: article.deleted_at.toISOString() },
+    });
+  });
 }

@@ -12,7 +12,7 @@ import { saveRevision } from './article-revision.service.js';
 import { createDraft } from './article.service.js';
 import { twoSites } from './content.fixture.js';
 import {
-  cancelSchedule, publicationHistory, publishApproved, restoreArticle, runDueSchedules, trashArticle, withdrawArticle,
+  cancelSchedule, publicationHistory, publishApproved, purgeArticle, restoreArticle, runDueSchedules, trashArticle, withdrawArticle,
 } from './publishing.service.js';
 import { approveTask, requestChanges, runsOf, submitForReview, waiveSecrecyReview } from './workflow.service.js';
 import { addTerm } from './checks/serious-error.service.js';
@@ -259,6 +259,24 @@ describe('the publishing workflow', () => {
     const policy = await createDraft(as.siteAdmin!, siteId, { columnId: policyColumn, title: '关于印发管理办法的通知', bodyHtml: '<p>x</p>', documentNumber: '甲政发〔2026〕1号' });
     const missing = await submitForReview(as.siteAdmin!, siteId, policy.id).catch((e: { details: { findings: { field: string }[] } }) => e.details.findings.map((f) => f.field));
     expect(missing).toEqual(['issuingOrgan', 'dateWritten', 'validity', 'topicCategory']);
+  });
+
+  it('should purge a never-published draft after 30 days in the trash, only by a platform admin, and keep published ones', async () => {
+    const draft = await createDraft(as.editor!, siteId, { columnId, title: '误建的草稿', bodyHtml: '<p>x</p>' });
+    await saveRevision(as.editor!, siteId, draft.id, { title: '误建的草稿（改）', bodyHtml: '<p>y</p>', baseRevisionId: draft.latest_revision_id! });
+    await trashArticle(as.editor!, siteId, draft.id);
+    const published = await createDraft(as.editor!, siteId, { columnId, title: '发布过的稿件', bodyHtml: '<p>x</p>' });
+    await publishThrough(published.id);
+    await trashArticle(as.reviewer!, siteId, published.id);
+    await expect(purgeArticle(admin, siteId, draft.id)).rejects.toMatchObject({ field: 'articleId' });
+    clock.advance(31 * 24 * 3600_000);
+    await expect(purgeArticle(as.siteAdmin!, siteId, draft.id)).rejects.toMatchObject({ statusCode: 403 });
+    await expect(purgeArticle(admin, siteId, published.id)).rejects.toMatchObject({ field: 'articleId' });
+    await purgeArticle(admin, siteId, draft.id);
+    expect(await t.db.selectFrom('article').select('id').where('id', '=', draft.id).execute()).toEqual([]);
+    expect(await t.db.selectFrom('article_revision').select('id').where('article_id', '=', draft.id).execute()).toEqual([]);
+    expect((await audit(draft.id)).map((e) => e.action).at(-1)).toBe('article.purge');
+    expect(await t.db.selectFrom('article').select('id').where('id', '=', published.id).execute()).toHaveLength(1);
   });
 
   async function approveThrough(articleId: string): Promise<void> {

@@ -14,7 +14,7 @@ import {
 } from '@zhanqun/content/article.schema';
 import { createDraft, type ArticleContentInput } from '@zhanqun/content/article.service';
 import {
-  cancelSchedule, publicationHistory, publishApproved, restoreArticle, trashArticle, withdrawArticle,
+  cancelSchedule, publicationHistory, publishApproved, purgeArticle, restoreArticle, trashArticle, withdrawArticle,
 } from '@zhanqun/content/publishing.service';
 import {
   approveTask, cancelRun, findRun, requestChanges, runsOf, STEP_PERMISSION, submitForReview, restoreSecrecyReview, waiveSecrecyReview,
@@ -223,6 +223,14 @@ const articleRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const rows = await readScoped(request, (trx) => trx.selectFrom('article').select(articleRepository.ARTICLE_COLUMNS)
       .where('site_id', '=', request.params.id).where('deleted_at', 'is not', null).orderBy('deleted_at', 'desc').limit(500).execute());
     return { articles: rows.map(toArticle) };
+  });
+
+  fastify.delete('/sites/:id/trash/:articleId', {
+    config: { permission: 'platform_admin' },
+    schema: { tags, summary: 'Purge a never-published draft that has been in the trash for 30 days (published articles are kept as records)', params: ArticleParamsSchema, response: { 204: NoContent, ...errors() } },
+  }, async (request, reply) => {
+    await purgeArticle(await serviceContext(request), request.params.id, request.params.articleId);
+    return reply.code(204).send(null);
   });
 
   fastify.get('/tasks', {

@@ -18,7 +18,7 @@ import { diffArticleRevisions, listRevisions, restoreRevision, saveRevision } fr
 import { attachmentPath } from '@zhanqun/content/article.schema';
 import { createDraft, type ArticleContentInput } from '@zhanqun/content/article.service';
 import {
-  cancelSchedule, publicationHistory, publishApproved, restoreArticle, trashArticle, withdrawArticle,
+  cancelSchedule, publicationHistory, publishApproved, purgeArticle, restoreArticle, TRASH_DAYS, trashArticle, withdrawArticle,
 } from '@zhanqun/content/publishing.service';
 import { attachmentsOf } from '@zhanqun/content/revision-attachments';
 import { checksFor } from '@zhanqun/content/revision-checks';
@@ -493,13 +493,27 @@ export default async function articlePages(fastify: FastifyInstance) {
     const data = await inScope(fastify.db, ctx.scope, async (trx) => ({
       site: (await loadSite(trx, request.params.id)).site,
       rows: await trx.selectFrom('article as a').leftJoin('app_user as u', 'u.id', 'a.deleted_by')
-        .select(['a.id', 'a.draft_title', 'a.deleted_at', 'u.display_name']).where('a.site_id', '=', request.params.id)
+        .select(['a.id', 'a.draft_title', 'a.deleted_at', 'a.first_published_at', 'u.display_name']).where('a.site_id', '=', request.params.id)
         .where('a.deleted_at', 'is not', null).orderBy('a.deleted_at', 'desc').limit(500).execute(),
     }));
+    const isAdmin = ctx.can ? ctx.can('platform.manage', { platformId: data.site.platform_id }) : true;
     return renderPage(reply, 'trash', frame, t(frame.locale, 'trash.title', { site: data.site.name }), {
       site: { id: data.site.id, name: data.site.name },
-      rows: data.rows.map((r) => ({ id: r.id, title: r.draft_title, at: at(r.deleted_at), by: r.display_name ?? '' })),
+      rows: data.rows.map((r) => ({
+        id: r.id, title: r.draft_title, at: at(r.deleted_at), by: r.display_name ?? '',
+        // Platform admins may purge drafts that never went live, once their 30 days are over.
+        purgeable: isAdmin && !r.first_published_at && r.deleted_at !== null && r.deleted_at.getTime() + TRASH_DAYS * 86_400_000 <= fastify.clock.now().getTime(),
+        kept: r.first_published_at !== null,
+      })),
     });
+  });
+
+  fastify.post<{ Params: P; Body: FormBody }>('/sites/:id/articles/:articleId/purge', { ...post, config: { permission: 'platform_admin' }, schema: { params: ArticleParams } }, async (request, reply) => {
+    const { id, articleId } = request.params;
+    return attempt(request, reply, async () => {
+      await purgeArticle(await serviceContext(fastify, request), id, articleId);
+      return [`/sites/${id}/trash`, 'article.purged'];
+    }, async (refusal) => renderPage(reply, 'error', pageFrame(request, reply, 'content'), String(refusal.status), { status: refusal.status, message: refusal.message }, refusal.status), opts);
   });
 
   fastify.post<{ Params: P; Body: FormBody }>('/sites/:id/articles/:articleId/restore', { ...post, config: EDIT, schema: { params: ArticleParams } }, async (request, reply) => {
