@@ -163,6 +163,8 @@ export const SPECS: Record<string, Spec> = {
   'POST /api/v1/sites/:id/articles/:articleId/schedule/cancel': { needs: 'content.publish', crossFrom: ['articleId'] },
   'POST /api/v1/sites/:id/articles/:articleId/restore': { params: { articleId: 'trashedArticleId' }, needs: 'content.edit', crossFrom: ['trashedArticleId'] },
   'GET /api/v1/sites/:id/trash': { needs: 'content.read', emptyList: 'articles' },
+  // Purging is the platform admin's alone (route-level), on the victim's trashed draft.
+  'DELETE /api/v1/sites/:id/trash/:articleId': { params: { articleId: 'trashedArticleId' } },
   'GET /api/v1/tasks': {},
   'PUT /api/v1/sites/:id/articles/:articleId/interprets': {
     body: () => ({ policyArticleId: null }), needs: 'content.edit',
@@ -221,6 +223,7 @@ export const SPECS: Record<string, Spec> = {
     crossQuery: (v, mine) => `?from=${v.oldRevisionId}&to=${mine.revisionId}`,
   },
   'GET /sites/:id/trash': { needs: 'content.read' },
+  'POST /sites/:id/articles/:articleId/purge': { params: { articleId: 'trashedArticleId' }, body: () => ({}) },
   'GET /sites/:id/policies-without-interpretation': { needs: 'content.read' },
   'POST /sites/:id/articles/:articleId/restore': { params: { articleId: 'trashedArticleId' }, body: () => ({}), needs: 'content.edit', crossFrom: ['trashedArticleId'] },
   'POST /sites/:id/articles/:articleId/translations': { body: (v, n) => ({ locale: 'en', columnId: v.enColumnId, title: `矩阵译稿${n}` }), bodyIds: true, needs: 'content.edit' },
