@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -22,7 +22,16 @@ import { installErrorHandler } from './plugins/error-handler.js';
 import health from './plugins/health.js';
 import permission from './plugins/permission.js';
 import session from './plugins/session.js';
-import publicRoutes, { PUBLIC_PREFIX } from './public/public.routes.js';
+import feedRoutes from './public/feed.routes.js';
+import { PageCache } from './public/page-cache.js';
+import publicRoutes, { pageCacheKey, PUBLIC_PREFIX } from './public/public.routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Rendered public pages (public/page-cache.ts). */
+    pageCache: PageCache;
+  }
+}
 
 export interface AppOptions {
   config: Config;
@@ -51,8 +60,24 @@ export function loggerOptions(config: Config, tty = Boolean(process.stdout.isTTY
  */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const adminHost = opts.config.adminHost;
+  const pageCache = new PageCache(opts.config.pageCacheMb * 1024 * 1024);
+  const quietRequests = new WeakMap<object, boolean>();
   const fastify = Fastify({
     logger: opts.logger ?? false,
+    // A cached public page is served without a log line per request (the cache counts its hits).
+    // Decided once, when the request comes in, so a miss logs both its lines and a hit neither.
+    logController: new LogController({
+      disableRequestLogging: (req: FastifyRequest) => {
+        let quiet = quietRequests.get(req);
+        if (quiet === undefined) {
+          const key = pageCache.enabled && normaliseHost(req.headers.host ?? '') !== adminHost
+            ? pageCacheKey(req.headers.host, req.originalUrl ?? req.url ?? '/') : null;
+          quiet = key !== null && pageCache.has(key);
+          quietRequests.set(req, quiet);
+        }
+        return quiet;
+      },
+    }),
     trustProxy: opts.config.trustProxy,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -108,6 +133,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await fastify.register(consoleRoutes);
   await registerApiDocs(fastify); // before the API routes: OpenAPI is collected as routes are added
   await fastify.register(apiRoutes, { prefix: '/api/v1' });
-  await fastify.register(publicRoutes);
+  fastify.decorate('pageCache', pageCache);
+  await fastify.register(publicRoutes, { cache: pageCache });
+  await fastify.register(feedRoutes); // sitemap.xml, sitemap-<n>.xml, robots.txt: static routes, preferred to the public wildcard
   return fastify;
 }

@@ -12,6 +12,8 @@ export interface Config {
   blobDir: string;
   /** The largest attachment accepted, in bytes (MAX_UPLOAD_MB, default 50). */
   maxUploadBytes: number;
+  /** Memory for rendered public pages (PAGE_CACHE_MB, default 256; 0 turns the cache off). */
+  pageCacheMb: number;
   adminHost: string;
   devDomain: string;
   seedDemo: boolean;
@@ -102,6 +104,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     pgliteDir: pgliteRaw ? (isAbsolute(pgliteRaw) ? pgliteRaw : resolve(cwd, pgliteRaw)) : join(dataDir, 'pglite'),
     blobDir: blobRaw ? (isAbsolute(blobRaw) ? blobRaw : resolve(cwd, blobRaw)) : join(dataDir, 'blobs'),
     maxUploadBytes: int(env, 'MAX_UPLOAD_MB', 50, 1, 1024) * 1024 * 1024,
+    pageCacheMb: int(env, 'PAGE_CACHE_MB', 256, 0, 65_536),
     adminHost: hostName(env, 'ADMIN_HOST', 'admin.localhost'),
     devDomain: hostName(env, 'DEV_DOMAIN', 'localhost', false),
     seedDemo: bool(env, 'SEED_DEMO', dbUrl === undefined),

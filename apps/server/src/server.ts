@@ -104,7 +104,11 @@ async function main(): Promise<void> {
   // Copy audit chain heads out of the trail periodically (and at shutdown), so a truncated
   // tail is detected even if the head row is rewound (DESIGN.md, Who did it).
   const anchor = () => anchorChains(handle.db, clock).catch((err: unknown) => log.error({ err }, 'audit anchoring failed'));
-  const anchorTimer = setInterval(() => void anchor(), ANCHOR_EVERY_MS);
+  const anchorTimer = setInterval(() => {
+    void anchor();
+    // Cache hits write no log line of their own: their count is reported here instead.
+    log.info({ pageCache: app.pageCache.snapshot() }, 'page cache');
+  }, ANCHOR_EVERY_MS);
   anchorTimer.unref();
 
   // The job queue starts once the server listens: readiness does not wait for it, and its

@@ -21,7 +21,47 @@ export interface DbHandle {
   pglite?: PGlite;
   /** Set when a stale PGlite lock of a dead process was taken over. */
   tookOverLockFrom?: number | null;
+  /**
+   * LISTEN on a channel: `onPayload` gets each NOTIFY's payload (delivered at the sender's
+   * commit, from any connection or instance). Returns a function that stops listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** The channel the database's triggers notify when a site's public pages change (migration 090300). */
+export const SITE_CHANGED = 'zhanqun_site_changed';
+
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * A dedicated pg connection for LISTEN (a pooled one would be handed to other queries). It
+ * reconnects after a drop, re-issuing LISTEN; notifications sent while it was down are lost, so
+ * the caller then gets the payload `*` ("anything may have changed") and drops what it cached.
+ */
+function pgListener(connectionString: string, logger: DbLogger | undefined) {
+  return async (channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> => {
+    if (!CHANNEL.test(channel)) throw new Error(`bad channel name ${channel}`);
+    let client: pg.Client | undefined;
+    let stopped = false;
+    const connect = async (): Promise<void> => {
+      const c = new pg.Client({ connectionString });
+      c.on('notification', (n) => { if (n.channel === channel) onPayload(n.payload ?? ''); });
+      c.on('error', (err) => {
+        logger?.warn({ err }, `LISTEN ${channel}: connection lost, reconnecting`);
+        void c.end().catch(() => {});
+        if (!stopped) setTimeout(() => void connect().then(() => onPayload('*')).catch(() => {}), 1000).unref();
+      });
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+      client = c;
+    };
+    await connect();
+    return async () => {
+      stopped = true;
+      await client?.end().catch(() => {});
+    };
+  };
 }
 
 export interface OpenOptions {
@@ -64,7 +104,20 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     // An idle client's error (server restart) must not crash the process; the next query reconnects.
     pool.on('error', (err) => opts.logger?.error({ err }, 'idle database client failed'));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const listeners: (() => Promise<void>)[] = [];
+    const listen = pgListener(opts.databaseUrl, opts.logger);
+    return {
+      db, kind: 'postgres',
+      async listen(channel, onPayload) {
+        const stop = await listen(channel, onPayload);
+        listeners.push(stop);
+        return stop;
+      },
+      async close() {
+        await Promise.all(listeners.map((stop) => stop()));
+        await db.destroy();
+      },
+    };
   }
 
   let lock: DirLock | undefined;
@@ -91,6 +144,11 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     kind: 'pglite',
     pglite,
     tookOverLockFrom: lock?.tookOverFrom ?? null,
+    // PGlite delivers NOTIFYs of its own transactions to its listeners (one process owns it).
+    async listen(channel, onPayload) {
+      if (!CHANNEL.test(channel)) throw new Error(`bad channel name ${channel}`);
+      return pglite.listen(channel, onPayload);
+    },
     async close() {
       await db.destroy();
       await pglite.close();

@@ -2,7 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findServable, type ServableAttachment } from '@zhanqun/content/attachment/attachment.service';
 import type { BlobStore } from '@zhanqun/content/attachment/blob-store';
 import { contentDisposition } from '@zhanqun/content/attachment/content-disposition';
+import { SITE_CHANGED } from '@zhanqun/db/connect';
 import { inScope } from '@zhanqun/db/scope';
+import { normaliseHost } from '@zhanqun/tenancy/host';
+import { etagMatches, pickEncoding, type CachedPage, type PageCache } from './page-cache.js';
 import { articleContext, columnContext, errorContext, homeContext, loadSiteScope, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
 import type { PageContext } from '@zhanqun/render/theme-context';
@@ -18,7 +21,7 @@ const UNKNOWN_HOST_PAGE = `<!DOCTYPE html>
 <h1 lang="en">Site not found</h1><p lang="en">No website on this platform answers to this host name. Please check the address.</p></body></html>`;
 
 type Outcome =
-  | { type: 'page'; status: number; template: TemplateName; page: PageContext; theme: string }
+  | { type: 'page'; status: number; template: TemplateName; page: PageContext; theme: string; siteIds: string[] }
   | { type: 'redirect'; status: 301 | 308; location: string }
   | { type: 'plain404' }
   | { type: 'file'; file: ServableAttachment };
@@ -33,10 +36,22 @@ const PUBLIC_CACHE = 'public, max-age=0, s-maxage=60, stale-while-revalidate=300
  * so no console route can ever answer on a tenant host. Order on each host: live paths, then
  * redirects and gone entries (url_path), then the themed 404.
  */
-export default async function publicRoutes(fastify: FastifyInstance) {
+export interface PublicRoutesOptions {
+  /** The rendered-page cache (app.ts makes it, so request logging can skip its hits). */
+  cache: PageCache;
+}
+
+export default async function publicRoutes(fastify: FastifyInstance, opts: PublicRoutesOptions) {
   const themes = new ThemeRegistry();
   const hosts = new HostDirectory(fastify.db, fastify.clock);
+  const { cache } = opts;
   fastify.decorateRequest('knownSite', false);
+  // Every instance hears of every committed change to a site's pages (triggers, migration 090300).
+  const unlisten = await fastify.dbHandle.listen(SITE_CHANGED, (siteId) => {
+    cache.invalidateSite(siteId);
+    hosts.clear();
+  });
+  fastify.addHook('onClose', async () => { await unlisten(); });
 
   fastify.route({
     method: ['GET', 'HEAD'],
@@ -51,7 +66,19 @@ export default async function publicRoutes(fastify: FastifyInstance) {
       rateLimit: { max: 30, timeWindow: '1 minute', allowList: (req: FastifyRequest) => req.knownSite },
     },
     handler: async (request, reply) => {
+      const key = cache.enabled ? pageCacheKey(request.headers.host, request.originalUrl ?? request.url) : null;
+      const hit = key ? cache.get(key) : undefined;
+      if (hit) return sendPage(request, reply, hit);
+      const epoch = cache.epoch;
       const outcome = await answer(fastify, request, themes);
+      if (outcome.type === 'page' && outcome.status === 200) {
+        const html = themes.get(outcome.theme).render(outcome.template, outcome.page);
+        const page = cache.store(key ?? '', {
+          siteIds: outcome.siteIds, status: 200, contentType: 'text/html; charset=utf-8', cacheControl: PUBLIC_CACHE,
+          body: Buffer.from(html), lastModified: fastify.clock.now().toUTCString(),
+        }, key ? epoch : -1);
+        return sendPage(request, reply, page);
+      }
       return send(reply, outcome, themes, fastify.blobs);
     },
   });
@@ -83,16 +110,18 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
     if (site.status !== 'live') return { type: 'plain404' }; // provisioning and closed sites are not public
     const scope: SiteScope = await loadSiteScope(trx, site, parent, { host, prefix });
     const theme = site.theme;
+    // The sites a page shows: its own, and a sub-site's parent (its footer).
+    const siteIds = parent ? [site.id, parent.id] : [site.id];
     themes.get(theme); // fail on a broken theme before querying further
     const fileId = FILE_PATH.exec(relativePath)?.[1];
     if (fileId) {
       // Served only while a live revision of this site carries it (the query and RLS both say so).
       const file = await findServable(trx, site.id, fileId);
       if (file) return { type: 'file', file };
-      return { type: 'page', status: 404, template: 'error-404', page: errorContext(scope, 404), theme };
+      return { type: 'page', status: 404, template: 'error-404', page: errorContext(scope, 404), theme, siteIds };
     }
     if (relativePath === '/' || relativePath === '/index.html') {
-      return { type: 'page', status: 200, template: 'home', page: await homeContext(trx, scope), theme };
+      return { type: 'page', status: 200, template: 'home', page: await homeContext(trx, scope), theme, siteIds };
     }
     const entry = await trx.selectFrom('url_path').select(['kind', 'article_id', 'column_id', 'target'])
       .where('site_id', '=', site.id).where('path', '=', relativePath).executeTakeFirst();
@@ -100,25 +129,49 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
       const column = scope.columns.find((c) => c.id === entry.column_id);
       if (column) {
         const pageNo = Number.parseInt(query.get('page') ?? '1', 10);
-        return { type: 'page', status: 200, template: 'column', page: await columnContext(trx, scope, column, Number.isFinite(pageNo) ? pageNo : 1), theme };
+        return { type: 'page', status: 200, template: 'column', page: await columnContext(trx, scope, column, Number.isFinite(pageNo) ? pageNo : 1), theme, siteIds };
       }
     }
     if (entry?.kind === 'live' && entry.article_id) {
       const origin = `${request.protocol}://${request.headers.host ?? host}`;
       const page = await articleContext(trx, scope, entry.article_id, origin);
-      if (page) return { type: 'page', status: 200, template: 'article', page, theme };
+      if (page) return { type: 'page', status: 200, template: 'article', page, theme, siteIds };
     }
     if ((entry?.kind === 'redirect' || entry?.kind === 'legacy') && entry.target) {
       const location = entry.target.startsWith('/') ? `${prefix.slice(0, -1)}${entry.target}` : entry.target;
       return { type: 'redirect', status: 301, location };
     }
-    if (entry?.kind === 'gone') return { type: 'page', status: 410, template: 'error-410', page: errorContext(scope, 410), theme };
+    if (entry?.kind === 'gone') return { type: 'page', status: 410, template: 'error-410', page: errorContext(scope, 410), theme, siteIds };
     if (!entry && !relativePath.endsWith('/')) {
       const withSlash = await trx.selectFrom('url_path').select('id').where('site_id', '=', site.id).where('path', '=', `${relativePath}/`).executeTakeFirst();
       if (withSlash) return { type: 'redirect', status: 301, location: `${prefix.slice(0, -1)}${relativePath}/` };
     }
-    return { type: 'page', status: 404, template: 'error-404', page: errorContext(scope, 404), theme };
+    return { type: 'page', status: 404, template: 'error-404', page: errorContext(scope, 404), theme, siteIds };
   });
+}
+
+/**
+ * The cache key of a public request: the host (normalised) and the path, plus the page number,
+ * the only query a page reads — so random query strings cannot fill the cache. Null for paths
+ * that are never cached (attachments).
+ */
+export function pageCacheKey(hostHeader: string | undefined, rawUrl: string): string | null {
+  const host = normaliseHost(hostHeader ?? '');
+  if (!host) return null;
+  const [path = '/', query = ''] = rawUrl.split('?');
+  if (path.includes('/_files/')) return null;
+  const page = new URLSearchParams(query).get('page');
+  return `${host}${path}${page && /^\d{1,6}$/.test(page) ? `?page=${page}` : ''}`;
+}
+
+/** A rendered page from its Buffers: 304 on a matching ETag, else the best encoding the client takes. */
+function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage) {
+  reply.code(page.status).header('content-type', page.contentType).header('cache-control', page.cacheControl)
+    .header('etag', page.etag).header('last-modified', page.lastModified).header('vary', 'Accept-Encoding');
+  if (etagMatches(request.headers['if-none-match'], page.etag)) return reply.code(304).send();
+  const encoding = pickEncoding(request.headers['accept-encoding']);
+  if (encoding) return reply.header('content-encoding', encoding).send(encoding === 'br' ? page.br : page.gzip);
+  return reply.send(page.body);
 }
 
 function send(reply: FastifyReply, outcome: Outcome, themes: ThemeRegistry, blobs: BlobStore) {

@@ -1,0 +1,144 @@
+/**
+ * Rendered public pages, kept as Buffers with their compressed variants and their headers
+ * (DESIGN.md "Cache"; STACK.md: Buffers serve ~1.6× faster than strings). Key: host + path (+ the
+ * page number, the only query a page reads). A byte-capped LRU; a change to a site evicts that
+ * site's pages only (the database notifies, page-cache listens), never another site's.
+ */
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+export interface CachedPage {
+  /** The sites the page shows (a sub-site's pages also show its parent's footer). */
+  siteIds: readonly string[];
+  status: number;
+  contentType: string;
+  cacheControl: string;
+  body: Buffer;
+  gzip: Buffer;
+  br: Buffer;
+  etag: string;
+  lastModified: string;
+  bytes: number;
+}
+
+export interface PageCacheStats {
+  entries: number;
+  bytes: number;
+  hits: number;
+  misses: number;
+  stores: number;
+  evictions: number;
+  invalidations: number;
+}
+
+export class PageCache {
+  readonly #entries = new Map<string, CachedPage>();
+  #bytes = 0;
+  /** Bumped on every invalidation: a page rendered before one is not stored after it. */
+  #epoch = 0;
+  readonly stats = { hits: 0, misses: 0, stores: 0, evictions: 0, invalidations: 0 };
+
+  constructor(readonly maxBytes: number) {}
+
+  get enabled(): boolean {
+    return this.maxBytes > 0;
+  }
+
+  /** Where an invalidation is ordered: take it before rendering, hand it to `store`. */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  get(key: string): CachedPage | undefined {
+    const page = this.#entries.get(key);
+    if (!page) {
+      this.stats.misses++;
+      return undefined;
+    }
+    // Most recently used goes last; the oldest is evicted first.
+    this.#entries.delete(key);
+    this.#entries.set(key, page);
+    this.stats.hits++;
+    return page;
+  }
+
+  /** Is a fresh page there (no counting, no reordering)? */
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
+  /**
+   * Store a rendered page, unless a site changed since `epochAtStart` (the page might show what
+   * was there before): it will be rendered again on the next request.
+   */
+  store(key: string, page: Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes'> & { lastModified: string }, epochAtStart: number): CachedPage {
+    const full = compressed(page);
+    // One page may take at most a quarter of the cache.
+    if (!this.enabled || epochAtStart !== this.#epoch || full.bytes > this.maxBytes / 4) return full;
+    this.#drop(key);
+    this.#entries.set(key, full);
+    this.#bytes += full.bytes;
+    this.stats.stores++;
+    for (const [oldest, entry] of this.#entries) {
+      if (this.#bytes <= this.maxBytes) break;
+      this.#entries.delete(oldest);
+      this.#bytes -= entry.bytes;
+      this.stats.evictions++;
+    }
+    return full;
+  }
+
+  /** A site changed: drop its pages (and pages that show it), nothing else. `*` drops all. */
+  invalidateSite(siteId: string): number {
+    this.#epoch++;
+    this.stats.invalidations++;
+    let dropped = 0;
+    for (const [key, entry] of this.#entries) {
+      if (siteId === '*' || entry.siteIds.includes(siteId)) {
+        this.#drop(key);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  snapshot(): PageCacheStats {
+    return { entries: this.#entries.size, bytes: this.#bytes, ...this.stats };
+  }
+
+  #drop(key: string): void {
+    const old = this.#entries.get(key);
+    if (!old) return;
+    this.#entries.delete(key);
+    this.#bytes -= old.bytes;
+  }
+}
+
+function compressed(page: Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes'>): CachedPage {
+  const gzip = gzipSync(page.body, { level: 6 });
+  // Quality 5: most of brotli's gain at a small cost, paid once per stored page.
+  const br = brotliCompressSync(page.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: page.body.length } });
+  const etag = `"${createHash('sha1').update(page.body).digest('base64url').slice(0, 22)}"`;
+  return { ...page, gzip, br, etag, bytes: page.body.length + gzip.length + br.length + 512 };
+}
+
+/** The encoding to send for an Accept-Encoding header: br, then gzip, else none. */
+export function pickEncoding(accept: string | undefined): 'br' | 'gzip' | null {
+  if (!accept) return null;
+  const offered = accept.toLowerCase().split(',').map((part) => {
+    const [name, ...params] = part.trim().split(';');
+    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+    return { name: name!.trim(), q: q === undefined ? 1 : Number(q) };
+  });
+  const quality = (n: string) => offered.find((o) => o.name === n)?.q ?? offered.find((o) => o.name === '*')?.q ?? 0;
+  if (quality('br') > 0) return 'br';
+  if (quality('gzip') > 0) return 'gzip';
+  return null;
+}
+
+/** Does If-None-Match name this ETag (weak comparison, as for GET)? */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}

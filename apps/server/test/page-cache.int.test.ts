@@ -1,0 +1,73 @@
+// Cached public pages on the demo province: the second request is a cache hit (Buffers, ETag,
+// 304, gzip and brotli); a publish in one site shows on its next request, through the database's
+// NOTIFY, while another site's pages stay cached.
+import { brotliDecompressSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceContext } from '@zhanqun/audit/context';
+import { createDraft, publishRevision } from '@zhanqun/content/article.service';
+import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
+import { seedDemoProvince } from '@zhanqun/demo/demo-province';
+import { build, type TestApp } from './helper.js';
+
+describe('the public page cache', () => {
+  let h: TestApp;
+  const hosts: Record<string, string> = {};
+  const get = (host: string, url: string, headers: Record<string, string> = {}) => h.app.inject({ method: 'GET', url, headers: { host, ...headers } });
+  const stats = () => h.app.pageCache.snapshot();
+
+  async function until(what: () => boolean): Promise<void> {
+    for (let i = 0; i < 100 && !what(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(what()).toBe(true);
+  }
+
+  beforeAll(async () => {
+    h = await build({ PAGE_CACHE_MB: '64' });
+    await seedDemoProvince(h.t.db, h.clock);
+    for (const code of ['prov', 'qingchuan']) {
+      const site = await h.t.db.selectFrom('site').select('id').where('code', '=', code).executeTakeFirstOrThrow();
+      hosts[code] = (await h.t.db.selectFrom('site_domain').select('host').where('site_id', '=', site.id).where('role', '=', 'primary').executeTakeFirstOrThrow()).host;
+    }
+  });
+  afterAll(async () => { await h.close(); });
+
+  it('should serve the second request from memory, with ETag, 304 and compressed variants', async () => {
+    const first = await get(hosts.prov!, '/', { 'accept-encoding': 'gzip, br' });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['content-encoding']).toBe('br');
+    const html = brotliDecompressSync(first.rawPayload).toString('utf8');
+    expect(html).toContain('演示省人民政府');
+    const before = stats();
+    const second = await get(hosts.prov!, '/');
+    expect(second.body).toBe(html);
+    expect(second.headers.etag).toBe(first.headers.etag);
+    expect(stats().hits).toBe(before.hits + 1);
+    const notModified = await get(hosts.prov!, '/', { 'if-none-match': first.headers.etag as string });
+    expect(notModified.statusCode).toBe(304);
+    expect(notModified.body).toBe('');
+    expect((await get(hosts.prov!, '/', { 'accept-encoding': 'gzip' })).headers['content-encoding']).toBe('gzip');
+    // A random query string does not make a new page (nor fill the cache).
+    const entries = stats().entries;
+    await get(hosts.prov!, '/?utm=spam123');
+    expect(stats().entries).toBe(entries);
+  });
+
+  it('should show a publish on the next request of that site, and keep other sites cached', async () => {
+    await get(hosts.prov!, '/');
+    await get(hosts.qingchuan!, '/');
+    const site = await h.t.db.selectFrom('site').select(['id', 'platform_id']).where('code', '=', 'prov').executeTakeFirstOrThrow();
+    const column = await h.t.db.selectFrom('site_column').select('id').where('site_id', '=', site.id).where('path', '=', '/xwdt/yw/').executeTakeFirstOrThrow();
+    const ctx: ServiceContext = { db: h.t.db, clock: h.clock, actor: { userId: null, label: 'test' }, scope: await platformAdminScope(h.t.db, site.platform_id) };
+    const before = stats().invalidations;
+    const article = await createDraft(ctx, site.id, { columnId: column.id, title: '缓存测试：刚刚发布的要闻', bodyHtml: '<p>x</p>' });
+    await publishRevision(ctx, site.id, article.id, { publishedAt: h.clock.now() });
+    await until(() => stats().invalidations > before);
+
+    const hits = stats().hits;
+    const other = await get(hosts.qingchuan!, '/');
+    expect(stats().hits).toBe(hits + 1); // another site's page was not evicted
+    expect(other.statusCode).toBe(200);
+    const home = await get(hosts.prov!, '/');
+    expect(home.body).toContain('缓存测试：刚刚发布的要闻');
+    expect(stats().hits).toBe(hits + 1); // the changed site's page was rendered again
+  });
+});
