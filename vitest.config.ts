@@ -6,10 +6,13 @@ import { defineConfig } from 'vitest/config';
 // condition, because vitest loads global setup files without custom conditions.
 const packages = fileURLToPath(new URL('./packages/', import.meta.url));
 
-// The second CI pass on PGlite runs the database tests only: these spawn processes, drive the
-// browser on a corpus, or sweep the whole route table, and ran on Postgres already (.ci/run).
+// The second CI pass on PGlite runs the database tests only: the packages' services and
+// repositories (every query), the job queue, and the server's public pages and page cache
+// (LISTEN/NOTIFY). Left out: tests that spawn processes, drive the browser, sweep the route
+// table, or drive the console and API over those same services; they ran on Postgres (.ci/run).
 const notDatabaseSpecific = process.env.ZQ_TEST_SUBSET === 'database'
-  ? ['**/process.int.test.ts', '**/sanitize.int.test.ts', '**/*.browser.int.test.ts', '**/authz-matrix.int.test.ts', '**/cli.int.test.ts']
+  ? ['**/process.int.test.ts', '**/sanitize.int.test.ts', '**/*.browser.int.test.ts', '**/cli.int.test.ts',
+    'apps/server/test/!(app|page-cache).int.test.ts']
   : [];
 
 export default defineConfig({
