@@ -45,6 +45,15 @@ describe('the public page cache', () => {
     expect(notModified.statusCode).toBe(304);
     expect(notModified.body).toBe('');
     expect((await get(hosts.prov!, '/', { 'accept-encoding': 'gzip' })).headers['content-encoding']).toBe('gzip');
+    // Security headers from one precomputed set (helmet works per request on the admin host only).
+    expect(second.headers).toMatchObject({
+      'content-security-policy': expect.stringContaining("script-src 'self'"), 'x-content-type-options': 'nosniff',
+      'referrer-policy': 'strict-origin-when-cross-origin', 'x-frame-options': 'SAMEORIGIN',
+    });
+    expect(second.headers['content-security-policy']).toContain("frame-ancestors 'self'");
+    expect(second.headers['x-dns-prefetch-control']).toBeUndefined();
+    expect(second.headers['strict-transport-security']).toBeUndefined();
+    expect((await get(hosts.prov!, '/', { 'x-forwarded-proto': 'https' })).headers['strict-transport-security']).toBeUndefined(); // proxies are not trusted by default
     // A random query string does not make a new page (nor fill the cache).
     const entries = stats().entries;
     await get(hosts.prov!, '/?utm=spam123');

@@ -6,6 +6,7 @@ import { SITE_CHANGED } from '@zhanqun/db/connect';
 import { inScope } from '@zhanqun/db/scope';
 import { normaliseHost } from '@zhanqun/tenancy/host';
 import { etagMatches, pickEncoding, type CachedPage, type PageCache } from './page-cache.js';
+import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
 import { articleContext, columnContext, errorContext, homeContext, loadSiteScope, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
 import type { PageContext } from '@zhanqun/render/theme-context';
@@ -53,9 +54,16 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
   });
   fastify.addHook('onClose', async () => { await unlisten(); });
 
+  // Security headers are constant for public answers: set from one frozen object, not by helmet per request.
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.headers(PUBLIC_SECURITY_HEADERS);
+    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
+  });
+
   fastify.route({
     method: ['GET', 'HEAD'],
     url: `${PUBLIC_PREFIX}/*`,
+    helmet: false,
     // Runs before the rate limiter, which the route's config adds after its own hooks.
     onRequest: async (request) => {
       request.knownSite = await hosts.isKnown(request.hostname_);
