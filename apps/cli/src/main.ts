@@ -18,6 +18,7 @@ import { articleCommand, termsCommand } from './commands/article.js';
 import { applyTemplateCommand } from './commands/columns.js';
 import { importOrgUnitsCommand } from './commands/org.js';
 import { closeSiteCommand, createSiteCommand, importSitesCommand, listSitesCommand, showSiteCommand } from './commands/site.js';
+import { themeCheckCommand } from './commands/theme.js';
 
 const USAGE = `用法 Usage: zhanqun <命令>
 
@@ -37,6 +38,8 @@ const USAGE = `用法 Usage: zhanqun <命令>
                              校验审计日志哈希链 (verify the audit hash chain)
   audit anchor               把各平台审计链头抄存到链外 (anchor every chain head outside the trail)
   totp code <密钥 key>       由 TOTP 密钥算出当前动态口令，无需数据库 (current code for a TOTP key; no database)
+  theme check <目录 dir>     校验主题包，按 文件:行 列出问题；有致命或错误项时退出码 1，无需数据库
+                             (validate a theme pack, findings as file:line; exit 1 on fatal or error; no database)
 
   org import <csv> --platform <code> [--good-rows]
                              从 CSV 导入机构（name,level,division_code,parent,short_name）；默认有错则全部不导入，
@@ -109,7 +112,7 @@ async function run(argv: string[]): Promise<number> {
   const known = ['db migrate', 'db rollback', 'db status', 'platform create', 'platform create-city', 'user create-admin', 'seed demo', 'audit verify',
     'audit anchor', 'totp code', 'org import', 'site create', 'site list', 'site show', 'site close', 'site import', 'columns apply-template',
     'article list', 'article create', 'article show', 'article submit', 'article approve', 'article reject', 'article publish', 'article withdraw',
-    'terms import', 'terms list'];
+    'terms import', 'terms list', 'theme check'];
   if (!known.includes(key)) throw new UsageError(`未知命令 "${key}" (unknown command)\n\n${USAGE}`);
 
   if (key === 'totp code') {
@@ -118,6 +121,8 @@ async function run(argv: string[]): Promise<number> {
     console.log(totpCode(secret.toUpperCase(), systemClock.now()));
     return 0;
   }
+
+  if (key === 'theme check') return themeCheckCommand(positionals);
 
   const handle = await open();
   try {

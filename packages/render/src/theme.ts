@@ -4,12 +4,14 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { createError } from '@zhanqun/core/errors';
 import { HELPERS } from './helpers/index.js';
+import { checkThemeSync, formatFinding, type Finding } from './theme-check.js';
 import type { PageContext } from './theme-context.js';
+import { REQUIRED_TEMPLATES } from './theme-rules.js';
 
 export const THEMES_DIR = fileURLToPath(new URL('../../../themes/', import.meta.url));
 
-/** Templates a theme must have today; the theme issue adds channel, search and interaction. */
-export const REQUIRED_TEMPLATES = ['layout', 'home', 'column', 'article', 'error-404', 'error-410'] as const;
+/** Templates a theme must have today (theme-rules.ts); channel, search and interaction follow when the engine renders them. */
+export { REQUIRED_TEMPLATES };
 export type TemplateName = (typeof REQUIRED_TEMPLATES)[number];
 
 export const ThemeInvalidError = createError<[string, string]>('ZQ_RENDER_THEME_INVALID', 'Theme %s is not usable: %s', 500);
@@ -17,16 +19,28 @@ export const ThemeInvalidError = createError<[string, string]>('ZQ_RENDER_THEME_
 export interface Theme {
   name: string;
   dir: string;
+  /** The validator's non-fatal findings (errors and warnings), for the caller to log. */
+  findings: Finding[];
   render(template: TemplateName, page: PageContext): string;
 }
 
+/** The coded error for a theme the validator refused, listing its fatal findings as `file:line  ZQ-T0nn  message`. */
+function refused(name: string, findings: Finding[]): Error {
+  const fatal = findings.filter((f) => f.severity === 'fatal');
+  return Object.assign(new ThemeInvalidError(name, `${fatal.length} fatal finding(s):\n${fatal.map(formatFinding).join('\n')}`), { findings: fatal });
+}
+
 /**
- * Load a theme pack. Each theme gets its own Handlebars environment with only the engine's
- * helpers, compiled once; site data arrives with each render, never through global options.
+ * Load a theme pack. It is validated first (theme-check.ts) and refused with any fatal finding.
+ * Each theme gets its own Handlebars environment with only the engine's helpers, compiled once;
+ * site data arrives with each render, never through global options.
  */
 export function loadTheme(name: string, themesDir = THEMES_DIR): Theme {
+  // A theme name is a directory under themesDir, never a path (`../x` would validate and load any directory).
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new ThemeInvalidError(name, 'not a theme name (lowercase letters, digits, hyphens)');
   const dir = join(themesDir, name);
-  if (!existsSync(join(dir, 'theme.json'))) throw new ThemeInvalidError(name, `no theme.json in ${dir}`);
+  const report = checkThemeSync(dir);
+  if (report.fatal) throw refused(name, report.findings);
   const env = Handlebars.create();
   for (const [helper, fn] of Object.entries(HELPERS)) env.registerHelper(helper, fn);
   const partialsDir = join(dir, 'partials');
@@ -38,9 +52,8 @@ export function loadTheme(name: string, themesDir = THEMES_DIR): Theme {
   const knownHelpers = Object.fromEntries(Object.keys(HELPERS).map((h) => [h, true]));
   const templates = new Map<string, HandlebarsTemplateDelegate>();
   for (const t of REQUIRED_TEMPLATES) {
-    const file = join(dir, `${t}.hbs`);
-    if (!existsSync(file)) throw new ThemeInvalidError(name, `missing template ${t}.hbs`);
-    const compiled = env.compile(readFileSync(file, 'utf8'), { strict: false, knownHelpers, preventIndent: true });
+    // knownHelpersOnly: a name the validator did not accept as a helper is never called as one.
+    const compiled = env.compile(readFileSync(join(dir, `${t}.hbs`), 'utf8'), { strict: false, knownHelpers, knownHelpersOnly: true, preventIndent: true });
     templates.set(t, compiled);
   }
   const layout = templates.get('layout')!;
@@ -49,6 +62,7 @@ export function loadTheme(name: string, themesDir = THEMES_DIR): Theme {
   return {
     name,
     dir,
+    findings: report.findings,
     render(template, page) {
       const body = templates.get(template)!(page, { data: { root: page } });
       return layout({ ...page, body: new Handlebars.SafeString(body) }, { data: { root: page } });
@@ -59,11 +73,20 @@ export function loadTheme(name: string, themesDir = THEMES_DIR): Theme {
 /** Loaded themes by name, loaded on first use. */
 export class ThemeRegistry {
   readonly #themes = new Map<string, Theme>();
+  // A refused theme stays refused until restart (packs are deployed, not edited live): a site
+  // with a broken theme must not re-walk and re-parse the pack on every request.
+  readonly #refused = new Map<string, unknown>();
   constructor(private readonly themesDir = THEMES_DIR) {}
   get(name: string): Theme {
     let theme = this.#themes.get(name);
     if (!theme) {
-      theme = loadTheme(name, this.themesDir);
+      if (this.#refused.has(name)) throw this.#refused.get(name);
+      try {
+        theme = loadTheme(name, this.themesDir);
+      } catch (err) {
+        this.#refused.set(name, err);
+        throw err;
+      }
       this.#themes.set(name, theme);
     }
     return theme;
