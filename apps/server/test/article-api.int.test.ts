@@ -164,4 +164,27 @@ describe('articles and their workflow through /api/v1', () => {
     await ok('bianji', 200, 'POST', `/sites/${siteId}/articles/${article.id}/restore`);
     await ok('bianji', 200, 'GET', `/sites/${siteId}/articles/${article.id}`);
   });
+
+  it('should carry tags, a cover image and an external link, and send readers of a link-only article on', async () => {
+    const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    const image = (await upload('bianji', '封面.png', Buffer.concat([PNG, Buffer.alloc(64)]))).json();
+    const pdf = (await upload('bianji', '附件.pdf', PDF)).json();
+    const base = { columnId: tzgg, title: '外链稿件：国务院客户端', bodyHtml: '<p>见链接</p>' };
+    await refused('bianji', { status: 400, field: 'externalUrl' }, 'POST', `/sites/${siteId}/articles`, { ...base, externalUrl: 'javascript:alert(1)' });
+    await refused('bianji', { status: 400, field: 'coverAttachmentId' }, 'POST', `/sites/${siteId}/articles`, { ...base, coverAttachmentId: pdf.id });
+    const article = await ok('bianji', 201, 'POST', `/sites/${siteId}/articles`, {
+      ...base, externalUrl: 'https://www.gov.cn/zhengce/', coverAttachmentId: image.id, tags: ['国务院', '政策'],
+    });
+    const detail = await ok('bianji', 200, 'GET', `/sites/${siteId}/articles/${article.id}`);
+    expect(detail.latestRevision).toMatchObject({ tags: ['国务院', '政策'], externalUrl: 'https://www.gov.cn/zhengce/', coverAttachmentId: image.id });
+    const run = await ok('bianji', 201, 'POST', `/sites/${siteId}/articles/${article.id}/submit`);
+    await ok('shenhe', 200, 'POST', `/sites/${siteId}/workflow-runs/${run.id}/approve`, {});
+    await ok('baomi', 200, 'POST', `/sites/${siteId}/workflow-runs/${run.id}/approve`, {});
+    const published = await ok('shenhe', 200, 'POST', `/sites/${siteId}/articles/${article.id}/publish`, {});
+    const page = await h.app.inject({ method: 'GET', url: published.article.url, headers: { host } });
+    expect([page.statusCode, page.headers.location]).toEqual([302, 'https://www.gov.cn/zhengce/']);
+    const list = await h.app.inject({ method: 'GET', url: '/xwdt/tzgg/', headers: { host } });
+    expect(list.body).toContain('href="https://www.gov.cn/zhengce/"');
+  });
 });
+

@@ -9,6 +9,8 @@ export interface ArticleListItem {
   url_path: string;
   published_at: Date;
   pinned: boolean;
+  /** An external-link article's address: lists link there directly. */
+  external_url: string | null;
 }
 
 /** Live articles placed in a column: pinned (置顶) first, then by placement weight (higher first), then newest. */
@@ -16,7 +18,7 @@ export function listLiveInColumn(db: Db, siteId: string, columnId: string, page:
   return db.selectFrom('article_placement as p')
     .innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'p.site_id').onRef('a.id', '=', 'p.article_id'))
     .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
-    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'p.pinned'])
+    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'p.pinned', 'r.external_url'])
     .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId)
     .where('a.live', '=', true).where('a.deleted_at', 'is', null)
     .orderBy('p.pinned', 'desc').orderBy('p.sort_order', 'desc').orderBy('a.published_at', 'desc').orderBy('a.id', 'desc')
@@ -39,7 +41,7 @@ export function listLiveInColumns(db: Db, siteId: string, columnIds: readonly st
   if (columnIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('article as a')
     .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
-    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at'])
+    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'r.external_url'])
     // A literal, not a parameter: a parameter would come back as the text 'false' (truthy).
     .select(sql<boolean>`false`.as('pinned'))
     .where('a.site_id', '=', siteId).where('a.primary_column_id', 'in', columnIds)
@@ -63,7 +65,7 @@ export function findArticleAt(db: Db, siteId: string, articleId: string, which: 
     .select([
       'a.id', 'a.primary_column_id', 'a.url_path', 'a.index_number', 'a.published_at', 'r.id as revision_id', 'a.interprets_article_id', 'r.title',
       'r.subtitle', 'r.summary', 'r.body_html', 'r.source', 'r.author', 'r.document_number', 'r.issuing_organ', 'r.date_written',
-      'r.topic_category', 'r.validity', 'r.keywords',
+      'r.topic_category', 'r.validity', 'r.keywords', 'r.external_url',
     ])
     .where('a.site_id', '=', siteId).where('a.id', '=', articleId).where('a.deleted_at', 'is', null);
   if (which === 'live') q = q.where('a.live', '=', true);

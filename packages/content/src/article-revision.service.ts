@@ -2,7 +2,7 @@ import { invalid } from '@zhanqun/core/errors';
 import { isUuid, newId } from '@zhanqun/core/id';
 import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
-import type { ArticleRevisionRow, ArticleRow, NewArticleRevisionRow } from '@zhanqun/db/database';
+import type { ArticleRevisionRow, ArticleRow } from '@zhanqun/db/database';
 import { inScope, type Db, type Tx } from '@zhanqun/db/scope';
 import * as articleRepository from './article.repository.js';
 import { ArticleNotFoundError } from './article.errors.js';
@@ -10,16 +10,15 @@ import { RevisionNotFoundError, revisionConflict } from './article-revision.erro
 import { columnAccess } from './column-access.js';
 import { attachmentIdsOf, linkAttachments } from './revision-attachments.js';
 import { cancelOpenRun, openRun } from './workflow.service.js';
-import { validateContent, type ArticleContentInput } from './article.service.js';
+import { checkCover, revisionContent, validateContent, type ArticleContentInput, type RevisionContent } from './article.service.js';
 import { diffRevisions, type DiffPart } from './revision-diff.js';
-import { sanitizeBodyHtml, textOf } from './sanitize.js';
+import { textOf } from './sanitize.js';
 
 export interface SaveRevisionInput extends ArticleContentInput {
   /** The revision the editor started from; the save is refused unless it is still the latest. */
   baseRevisionId: string;
 }
 
-type RevisionContent = Omit<NewArticleRevisionRow, 'id' | 'site_id' | 'article_id' | 'created_by' | 'created_at'>;
 
 /**
  * Save an edit as a new immutable revision. Optimistic concurrency: when someone else saved
@@ -30,13 +29,7 @@ export async function saveRevision(ctx: ServiceContext, siteId: string, articleI
   validateContent(input);
   if (!isUuid(input.baseRevisionId)) throw invalid('baseRevisionId', 'must be a revision id');
   // Outside the transaction: a long Word paste takes a while to clean and should not hold locks.
-  const content: RevisionContent = {
-    title: input.title.trim(), subtitle: input.subtitle ?? null, summary: input.summary ?? null,
-    body_html: sanitizeBodyHtml(input.bodyHtml), source: input.source ?? null, author: input.author ?? null,
-    external_url: null, document_number: input.documentNumber ?? null, issuing_organ: input.issuingOrgan ?? null,
-    date_written: input.dateWritten ?? null, topic_category: input.topicCategory ?? null, validity: input.validity ?? null,
-    keywords: input.keywords ?? null,
-  };
+  const content = revisionContent(input);
   const attachmentIds = input.attachmentIds ?? [];
   return inScope(ctx.db, ctx.scope, (trx) => appendRevision(trx, ctx, siteId, articleId, input.baseRevisionId, content, attachmentIds, 'article.revision.save'));
 }
@@ -71,6 +64,7 @@ async function appendRevision(
   // A revision in review is what reviewers approve: a newer save ends that review (resubmit it).
   const run = await openRun(trx, siteId, articleId);
   if (run) await cancelOpenRun(trx, ctx, site.platform_id, run, 'superseded');
+  await checkCover(trx, siteId, content.cover_attachment_id ?? null);
   const now = ctx.clock.now();
   const revision = await articleRepository.insertRevision(trx, {
     ...content, id: newId(), site_id: siteId, article_id: articleId, created_by: ctx.actor.userId, created_at: now,

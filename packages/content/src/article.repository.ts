@@ -11,7 +11,7 @@ export const ARTICLE_COLUMNS = [
 
 export const REVISION_COLUMNS = [
   'id', 'site_id', 'article_id', 'title', 'subtitle', 'summary', 'body_html', 'source', 'author', 'external_url',
-  'document_number', 'issuing_organ', 'date_written', 'topic_category', 'validity', 'keywords', 'tags', 'created_by', 'created_at',
+  'document_number', 'issuing_organ', 'date_written', 'topic_category', 'validity', 'keywords', 'tags', 'cover_attachment_id', 'created_by', 'created_at',
 ] as const;
 
 export function findById(db: Db, siteId: string, id: string): Promise<ArticleRow | undefined> {

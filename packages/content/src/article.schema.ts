@@ -31,6 +31,9 @@ const ContentProperties = {
   validity: Type.Optional(Nullable(ValiditySchema)),
   keywords: Text(500),
   attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: 100, description: 'Uploaded attachments of the site this revision carries, in order' })),
+  tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 20, description: '标签' })),
+  externalUrl: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: 'An external-link article (外链稿件): lists link straight here' }))),
+  coverAttachmentId: Type.Optional(Nullable(Type.String({ format: 'uuid', description: '封面图: an image attachment of the site' }))),
 };
 
 export const CreateArticleSchema = Type.Object({ columnId: Uuid, ...ContentProperties }, { additionalProperties: false });
@@ -54,6 +57,9 @@ export const RevisionSchema = Type.Object({
   topicCategory: Nullable(Type.String()),
   validity: Nullable(ValiditySchema),
   keywords: Nullable(Type.String()),
+  tags: Type.Array(Type.String()),
+  externalUrl: Nullable(Type.String()),
+  coverAttachmentId: Nullable(Uuid),
   createdBy: Nullable(Uuid),
   createdAt: Timestamp,
 });
@@ -63,7 +69,8 @@ export function toRevision(r: ArticleRevisionRow): Revision {
   return {
     id: r.id, articleId: r.article_id, title: r.title, subtitle: r.subtitle, summary: r.summary, bodyHtml: r.body_html, source: r.source,
     author: r.author, documentNumber: r.document_number, issuingOrgan: r.issuing_organ, dateWritten: r.date_written,
-    topicCategory: r.topic_category, validity: r.validity, keywords: r.keywords, createdBy: r.created_by, createdAt: iso(r.created_at)!,
+    topicCategory: r.topic_category, validity: r.validity, keywords: r.keywords, tags: r.tags, externalUrl: r.external_url,
+    coverAttachmentId: r.cover_attachment_id, createdBy: r.created_by, createdAt: iso(r.created_at)!,
   };
 }
 

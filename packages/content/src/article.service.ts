@@ -3,7 +3,7 @@ import { isUuid, newId } from '@zhanqun/core/id';
 import { formatZoned } from '@zhanqun/core/time';
 import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
-import type { ArticleRow, Validity } from '@zhanqun/db/database';
+import type { ArticleRow, NewArticleRevisionRow, Validity } from '@zhanqun/db/database';
 import { inScope, type Tx } from '@zhanqun/db/scope';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import * as siteRepository from '@zhanqun/tenancy/site.repository';
@@ -31,6 +31,12 @@ export interface ArticleContentInput {
   keywords?: string | null;
   /** Files carried by the revision (attachment ids of the same site), in display order. */
   attachmentIds?: readonly string[];
+  /** 标签: short labels, at most 20. */
+  tags?: readonly string[];
+  /** An external-link article (外链稿件): lists link straight to this http(s) address. */
+  externalUrl?: string | null;
+  /** 封面图: an image attachment of the same site. */
+  coverAttachmentId?: string | null;
 }
 
 export interface CreateDraftInput extends ArticleContentInput {
@@ -45,13 +51,36 @@ export function validateContent(input: ArticleContentInput): void {
   if (input.dateWritten != null && !/^\d{4}-\d{2}-\d{2}$/.test(input.dateWritten)) throw invalid('dateWritten', 'must be a date as yyyy-MM-dd');
   if (input.validity != null && !VALIDITIES.includes(input.validity)) throw invalid('validity', `must be one of ${VALIDITIES.join(', ')}`);
   validateAttachmentIds(input.attachmentIds);
+  if (input.externalUrl != null && input.externalUrl !== '') {
+    let url: URL | null = null;
+    try { url = new URL(input.externalUrl); } catch { /* refused below */ }
+    if (!url || !/^https?:$/.test(url.protocol) || input.externalUrl.length > 2000) throw invalid('externalUrl', 'must be an http(s) address');
+  }
+  if (input.coverAttachmentId != null && input.coverAttachmentId !== '' && !isUuid(input.coverAttachmentId)) throw invalid('coverAttachmentId', 'must be an attachment id');
+  const tags = input.tags ?? [];
+  if (tags.length > 20) throw invalid('tags', 'must list at most 20 tags');
+  tags.forEach((tag, i) => { if (!tag.trim() || tag.trim().length > 40) throw invalid(`tags[${i}]`, 'must be 1 to 40 characters'); });
+}
+
+/** The content columns of a new revision, from checked input; the body is sanitised here. */
+export type RevisionContent = Omit<NewArticleRevisionRow, 'id' | 'site_id' | 'article_id' | 'created_by' | 'created_at'>;
+
+export function revisionContent(input: ArticleContentInput): RevisionContent {
+  return {
+    title: input.title.trim(), subtitle: input.subtitle ?? null, summary: input.summary ?? null,
+    body_html: sanitizeBodyHtml(input.bodyHtml), source: input.source ?? null, author: input.author ?? null,
+    external_url: input.externalUrl || null, document_number: input.documentNumber ?? null, issuing_organ: input.issuingOrgan ?? null,
+    date_written: input.dateWritten ?? null, topic_category: input.topicCategory ?? null, validity: input.validity ?? null,
+    keywords: input.keywords ?? null, tags: [...new Set((input.tags ?? []).map((t) => t.trim()))],
+    cover_attachment_id: input.coverAttachmentId || null,
+  };
 }
 
 /** Create an article with its first revision, placed in its primary column. */
 export async function createDraft(ctx: ServiceContext, siteId: string, input: CreateDraftInput): Promise<ArticleRow> {
   validateContent(input);
   // Outside the transaction: a long Word paste takes a while to clean and should not hold locks.
-  const bodyHtml = sanitizeBodyHtml(input.bodyHtml);
+  const content = revisionContent(input);
   return inScope(ctx.db, ctx.scope, async (trx) => {
     if (!isUuid(input.columnId)) throw new ColumnNotFoundError(input.columnId, siteId);
     const { site, column } = await columnAccess(trx, ctx, siteId, input.columnId, 'content.edit');
@@ -64,13 +93,8 @@ export async function createDraft(ctx: ServiceContext, siteId: string, input: Cr
       draft_title: input.title.trim(), url_path: null, serial_no: null, index_number: null, first_published_at: null,
       last_published_at: null, published_at: null, created_by: userId, created_at: now, updated_at: now, deleted_at: null,
     });
-    await articleRepository.insertRevision(trx, {
-      id: revisionId, site_id: siteId, article_id: id, title: input.title.trim(), subtitle: input.subtitle ?? null,
-      summary: input.summary ?? null, body_html: bodyHtml, source: input.source ?? null, author: input.author ?? null,
-      external_url: null, document_number: input.documentNumber ?? null, issuing_organ: input.issuingOrgan ?? null,
-      date_written: input.dateWritten ?? null, topic_category: input.topicCategory ?? null, validity: input.validity ?? null,
-      keywords: input.keywords ?? null, created_by: userId, created_at: now,
-    });
+    await checkCover(trx, siteId, content.cover_attachment_id ?? null);
+    await articleRepository.insertRevision(trx, { ...content, id: revisionId, site_id: siteId, article_id: id, created_by: userId, created_at: now });
     await linkAttachments(trx, siteId, revisionId, input.attachmentIds ?? []);
     const article = await articleRepository.update(trx, siteId, id, { latest_revision_id: revisionId });
     await trx.insertInto('article_placement').values({ site_id: siteId, article_id: id, column_id: column.id }).execute();
@@ -80,6 +104,14 @@ export async function createDraft(ctx: ServiceContext, siteId: string, input: Cr
     });
     return article;
   });
+}
+
+/** A cover must be an image attachment of the site (read in scope: another tenant's is not found). */
+export async function checkCover(trx: Tx, siteId: string, coverId: string | null): Promise<void> {
+  if (!coverId) return;
+  const file = await trx.selectFrom('attachment').select('media_type').where('site_id', '=', siteId).where('id', '=', coverId).executeTakeFirst();
+  if (!file) throw invalid('coverAttachmentId', 'is not an attachment of this site');
+  if (!file.media_type.startsWith('image/')) throw invalid('coverAttachmentId', 'must be an image');
 }
 
 export interface PublishOptions {

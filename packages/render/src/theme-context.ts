@@ -36,6 +36,8 @@ export interface ArticleView {
   interprets: LinkView | null;
   /** For a policy document: its published interpretations. */
   interpretations: LinkView[];
+  /** An external-link article (外链稿件): its page sends readers there. */
+  externalUrl: string | null;
 }
 export interface AttachmentView { url: string; filename: string; ext: string; sizeLabel: string }
 export interface BlockView { name: string; url: string; items: ListItemView[] }
@@ -107,7 +109,7 @@ function basePage(s: SiteScope, title: string, currentPath: string | null): Page
 }
 
 function toItems(s: SiteScope, rows: reads.ArticleListItem[]): ListItemView[] {
-  return rows.map((r) => ({ title: r.title, url: url(s.mount, r.url_path), date: day(r.published_at), pinned: r.pinned }));
+  return rows.map((r) => ({ title: r.title, url: r.external_url ?? url(s.mount, r.url_path), date: day(r.published_at), pinned: r.pinned }));
 }
 
 function subtreeIds(s: SiteScope, column: SiteColumnRow): string[] {
@@ -192,6 +194,7 @@ export async function articleContext(db: Db, s: SiteScope, articleId: string, or
     })),
     interprets: null,
     interpretations: [],
+    externalUrl: a.external_url,
   };
   const links = await interpretationLinks(db, s.site.id, { id: a.id, interprets_article_id: a.interprets_article_id }, true);
   const linkOf = (x: { title: string; url_path: string | null }) => ({ name: x.title, url: url(s.mount, x.url_path ?? '/') });

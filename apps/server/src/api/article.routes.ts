@@ -39,10 +39,13 @@ type Content = Omit<ArticleContentInput, 'bodyHtml' | 'title'> & { title: string
 
 /** The body's content fields, as the services take them. */
 function content(body: Content): ArticleContentInput {
-  const { title, subtitle, summary, bodyHtml, source, author, documentNumber, issuingOrgan, dateWritten, topicCategory, validity, keywords, attachmentIds } = body;
+  const {
+    title, subtitle, summary, bodyHtml, source, author, documentNumber, issuingOrgan, dateWritten, topicCategory, validity, keywords,
+    attachmentIds, tags, externalUrl, coverAttachmentId,
+  } = body;
   return {
     title, subtitle, summary, bodyHtml, source, author, documentNumber, issuingOrgan, dateWritten, topicCategory, validity, keywords,
-    ...(attachmentIds ? { attachmentIds } : {}),
+    ...(attachmentIds ? { attachmentIds } : {}), ...(tags ? { tags } : {}), externalUrl: externalUrl ?? null, coverAttachmentId: coverAttachmentId ?? null,
   };
 }
 

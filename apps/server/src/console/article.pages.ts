@@ -85,7 +85,8 @@ function contentOf(body: FormBody): ArticleContentInput {
     bodyHtml: typeof body?.bodyHtml === 'string' ? body.bodyHtml : '', source: optional(body, 'source'), author: optional(body, 'author'),
     documentNumber: optional(body, 'documentNumber'), issuingOrgan: optional(body, 'issuingOrgan'), dateWritten: optional(body, 'dateWritten'),
     topicCategory: optional(body, 'topicCategory'), validity: (validity || null) as ArticleContentInput['validity'], keywords: optional(body, 'keywords'),
-    attachmentIds,
+    attachmentIds, tags: text(body, 'tags').split(/[,，、\s]+/).filter(Boolean),
+    externalUrl: optional(body, 'externalUrl'), coverAttachmentId: optional(body, 'coverAttachmentId'),
   };
 }
 
@@ -238,6 +239,7 @@ export default async function articlePages(fastify: FastifyInstance) {
       title: r.title, subtitle: r.subtitle ?? '', summary: r.summary ?? '', bodyHtml: r.body_html, source: r.source ?? '', author: r.author ?? '',
       documentNumber: r.document_number ?? '', issuingOrgan: r.issuing_organ ?? '', dateWritten: r.date_written ?? '',
       topicCategory: r.topic_category ?? '', validity: r.validity ?? '', keywords: r.keywords ?? '',
+      tags: r.tags.join('，'), externalUrl: r.external_url ?? '', coverAttachmentId: r.cover_attachment_id ?? '',
     } : { columnId });
     const state = a ? stateOf({
       live: a.row.live, withdrawn_at: a.row.withdrawn_at, scheduled_publish_at: a.row.scheduled_publish_at,
@@ -260,6 +262,8 @@ export default async function articlePages(fastify: FastifyInstance) {
       edit, canEdit: may.edit, columns: columnOptions(columns, edit.values.columnId ?? columnId, locale),
       validities: options([['', t(locale, 'article.validity.none')], ...VALIDITIES.map((v) => [v, t(locale, `article.validity.${v}`)] as [string, string])], edit.values.validity),
       attachments: (a?.attachments ?? []).map((f) => ({ id: f.id, filename: f.filename, size: Number(f.size), url: attachmentPath(f.id, f.filename) })),
+      covers: options([['', t(locale, 'article.no_cover')], ...(a?.attachments ?? []).filter((f) => f.media_type.startsWith('image/'))
+        .map((f) => [f.id, f.filename] as [string, string])], edit.values.coverAttachmentId),
       uploadUrl: `/api/v1/sites/${site.id}/attachments`,
       checks: a?.checks && {
         blocked: a.checks.blocked,

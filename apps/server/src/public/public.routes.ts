@@ -23,7 +23,7 @@ const UNKNOWN_HOST_PAGE = `<!DOCTYPE html>
 
 type Outcome =
   | { type: 'page'; status: number; template: TemplateName; page: PageContext; theme: string; siteIds: string[] }
-  | { type: 'redirect'; status: 301 | 308; location: string }
+  | { type: 'redirect'; status: 301 | 302 | 308; location: string }
   | { type: 'plain404' }
   | { type: 'file'; file: ServableAttachment };
 
@@ -143,6 +143,8 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
     if (entry?.kind === 'live' && entry.article_id) {
       const origin = `${request.protocol}://${request.headers.host ?? host}`;
       const page = await articleContext(trx, scope, entry.article_id, origin);
+      // An external-link article's own URL sends readers to the address it links (302: it may change).
+      if (page?.article?.externalUrl) return { type: 'redirect', status: 302, location: page.article.externalUrl };
       if (page) return { type: 'page', status: 200, template: 'article', page, theme, siteIds };
     }
     if ((entry?.kind === 'redirect' || entry?.kind === 'legacy') && entry.target) {

@@ -26,6 +26,8 @@ export interface ArticleRevisionTable {
   validity: Validity | null;
   keywords: string | null;
   tags: Generated<string[]>;
+  /** 封面图: an image attachment of the same site. */
+  cover_attachment_id: Generated<string | null>;
   created_by: string | null;
   created_at: Generated<Date>;
 }
