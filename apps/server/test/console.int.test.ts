@@ -25,9 +25,12 @@ describe('the console: org tree, site list and the create-site wizard', () => {
     expect(mine.length).toBeGreaterThanOrEqual(20);
     const platformOnly = mine.filter((r) => /^\/(org-units|sites\/new$|sites$)/.test(r.url) && r.method === 'POST' || r.url.startsWith('/org-units') || r.url === '/sites/new');
     expect(platformOnly.filter((r) => r.permission !== 'platform_admin')).toEqual([]);
-    // A site's articles and trash are the editors' (content.*); everything else about a site is its managers'.
+    // A site's articles and trash are the editors' (content.*; purging for good is the platform admin's);
+    // everything else about a site is its managers'.
     const content = mine.filter((r) => /^\/sites\/:id\/(articles|trash|translations|policies-without-interpretation)/.test(r.url));
-    expect(content.filter((r) => !(r.permission ?? '').startsWith('content.'))).toEqual([]);
+    const purge = content.filter((r) => r.url.endsWith('/purge'));
+    expect(purge.map((r) => r.permission)).toEqual(['platform_admin']);
+    expect(content.filter((r) => !purge.includes(r) && !(r.permission ?? '').startsWith('content.'))).toEqual([]);
     expect(mine.filter((r) => !content.includes(r) && !['platform_admin', 'site.manage'].includes(r.permission ?? ''))).toEqual([]);
     const anonymous = await h.app.inject({ method: 'GET', url: '/sites', headers: { host: 'admin.localhost' } });
     expect([anonymous.statusCode, anonymous.headers.location]).toEqual([303, '/login']);

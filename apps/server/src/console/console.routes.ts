@@ -3,6 +3,7 @@ import { inScope } from '@zhanqun/db/scope';
 import { countSitesByStatus, listSites } from '@zhanqun/tenancy/site-query';
 import { isLocale, t, type Locale } from '../i18n/i18n.js';
 import accountPages from './account.pages.js';
+import articleListPages from './article-lists.pages.js';
 import articlePages from './article.pages.js';
 import previewPages from './preview.pages.js';
 import auditPages from './audit.pages.js';
@@ -31,6 +32,7 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
   await fastify.register(accountPages);
   await fastify.register(userPages);
   await fastify.register(auditPages);
+  await fastify.register(articleListPages);
   await fastify.register(articlePages);
   await fastify.register(previewPages);
   await fastify.register(seriousErrorPages);
