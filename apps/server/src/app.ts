@@ -135,6 +135,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await fastify.register(apiRoutes, { prefix: '/api/v1' });
   fastify.decorate('pageCache', pageCache);
   await fastify.register(publicRoutes, { cache: pageCache });
-  await fastify.register(feedRoutes); // sitemap.xml, sitemap-<n>.xml, robots.txt: static routes, preferred to the public wildcard
+  await fastify.register(feedRoutes, { prefix: PUBLIC_PREFIX }); // sitemaps, robots.txt: static routes win over the wildcard
   return fastify;
 }
