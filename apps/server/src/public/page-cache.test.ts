@@ -61,4 +61,14 @@ describe('the page cache', () => {
     cache.store('a.gov.cn/', page(['a'], 'a'), cache.epoch);
     expect(cache.has('a.gov.cn/')).toBe(false);
   });
+
+  it('should still answer a page it does not keep with its ETag and, when read, its compressed variants', () => {
+    const cache = new PageCache(0);
+    const text = '<p>政务公开</p>'.repeat(50);
+    const answered = cache.store('a.gov.cn/', page(['a'], text), cache.epoch);
+    expect(answered.etag).toBe(new PageCache(1024 * 1024).store('a.gov.cn/', page(['a'], text), 0).etag);
+    expect(gunzipSync(answered.gzip).toString()).toBe(text);
+    expect(brotliDecompressSync(answered.br).toString()).toBe(text);
+    expect(answered.br).toBe(answered.br); // made once
+  });
 });

@@ -72,9 +72,11 @@ export class PageCache {
    * was there before): it will be rendered again on the next request.
    */
   store(key: string, page: Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes'> & { lastModified: string }, epochAtStart: number): CachedPage {
+    // Not kept (cache off, or a site changed meanwhile): no variant is made unless this answer sends it.
+    if (!this.enabled || epochAtStart !== this.#epoch) return onDemand(page);
     const full = compressed(page);
     // One page may take at most a quarter of the cache.
-    if (!this.enabled || epochAtStart !== this.#epoch || full.bytes > this.maxBytes / 4) return full;
+    if (full.bytes > this.maxBytes / 4) return full;
     this.#drop(key);
     this.#entries.set(key, full);
     this.#bytes += full.bytes;
@@ -114,12 +116,31 @@ export class PageCache {
   }
 }
 
+const gzipOf = (body: Buffer) => gzipSync(body, { level: 6 });
+// Quality 5: most of brotli's gain at a small cost, paid once per stored page.
+const brotliOf = (body: Buffer) => brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+const etagOf = (body: Buffer) => `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+
 function compressed(page: Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes'>): CachedPage {
-  const gzip = gzipSync(page.body, { level: 6 });
-  // Quality 5: most of brotli's gain at a small cost, paid once per stored page.
-  const br = brotliCompressSync(page.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: page.body.length } });
-  const etag = `"${createHash('sha1').update(page.body).digest('base64url').slice(0, 22)}"`;
-  return { ...page, gzip, br, etag, bytes: page.body.length + gzip.length + br.length + 512 };
+  const gzip = gzipOf(page.body);
+  const br = brotliOf(page.body);
+  return { ...page, gzip, br, etag: etagOf(page.body), bytes: page.body.length + gzip.length + br.length + 512 };
+}
+
+/**
+ * A page answered once and not kept: its variants are compressed when first read, so an answer
+ * sends at most the one its client accepts (the benchmark found both made for every uncached page).
+ */
+function onDemand(page: Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes'>): CachedPage {
+  let gzip: Buffer | undefined;
+  let br: Buffer | undefined;
+  return {
+    ...page,
+    etag: etagOf(page.body),
+    bytes: page.body.length,
+    get gzip() { return (gzip ??= gzipOf(page.body)); },
+    get br() { return (br ??= brotliOf(page.body)); },
+  };
 }
 
 /** The encoding to send for an Accept-Encoding header: br, then gzip, else none. */

@@ -1,0 +1,572 @@
+/**
+ * The public sites under load (issue 6, Speed): the built server over a seeded province on a
+ * throwaway Postgres database, measured with wrk against a bare Fastify route started by this
+ * script that sends the very bytes of one article page from a Buffer (the ceiling). One run,
+ * ratios to the ceiling (absolute req/s are machine noise).
+ *
+ *   npx tsc -b      # the bench runs apps/server/dist/server.js, it builds nothing
+ *   node --conditions=@zhanqun/source --import tsx scripts/bench/public-pages.ts
+ *   BENCH_SITES=600 BENCH_ARTICLES=10000 BENCH_URLS=2000 BENCH_SECONDS=5 node --conditions=@zhanqun/source --import tsx scripts/bench/public-pages.ts
+ *
+ * Env: DATABASE_URL (the server, as a superuser; default postgres://postgres@127.0.0.1:5432/postgres;
+ * the bench creates a database and a login role there and drops both at the end), BENCH_SITES
+ * (default 1000, all live), BENCH_ARTICLES (default 100000), BENCH_URLS (article URLs of the
+ * cached run, default 10000), BENCH_SECONDS (per wrk run, default 15), WRK (default /usr/bin/wrk).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createConnection, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import type { ServiceContext } from '@zhanqun/audit/context';
+import { systemClock } from '@zhanqun/core/clock';
+import { openDatabase, type DbHandle } from '@zhanqun/db/connect';
+import { migrateToLatest } from '@zhanqun/db/migrator';
+import { provisionSites } from '@zhanqun/tenancy/bulk-provision.service';
+import { importOrgUnits } from '@zhanqun/tenancy/org-import.service';
+import { createPlatform } from '@zhanqun/tenancy/platform.service';
+import { prng, writeArticles, type BulkSite } from './bulk-articles.js';
+import { generateProvince } from './generated-province.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SERVER_JS = join(ROOT, 'apps/server/dist/server.js');
+const PG = process.env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres';
+const WRK = process.env.WRK?.trim() || '/usr/bin/wrk';
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback) || fallback;
+const SITES = num('BENCH_SITES', 1000);
+const ARTICLES = num('BENCH_ARTICLES', 100_000);
+const URLS = num('BENCH_URLS', 10_000);
+const SECONDS = num('BENCH_SECONDS', 15);
+const DEEP_PAGE = 100;
+const PAGE_SIZE = 20;
+/** A deep column holds a bit more than DEEP_PAGE full pages. */
+const DEEP_SIZE = DEEP_PAGE * PAGE_SIZE + 10;
+
+const TARGETS = {
+  cached: { ratio: 0.85, p99: 20, conns: 50 },
+  uncached: { ratio: 0.05, p99: 50, conns: 10 },
+  deep: { ratio: 0.05, conns: 10 },
+};
+
+// Settings the server reads, never inherited from the shell running the bench.
+const SCRUB = [
+  'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PGLITE_DIR', 'DATA_DIR', 'BLOB_DIR', 'PORT', 'HOST', 'ADMIN_HOST', 'DEV_DOMAIN',
+  'SEED_DEMO', 'LOG_LEVEL', 'MIGRATE_ON_START', 'TRUST_PROXY', 'NODE_ENV', 'NODE_OPTIONS', 'PAGE_CACHE_MB',
+];
+
+const withDatabase = (url: string, name: string, user?: string) => {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  if (user) {
+    u.username = user;
+    u.password = '';
+  }
+  return u.toString();
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+// ---- child processes ---------------------------------------------------------------------
+
+interface Child { name: string; proc: ChildProcess; output(): string; exited: Promise<number | string>; done: boolean }
+const children = new Set<Child>();
+
+function start(name: string, args: string[], env: Record<string, string>): Child {
+  const base: Record<string, string | undefined> = { ...process.env };
+  for (const v of SCRUB) delete base[v];
+  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (s: string) => { out = (out + s).slice(-8_000); };
+  proc.stdout!.setEncoding('utf8').on('data', keep);
+  proc.stderr!.setEncoding('utf8').on('data', keep);
+  const child: Child = {
+    name, proc, output: () => out, done: false,
+    exited: new Promise((resolve) => proc.once('close', (code, signal) => {
+      child.done = true;
+      children.delete(child);
+      resolve(code ?? signal ?? -1);
+    })),
+  };
+  children.add(child);
+  return child;
+}
+
+async function stop(child: Child): Promise<void> {
+  if (child.done) return;
+  child.proc.kill('SIGTERM');
+  const timer = setTimeout(() => child.proc.kill('SIGKILL'), 15_000);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+
+function get(port: number, host: string, path: string): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host }, agent, timeout: 30_000 }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (b: Buffer) => parts.push(b));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts) }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${host}${path} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function untilReady(child: Child, port: number): Promise<void> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < 60_000) {
+    if (child.done) throw new Error(`${child.name} exited before it was ready (${await child.exited}):\n${child.output()}`);
+    try {
+      if ((await get(port, 'bench.localhost', '/readyz')).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  throw new Error(`${child.name} not ready after 60 s:\n${child.output()}`);
+}
+
+interface Server { child: Child; port: number }
+
+async function startServer(name: string, databaseUrl: string, dataDir: string, pageCacheMb: number): Promise<Server> {
+  const port = await freePort();
+  const child = start(name, [SERVER_JS], {
+    NODE_ENV: 'production', DATABASE_URL: databaseUrl, SEED_DEMO: '0', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port),
+    DATA_DIR: dataDir, PAGE_CACHE_MB: String(pageCacheMb),
+  });
+  await untilReady(child, port);
+  return { child, port };
+}
+
+/** The ceiling: a bare Fastify route answering every path with the same Buffer. */
+const CEILING = `
+import Fastify from 'fastify';
+import { readFileSync } from 'node:fs';
+const page = readFileSync(process.env.PAGE_FILE);
+const app = Fastify();
+app.get('/readyz', (request, reply) => { reply.send({ status: 'ready' }); });
+app.get('/*', (request, reply) => { reply.header('content-type', 'text/html; charset=utf-8').send(page); });
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+process.once('SIGTERM', () => app.close().then(() => process.exit(0)));
+`;
+
+// ---- wrk -----------------------------------------------------------------------------------
+
+/**
+ * Each wrk thread reads the URL file ("<host> <path>" a line) and sends GET <path> with that
+ * Host, picked at random (seeded per thread), to the address on the command line.
+ */
+const LUA = `
+local urls = {}
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("id", counter)
+end
+function init(args)
+  for line in io.lines(args[1]) do
+    local host, path = line:match("^(%S+) (%S+)$")
+    if host then urls[#urls + 1] = { host, path } end
+  end
+  math.randomseed(tonumber(args[2]) + 7919 * (id or 0))
+  for _ = 1, 10 do math.random() end
+end
+function request()
+  local u = urls[math.random(#urls)]
+  return wrk.format("GET", u[2], { Host = u[1] })
+end
+`;
+
+interface WrkResult { rps: number; p99: number; p50: number; requests: number; bad: number; errors: number; timeouts: number; load: string }
+
+function toMs(value: string, unit: string): number {
+  const v = Number(value);
+  return unit === 'us' ? v / 1000 : unit === 's' ? v * 1000 : unit === 'm' ? v * 60_000 : v;
+}
+
+async function wrk(port: number, conns: number, script: string, urlFile: string, timeoutS: number): Promise<WrkResult> {
+  const args = ['-t2', `-c${conns}`, `-d${SECONDS}s`, '--latency', '--timeout', `${timeoutS}s`, '-s', script, `http://127.0.0.1:${port}/`, '--', urlFile, String(Math.floor(Math.random() * 1e6))];
+  const proc = spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout.setEncoding('utf8').on('data', (s: string) => { out += s; });
+  proc.stderr.setEncoding('utf8').on('data', (s: string) => { out += s; });
+  const code = await new Promise<number | null>((resolve) => proc.once('close', resolve));
+  const load = loadavg();
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const p99 = /\s99%\s+([\d.]+)(us|ms|s|m)\b/.exec(out);
+  const p50 = /\s50%\s+([\d.]+)(us|ms|s|m)\b/.exec(out);
+  const total = /(\d+) requests in/.exec(out);
+  if (code !== 0 || !rps || !p99 || !p50 || !total) throw new Error(`wrk failed (exit ${code}):\n${out}`);
+  const bad = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const errors = sock ? sock.slice(1, 4).reduce((a, b) => a + Number(b), 0) : 0;
+  const timeouts = Number(sock?.[4] ?? 0);
+  const requests = Number(total[1]);
+  // No answer within the run: wrk prints zeros; the latency is longer than the run.
+  const none = requests === 0 ? SECONDS * 1000 : undefined;
+  return { rps: Number(rps[1]), p99: none ?? toMs(p99[1]!, p99[2]!), p50: none ?? toMs(p50[1]!, p50[2]!), requests, bad, errors, timeouts, load };
+}
+
+// ---- round trips: a counting proxy in front of Postgres -------------------------------------
+
+interface TxRecord { statements: string[] }
+
+/** A statement as a short label: `select site_domain`, `begin`, `select set_config`. */
+function label(text: string): string {
+  const t = text.trim().replace(/\s+/g, ' ').toLowerCase();
+  if (t.includes('pgboss')) return 'pgboss';
+  if (/^(begin|commit|rollback)/.test(t)) return t.split(' ')[0]!;
+  if (t.includes('set_config(')) return 'select set_config (scope)';
+  const m = /^(select|insert into|update|delete from|with)\b.*?\b(?:from|into|update)\s+"?([a-z_.]+)"?/.exec(t) ?? /^(update|insert into)\s+"?([a-z_.]+)"?/.exec(t);
+  return m ? `${m[1]!.split(' ')[0]} ${m[2]}` : t.slice(0, 40);
+}
+
+/**
+ * Counts round trips between a server and Postgres: every simple Query and every Sync of the
+ * extended protocol is one (the client then waits for ReadyForQuery). Statements are grouped
+ * into transactions per connection, so a page's transaction can be told from the job queue's.
+ */
+async function countingProxy(target: URL) {
+  const finished: TxRecord[] = [];
+  const server = createServer((client: Socket) => {
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port || 5432) });
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const closeBoth = () => { client.destroy(); upstream.destroy(); };
+    client.on('error', closeBoth);
+    upstream.on('error', closeBoth);
+    client.on('close', closeBoth);
+    upstream.on('close', closeBoth);
+    let buf: Buffer = Buffer.alloc(0);
+    let started = false;
+    let parsed: string | null = null;
+    let tx: string[] | null = null;
+    const roundTrip = (text: string) => {
+      const l = label(text);
+      if (l === 'begin') {
+        tx = ['begin'];
+      } else if (tx) {
+        tx.push(l);
+        if (l === 'commit' || l === 'rollback') {
+          finished.push({ statements: tx });
+          tx = null;
+        }
+      } else {
+        finished.push({ statements: [l] });
+      }
+    };
+    client.on('data', (chunk: Buffer) => {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      for (;;) {
+        if (!started) {
+          if (buf.length < 8) return;
+          const len = buf.readInt32BE(0);
+          if (buf.length < len) return;
+          if (buf.readInt32BE(4) !== 80877103) started = true; // not an SSLRequest: the startup message
+          buf = buf.subarray(len);
+          continue;
+        }
+        if (buf.length < 5) return;
+        const type = String.fromCharCode(buf[0]!);
+        const len = buf.readInt32BE(1);
+        if (buf.length < 1 + len) return;
+        const payload = buf.subarray(5, 1 + len);
+        buf = buf.subarray(1 + len);
+        if (type === 'Q') {
+          roundTrip(payload.subarray(0, payload.indexOf(0)).toString('utf8'));
+        } else if (type === 'P') {
+          const nameEnd = payload.indexOf(0);
+          parsed = payload.subarray(nameEnd + 1, payload.indexOf(0, nameEnd + 1)).toString('utf8');
+        } else if (type === 'S') {
+          roundTrip(parsed ?? '(prepared)');
+          parsed = null;
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    take(): TxRecord[] { return finished.splice(0); },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const isJobQueue = (t: TxRecord) => t.statements.some((s) => s === 'pgboss');
+const isHostLookup = (t: TxRecord) => t.statements.length === 4 && t.statements[2] === 'select site_domain';
+/** A public page's transaction resolves its host (site-resolver.ts) and does more. */
+const isPage = (t: TxRecord) => !isJobQueue(t) && !isHostLookup(t) && t.statements[0] === 'begin' && t.statements.includes('select site_domain');
+
+interface RoundTrips { pages: number; perPage: number; hostLookups: number; typical: string; other: number }
+
+function summarise(records: TxRecord[], requests: number): RoundTrips {
+  const pages = records.filter(isPage);
+  const trips = pages.reduce((a, t) => a + t.statements.length, 0);
+  const byShape = new Map<string, number>();
+  for (const t of pages) byShape.set(t.statements.join(', '), (byShape.get(t.statements.join(', ')) ?? 0) + 1);
+  const typical = [...byShape].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  const other = records.filter((t) => !isPage(t) && !isHostLookup(t) && !isJobQueue(t)).length;
+  if (pages.length !== requests) console.log(`  note: ${pages.length} page transactions for ${requests} requests`);
+  return { pages: pages.length, perPage: trips / requests, hostLookups: records.filter(isHostLookup).length, typical, other };
+}
+
+// ---- main ----------------------------------------------------------------------------------
+
+interface Url { host: string; path: string }
+
+async function main(): Promise<void> {
+  if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} does not exist: build first with \`npx tsc -b\``);
+  if (!existsSync(WRK)) throw new Error(`${WRK} not found: apt-get install wrk (or set WRK)`);
+  const t0 = performance.now();
+  const stamp = `${Date.now().toString(36)}_${process.pid}`;
+  const dbName = `zq_bench_pages_${stamp}`;
+  const owner = `zq_bench_owner_${stamp}`;
+  const tmp = mkdtempSync(join(tmpdir(), 'zq-bench-pages-'));
+  const admin = await openDatabase({ databaseUrl: PG, poolSize: 1 });
+  let su: DbHandle | undefined;
+  let ownerDb: DbHandle | undefined;
+  const servers: Server[] = [];
+  let proxy: Awaited<ReturnType<typeof countingProxy>> | undefined;
+  let created = false;
+  // Ctrl-C: stop the children and drop what was made, on a connection of its own.
+  process.once('SIGINT', () => {
+    for (const c of children) c.proc.kill('SIGKILL');
+    void (async () => {
+      const last = await openDatabase({ databaseUrl: PG, poolSize: 1 });
+      await sql.raw(`drop database if exists "${dbName}" with (force)`).execute(last.db).catch(() => {});
+      await sql.raw(`drop role if exists "${owner}"`).execute(last.db).catch(() => {});
+      await last.close();
+      rmSync(tmp, { recursive: true, force: true });
+      process.exit(130);
+    })();
+  });
+  try {
+    // NODE_ENV=production refuses a superuser connection: the database belongs to a plain login
+    // role (CREATEROLE only, so its migration may grant itself the app role), which the servers use.
+    await sql.raw(`create role "${owner}" login createrole`).execute(admin.db);
+    await sql.raw(`create database "${dbName}" owner "${owner}"`).execute(admin.db);
+    created = true;
+    const ownerUrl = withDatabase(PG, dbName, owner);
+    ownerDb = await openDatabase({ databaseUrl: ownerUrl, poolSize: 2 });
+    su = await openDatabase({ databaseUrl: withDatabase(PG, dbName), poolSize: 2 });
+    const version = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(su.db)).rows[0]!.v;
+    console.log(`public-pages bench: node ${process.version}, Postgres ${version}, database ${dbName} (owner ${owner}), load average ${loadavg()}`);
+    await migrateToLatest(ownerDb.db);
+
+    // 1. The province: sites through provisionSites, articles through the bulk path.
+    let t = performance.now();
+    const actor = { userId: null, label: 'bench:public-pages' };
+    const platform = await createPlatform(ownerDb.db, systemClock, actor, { code: 'bench', name: '基准平台' });
+    const ctx: ServiceContext = { db: ownerDb.db, clock: systemClock, actor, scope: { kind: 'platform', platformIds: [platform.id] } };
+    const gen = generateProvince(SITES, { allLive: true });
+    const orgs = await importOrgUnits(ctx, gen.orgCsv, { mode: 'all_or_nothing' });
+    if (orgs.errors.length) throw new Error(`org import refused: ${JSON.stringify(orgs.errors.slice(0, 3))}`);
+    const provisioned = await provisionSites(ctx, gen.siteCsv, { mode: 'all_or_nothing', devDomain: 'localhost', adminHost: 'admin.localhost' });
+    if (provisioned.errors.length) throw new Error(`site import refused: ${JSON.stringify(provisioned.errors.slice(0, 3))}`);
+    console.log(`sites: ${provisioned.imported} provisioned (${gen.subSites} sub-sites), all live, in ${secs(performance.now() - t)}`);
+
+    const siteRows = await su.db.selectFrom('site').select(['id', 'code', 'name', 'site_id_code']).where('status', '=', 'live').orderBy('code').execute();
+    const columnRows = await su.db.selectFrom('site_column').select(['id', 'site_id', 'parent_id', 'path', 'kind']).where('status', '=', 'open').execute();
+    const parents = new Set(columnRows.map((c) => c.parent_id).filter(Boolean));
+    const sites: BulkSite[] = siteRows.map((s) => ({
+      ...s, columns: columnRows.filter((c) => c.site_id === s.id).map((c) => ({ id: c.id, path: c.path, kind: c.kind, leaf: !parents.has(c.id) })),
+    }));
+    // The provincial and city portals' 要闻 go deep: about a quarter of the articles, at least one column.
+    const portals = ['jx', ...Array.from({ length: 11 }, (_, i) => `c${String(i + 1).padStart(2, '0')}`)];
+    const deepCount = Math.max(1, Math.min(portals.length, Math.floor((ARTICLES * 0.25) / DEEP_SIZE)));
+    const deepSites = portals.slice(0, deepCount).map((code) => siteRows.find((s) => s.code === code)!.id);
+    if (ARTICLES < deepCount * DEEP_SIZE) throw new Error(`BENCH_ARTICLES must be at least ${DEEP_SIZE}`);
+
+    t = performance.now();
+    let lastReport = 0;
+    const written = await writeArticles(su.db, sites, {
+      total: ARTICLES, deepSites, deepSize: DEEP_SIZE, now: new Date(),
+      onProgress: (n) => {
+        if (performance.now() - lastReport > 10_000) {
+          lastReport = performance.now();
+          process.stdout.write(`  … ${n} articles written\n`);
+        }
+      },
+    });
+    const articleMs = performance.now() - t;
+    t = performance.now();
+    for (const table of ['site', 'site_domain', 'site_column', 'article', 'article_placement', 'url_path', 'site_counter']) {
+      await sql.raw(`vacuum (analyze) ${table}`).execute(su.db);
+    }
+    await sql`analyze article_revision`.execute(su.db);
+    const rows = Object.entries(written.rows).map(([k, v]) => `${v} ${k}`).join(', ');
+    console.log(`articles: ${rows} in ${secs(articleMs)} (${Math.round(written.rows.article / (articleMs / 1000))} articles/s); vacuum analyze ${secs(performance.now() - t)}`);
+    console.log(`  bodies ${written.bodyBytes.min}–${written.bodyBytes.max} bytes (mean ${written.bodyBytes.mean}); deep columns: ${written.deepColumns.map((d) => d.count).join(', ')} articles`);
+
+    // 2. URLs: host and path on the site's primary route.
+    const routes = await su.db.selectFrom('site_domain').select(['site_id', 'host', 'path_prefix']).where('role', '=', 'primary').execute();
+    const mount = new Map<string, { host: string; prefix: string }>();
+    for (const r of routes) if (!mount.has(r.site_id)) mount.set(r.site_id, { host: r.host, prefix: r.path_prefix.replace(/\/$/, '') });
+    const toUrl = (siteId: string, path: string): Url => {
+      const m = mount.get(siteId);
+      if (!m) throw new Error(`site ${siteId} has no primary route`);
+      return { host: m.host, path: `${m.prefix}${path}` };
+    };
+    const all = written.articles.map((a) => toUrl(a.siteId, a.path));
+    const rnd = prng(42);
+    const shuffled = [...all];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    const hot = shuffled.slice(0, Math.min(URLS, shuffled.length));
+    const deep = written.deepColumns.map((d) => toUrl(d.siteId, `${d.path}?page=${DEEP_PAGE}`));
+    const hosts = (us: Url[]) => new Set(us.map((u) => u.host)).size;
+    const lines = (us: Url[]) => `${us.map((u) => `${u.host} ${u.path}`).join('\n')}\n`;
+    const files = { hot: join(tmp, 'hot.txt'), all: join(tmp, 'all.txt'), deep: join(tmp, 'deep.txt'), lua: join(tmp, 'urls.lua'), page: join(tmp, 'page.html') };
+    writeFileSync(files.hot, lines(hot));
+    writeFileSync(files.all, lines(all));
+    writeFileSync(files.deep, lines(deep));
+    writeFileSync(files.lua, LUA);
+    console.log(`URLs: cached run ${hot.length} articles on ${hosts(hot)} hosts; uncached run ${all.length} articles on ${hosts(all)} hosts; deep run ${deep.length} column pages ?page=${DEEP_PAGE} on ${hosts(deep)} hosts`);
+    if (hot.length < 10_000 || hosts(hot) < 100) console.log(`  (fewer than 10,000 URLs or 100 hosts: a quick run, not the issue's figure)`);
+    await su.close();
+    su = undefined;
+
+    // 3. Servers: without the cache first (also the source of the ceiling's bytes).
+    const uncached = await startServer('server (PAGE_CACHE_MB=0)', ownerUrl, join(tmp, 'data-uncached'), 0);
+    servers.push(uncached);
+    const sample = await get(uncached.port, hot[0]!.host, hot[0]!.path);
+    if (sample.status !== 200) throw new Error(`GET ${hot[0]!.host}${hot[0]!.path} answered ${sample.status}:\n${sample.body.toString().slice(0, 500)}`);
+    writeFileSync(files.page, sample.body);
+    let t1 = performance.now();
+    const deepSample = await get(uncached.port, deep[0]!.host, deep[0]!.path);
+    const deepAloneMs = performance.now() - t1;
+    if (deepSample.status !== 200 || !deepSample.body.toString().includes(`${DEEP_PAGE}`)) throw new Error(`deep column page answered ${deepSample.status}`);
+    console.log(`article page: ${sample.body.length} bytes (${hot[0]!.host}${hot[0]!.path}); column page ?page=${DEEP_PAGE}: ${deepSample.body.length} bytes, ${Math.round(deepAloneMs)} ms alone`);
+
+    const ceilingPort = await freePort();
+    const ceilingChild = start('ceiling', ['--input-type=module', '-e', CEILING], { PORT: String(ceilingPort), PAGE_FILE: files.page });
+    const ceiling: Server = { child: ceilingChild, port: ceilingPort };
+    servers.push(ceiling);
+    await untilReady(ceilingChild, ceilingPort);
+
+    // Each entry keeps its body, gzip and brotli variants: size the cache to hold every URL, with room.
+    const cacheMb = Math.max(256, Math.ceil((hot.length * (sample.body.length * 2 + 512) * 1.5) / 1024 / 1024));
+    const cached = await startServer(`server (PAGE_CACHE_MB=${cacheMb})`, ownerUrl, join(tmp, 'data-cached'), cacheMb);
+    servers.push(cached);
+
+    // Warm the cache: every URL once (this also checks that each of them answers 200).
+    t = performance.now();
+    let failed = 0;
+    for (let i = 0; i < hot.length; i += 8) {
+      const res = await Promise.all(hot.slice(i, i + 8).map((u) => get(cached.port, u.host, u.path)));
+      for (const r of res) if (r.status !== 200) failed++;
+    }
+    if (failed) throw new Error(`${failed} of ${hot.length} article URLs did not answer 200`);
+    const again = await get(cached.port, hot[0]!.host, hot[0]!.path);
+    if (!again.body.equals(sample.body)) console.log('  note: the cached server\'s page differs from the uncached one\'s (request-dependent content?)');
+    console.log(`cache warmed: ${hot.length} pages in ${secs(performance.now() - t)} (${Math.round(hot.length / ((performance.now() - t) / 1000))} req/s at 8 concurrent, all 200)`);
+
+    // 4. Measure: the ceiling before and after, the rest in between.
+    const pgStats = async () => {
+      const r = await sql<{ xact: number; fetched: number; returned: number }>`
+        select (xact_commit + xact_rollback)::float8 as xact, tup_fetched::float8 as fetched, tup_returned::float8 as returned
+        from pg_stat_database where datname = ${dbName}`.execute(admin.db);
+      return r.rows[0]!;
+    };
+    console.log(`\nwrk -t2 -d${SECONDS}s --latency, one Lua script, random URLs, Host per request, no Accept-Encoding (identity bodies on every side)`);
+    const run = async (name: string, port: number, conns: number, urlFile: string, timeoutS = 5) => {
+      const r = await wrk(port, conns, files.lua, urlFile, timeoutS);
+      if (r.requests === 0) console.log(`  ${name.padEnd(34)} no answer within the ${SECONDS} s run (${r.timeouts} over ${timeoutS} s; load ${r.load})`);
+      else console.log(`  ${name.padEnd(34)} ${String(Math.round(r.rps)).padStart(7)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.requests} requests, ${r.bad} non-2xx, ${r.errors} socket errors, ${r.timeouts} over ${timeoutS} s; load ${r.load})`);
+      return r;
+    };
+    const ceil1 = await run('ceiling, 50 conns', ceiling.port, 50, files.hot);
+    const hit = await run('cached article, 50 conns', cached.port, 50, files.hot);
+    await stop(cached.child);
+    const before = await pgStats();
+    const miss = await run('uncached article, 10 conns', uncached.port, 10, files.all, 30);
+    await sleep(1_500); // backends report their statistics at most once a second
+    const after = await pgStats();
+    const deepRun = await run(`column ?page=${DEEP_PAGE} uncached, 10 conns`, uncached.port, 10, files.deep, 30);
+    const ceil2 = await run('ceiling again, 50 conns', ceiling.port, 50, files.hot);
+    for (const s of servers) await stop(s.child);
+    servers.length = 0;
+
+    // 5. Database round trips per uncached page: a fresh server behind a counting proxy, requests one at a time.
+    proxy = await countingProxy(new URL(PG));
+    const proxied = new URL(ownerUrl);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    const counted = await startServer('server (PAGE_CACHE_MB=0, counted)', proxied.toString(), join(tmp, 'data-counted'), 0);
+    servers.push(counted);
+    proxy.take();
+    const probe = shuffled.slice(hot.length, hot.length + 200);
+    const probeSet = probe.length >= 100 ? probe : hot.slice(0, 200);
+    for (const u of probeSet) {
+      const r = await get(counted.port, u.host, u.path);
+      if (r.status !== 200) throw new Error(`GET ${u.host}${u.path} answered ${r.status}`);
+    }
+    const articleTrips = summarise(proxy.take(), probeSet.length);
+    const deepProbe = deep.slice(0, 3);
+    for (const u of deepProbe) await get(counted.port, u.host, u.path);
+    const deepTrips = summarise(proxy.take(), deepProbe.length);
+    await stop(counted.child);
+    servers.length = 0;
+
+    // 6. The table.
+    const ceil = (ceil1.rps + ceil2.rps) / 2;
+    const pct = (r: WrkResult) => `${((r.rps / ceil) * 100).toFixed(1)} %`;
+    const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+    const tableRows: [string, WrkResult, string, string][] = [
+      ['ceiling (bare Fastify, Buffer)', { ...ceil1, rps: ceil, p99: Math.max(ceil1.p99, ceil2.p99) }, '50', ''],
+      ['cached article', hit, '50', `≥ 85 %, p99 < 20 ms: ${mark(hit.rps / ceil >= TARGETS.cached.ratio && hit.p99 < TARGETS.cached.p99)}`],
+      ['uncached article (cache off)', miss, '10', `≥ 5 %, p99 < 50 ms: ${mark(miss.rps / ceil >= TARGETS.uncached.ratio && miss.p99 < TARGETS.uncached.p99)}`],
+      [`column ?page=${DEEP_PAGE} (cache off)`, deepRun, '10', `≥ 5 %: ${mark(deepRun.rps / ceil >= TARGETS.deep.ratio)}`],
+    ];
+    console.log(`\n${'page'.padEnd(32)} ${'conns'.padStart(5)} ${'req/s'.padStart(8)} ${'p99'.padStart(10)} ${'÷ ceiling'.padStart(10)}  target`);
+    for (const [name, r, conns, target] of tableRows) {
+      const p99 = r.requests === 0 ? `> ${SECONDS} s` : `${r.p99.toFixed(2)} ms`;
+      console.log(`${name.padEnd(32)} ${conns.padStart(5)} ${String(Math.round(r.rps)).padStart(8)} ${p99.padStart(10)} ${pct(r).padStart(10)}  ${target}`);
+    }
+    console.log(`(ceiling: mean of ${Math.round(ceil1.rps)} before and ${Math.round(ceil2.rps)} after; its p99 is the worse of the two)`);
+    const xact = (after.xact - before.xact) / miss.requests;
+    console.log(`\ndatabase work per uncached article page:`);
+    console.log(`  round trips: ${articleTrips.perPage.toFixed(1)} per page (${probeSet.length} pages one at a time through a counting proxy: every Query and every Sync is one)`);
+    console.log(`    the page's transaction: ${articleTrips.typical}`);
+    if (articleTrips.other) console.log(`    (${articleTrips.other} other statements or transactions meanwhile, not counted: scheduled jobs)`);
+    console.log(`    plus the host check (begin, set_config, select site_domain, commit), once per host per 10 s: ${articleTrips.hostLookups} of them in these ${probeSet.length} requests on ${hosts(probeSet)} hosts, not in the figure above`);
+    console.log(`  under wrk: ${xact.toFixed(2)} transactions per page (pg_stat_database, all of the bench database's sessions), ${((after.fetched - before.fetched) / miss.requests).toFixed(0)} tuples fetched per page`);
+    console.log(`  column ?page=${DEEP_PAGE}: ${deepTrips.perPage.toFixed(1)} round trips per page: ${deepTrips.typical}`);
+    console.log(`\nload average at the end ${loadavg()}; total ${secs(performance.now() - t0)}`);
+  } finally {
+    for (const s of servers) await stop(s.child).catch(() => {});
+    for (const c of children) c.proc.kill('SIGKILL');
+    await proxy?.close().catch(() => {});
+    agent.destroy();
+    await su?.close().catch(() => {});
+    await ownerDb?.close().catch(() => {});
+    if (created) await sql.raw(`drop database if exists "${dbName}" with (force)`).execute(admin.db);
+    await sql.raw(`drop role if exists "${owner}"`).execute(admin.db).catch((err: unknown) => console.error(`could not drop role ${owner}: ${(err as Error).message}`));
+    await admin.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`public-pages: ${(err as Error).stack ?? String(err)}\n`);
+  for (const c of children) c.proc.kill('SIGKILL');
+  process.exit(1);
+});
