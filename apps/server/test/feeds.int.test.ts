@@ -133,6 +133,11 @@ describe('sitemaps, robots.txt and column feeds', () => {
     expect(times[0]).toBe(now);
     expect(items[0]?.querySelector('title')?.textContent).toBe('关于A&B<测试>"引号"的通知');
     expect(text).toContain('<title>关于A&amp;B&lt;测试&gt;&quot;引号&quot;的通知</title>');
+    // The same feed over HTTP, at <column path>rss.xml on the site's host.
+    const served = await get('prov.localhost', '/xwdt/tzgg/rss.xml');
+    expect([served.statusCode, served.headers['content-type']]).toEqual([200, 'application/rss+xml; charset=utf-8']);
+    expect(xml(served.body).querySelectorAll('item')).toHaveLength(20);
+    expect((await get('prov.localhost', '/no-such-column/rss.xml')).statusCode).toBe(404);
     expect(items[0]?.querySelector('description')?.textContent).toBe('摘要0 & <b>说明</b>');
     const first = await h.t.db.selectFrom('article').select('url_path').where('id', '=', made[0]!).executeTakeFirstOrThrow();
     expect(items[0]?.querySelector('link')?.textContent).toBe(`http://prov.localhost${first.url_path}`);

@@ -5,6 +5,7 @@ import { contentDisposition } from '@zhanqun/content/attachment/content-disposit
 import { SITE_CHANGED } from '@zhanqun/db/connect';
 import { inScope } from '@zhanqun/db/scope';
 import { normaliseHost } from '@zhanqun/tenancy/host';
+import { columnFeedFor } from './feed.routes.js';
 import { etagMatches, pickEncoding, type CachedPage, type PageCache } from './page-cache.js';
 import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
 import { articleContext, columnContext, errorContext, homeContext, loadSiteScope, type SiteScope } from '@zhanqun/render/theme-context';
@@ -25,7 +26,8 @@ type Outcome =
   | { type: 'page'; status: number; template: TemplateName; page: PageContext; theme: string; siteIds: string[] }
   | { type: 'redirect'; status: 301 | 302 | 308; location: string }
   | { type: 'plain404' }
-  | { type: 'file'; file: ServableAttachment };
+  | { type: 'file'; file: ServableAttachment }
+  | { type: 'feed'; xml: string; siteIds: string[] };
 
 /** `/_files/<attachment id>/<name>`: the name is for people and is not checked. */
 const FILE_PATH = /^\/_files\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/;
@@ -79,11 +81,13 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
       if (hit) return sendPage(request, reply, hit);
       const epoch = cache.epoch;
       const outcome = await answer(fastify, request, themes);
-      if (outcome.type === 'page' && outcome.status === 200) {
-        const html = themes.get(outcome.theme).render(outcome.template, outcome.page);
+      if ((outcome.type === 'page' && outcome.status === 200) || outcome.type === 'feed') {
+        const [body, contentType] = outcome.type === 'feed'
+          ? [outcome.xml, 'application/rss+xml; charset=utf-8']
+          : [themes.get(outcome.theme).render(outcome.template, outcome.page), 'text/html; charset=utf-8'];
         const page = cache.store(key ?? '', {
-          siteIds: outcome.siteIds, status: 200, contentType: 'text/html; charset=utf-8', cacheControl: PUBLIC_CACHE,
-          body: Buffer.from(html), lastModified: fastify.clock.now().toUTCString(),
+          siteIds: outcome.siteIds, status: 200, contentType, cacheControl: PUBLIC_CACHE,
+          body: Buffer.from(body), lastModified: fastify.clock.now().toUTCString(),
         }, key ? epoch : -1);
         return sendPage(request, reply, page);
       }
@@ -128,6 +132,9 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
       if (file) return { type: 'file', file };
       return { type: 'page', status: 404, template: 'error-404', page: errorContext(scope, 404), theme, siteIds };
     }
+    // A column's RSS feed: <column path>rss.xml (feed.routes.ts renders it).
+    const feed = await columnFeedFor(trx, scope, relativePath, `${request.protocol}://${request.headers.host ?? host}`);
+    if (feed) return { type: 'feed', xml: feed, siteIds };
     if (relativePath === '/' || relativePath === '/index.html') {
       return { type: 'page', status: 200, template: 'home', page: await homeContext(trx, scope), theme, siteIds };
     }
@@ -188,6 +195,7 @@ function send(reply: FastifyReply, outcome: Outcome, themes: ThemeRegistry, blob
   if (outcome.type === 'plain404') {
     return reply.code(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(UNKNOWN_HOST_PAGE);
   }
+  if (outcome.type === 'feed') return reply.type('application/rss+xml; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(outcome.xml);
   if (outcome.type === 'file') {
     const { file } = outcome;
     return reply.code(200)
