@@ -53,6 +53,10 @@ describe('sitemaps, robots.txt and column feeds', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/xml; charset=utf-8');
     expect(res.headers['cache-control']).toBe(XML_CACHE);
+    // The public pages' precomputed security headers, not helmet's per-request set.
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toBe((await get('prov.localhost', '/')).headers['content-security-policy']);
+    expect(res.headers['x-dns-prefetch-control']).toBeUndefined();
     expect(xml(res.body).documentElement.localName).toBe('urlset');
     const urls = locs(res.body);
     expect(urls.every((u) => u.loc.startsWith('http://prov.localhost/'))).toBe(true);

@@ -8,6 +8,7 @@ import type { SiteScope } from '@zhanqun/render/theme-context';
 import { portSuffix } from '../console/console.routes.js';
 import { HostDirectory } from './host-directory.js';
 import { findHostSites, hostSitemap } from './host-sitemap.js';
+import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
 import { sendUnknownHost } from './unknown-host.js';
 
 /** As public pages: a CDN may keep them a minute and serve them stale while it refreshes. */
@@ -29,8 +30,14 @@ const DISALLOW = ['/_preview/'];
 export default async function feedRoutes(fastify: FastifyInstance) {
   const hosts = new HostDirectory(fastify.db, fastify.clock);
   fastify.decorateRequest('knownSite', false);
+  // As public pages: the constant security headers from one frozen object, not helmet per request.
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.headers(PUBLIC_SECURITY_HEADERS);
+    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
+  });
   const common = {
     method: ['GET', 'HEAD'] as ('GET' | 'HEAD')[],
+    helmet: false as const,
     // As the public wildcard: unknown hosts are rate-limited (scanners ask every IP for robots.txt), known sites are not.
     onRequest: async (request: FastifyRequest) => {
       request.knownSite = await hosts.isKnown(request.hostname_);
