@@ -6,6 +6,7 @@ import { SITE_CHANGED } from '@zhanqun/db/connect';
 import { inScope } from '@zhanqun/db/scope';
 import { normaliseHost } from '@zhanqun/tenancy/host';
 import { columnFeedFor } from './feed.routes.js';
+import { sendUnknownHost } from './unknown-host.js';
 import { etagMatches, pickEncoding, type CachedPage, type PageCache } from './page-cache.js';
 import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
 import { articleContext, columnContext, errorContext, homeContext, loadSiteScope, type SiteScope } from '@zhanqun/render/theme-context';
@@ -16,11 +17,6 @@ import { HostDirectory } from './host-directory.js';
 import { resolveSite } from './site-resolver.js';
 
 export const PUBLIC_PREFIX = '/_public';
-
-const UNKNOWN_HOST_PAGE = `<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>站点不存在 Site not found</title></head>
-<body><h1>站点不存在</h1><p>本平台没有与此域名对应的网站，请检查网址。</p>
-<h1 lang="en">Site not found</h1><p lang="en">No website on this platform answers to this host name. Please check the address.</p></body></html>`;
 
 type Outcome =
   | { type: 'page'; status: number; template: TemplateName; page: PageContext; theme: string; siteIds: string[] }
@@ -193,7 +189,7 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage
 
 function send(reply: FastifyReply, outcome: Outcome, themes: ThemeRegistry, blobs: BlobStore) {
   if (outcome.type === 'plain404') {
-    return reply.code(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(UNKNOWN_HOST_PAGE);
+    return sendUnknownHost(reply);
   }
   if (outcome.type === 'feed') return reply.type('application/rss+xml; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(outcome.xml);
   if (outcome.type === 'file') {
