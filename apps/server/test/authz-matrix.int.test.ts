@@ -14,6 +14,7 @@ import { sessionIdOf } from '@zhanqun/identity/session.service';
 import { createUser } from '@zhanqun/identity/user.service';
 import { grantRole } from '@zhanqun/identity/grant.service';
 import { DEMO_ADMIN, DEMO_PASSWORD } from '@zhanqun/demo/demo-province';
+import { createDraft } from '@zhanqun/content/article.service';
 import { Controls } from './authz-matrix.controls.js';
 import {
   adminRoutes, casesFor, changed, fillPath, hasParams, judge, keyOf, leakMatchers, send, snapshot, specOf, UnmappedParamError, withoutEchoes,
@@ -181,6 +182,13 @@ describe('authorization matrix: every route × every role × victims in other sc
     await c.consoleArticles(content, prov, tzgg, yw);
     await c.translations(zhanzhang, qingchuan);
     await c.seriousErrors(admin, w.demoPlatformId, prov.termText);
+    // Purging: the platform admin, on drafts that never went live and waited out their 30 days in the trash.
+    for (const [route, expected] of [['POST /sites/:id/articles/:articleId/purge', { ok: 'article.purged' }], ['DELETE /api/v1/sites/:id/trash/:articleId', 204]] as const) {
+      const draft = await createDraft({ db: h.t.db, clock: h.clock, actor: { userId: null, label: 'matrix' }, scope: { kind: 'sites', siteIds: [prov.siteId] } },
+        prov.siteId, { columnId: tzgg, title: '矩阵待彻底删除', bodyHtml: '<p>x</p>' });
+      await h.t.db.updateTable('article').set({ deleted_at: new Date(h.clock.now().getTime() - 31 * 86_400_000) }).where('id', '=', draft.id).execute();
+      await c.step(admin, route, { id: prov.siteId, articleId: draft.id }, route.startsWith('POST') ? {} : undefined, expected);
+    }
     await c.read(by('zhanzhang (Bearer)'), '/api/v1/sites/:id/articles', { id: qingchuan.siteId }, qingchuan.articleMarker);
     const listed = (await send(h.app, zhanzhang, 'GET', '/api/v1/sites?limit=200')).json<{ sites: { id: string }[] }>().sites.map((s) => s.id);
     expect(listed).toEqual([qingchuan.siteId]);
