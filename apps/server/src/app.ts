@@ -70,8 +70,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       disableRequestLogging: (req: FastifyRequest) => {
         let quiet = quietRequests.get(req);
         if (quiet === undefined) {
-          const key = pageCache.enabled && normaliseHost(req.headers.host ?? '') !== adminHost
-            ? pageCacheKey(req.headers.host, req.originalUrl ?? req.url ?? '/') : null;
+          const host = pageCache.enabled ? normaliseHost(req.headers.host ?? '') : null;
+          const key = host && host !== adminHost ? pageCacheKey(host, req.originalUrl ?? req.url ?? '/') : null;
           quiet = key !== null && pageCache.has(key);
           quietRequests.set(req, quiet);
         }

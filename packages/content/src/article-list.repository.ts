@@ -109,6 +109,9 @@ export interface OpenTaskRow {
   submitted_by_name: string | null;
   submitted_at: Date;
   revision_author: string | null;
+  platform_id: string;
+  parent_site_id: string | null;
+  site_name: string;
 }
 
 /** Tasks waiting for a reviewer in the scope's sites, oldest first. The caller filters by permission per column. */
@@ -120,8 +123,9 @@ export function listOpenTasks(db: Db, steps: readonly WorkflowStep[], limit = 20
     .innerJoin('article_revision as v', (j) => j.onRef('v.site_id', '=', 'r.site_id').onRef('v.id', '=', 'r.revision_id'))
     .innerJoin('site_column as c', (j) => j.onRef('c.site_id', '=', 'a.site_id').onRef('c.id', '=', 'a.primary_column_id'))
     .leftJoin('app_user as u', 'u.id', 'r.submitted_by')
+    .innerJoin('site as s', 's.id', 't.site_id')
     .select([
-      't.id as task_id', 'r.id as run_id', 't.step', 't.site_id', 'a.id as article_id', 'r.revision_id', 'v.title', 'a.primary_column_id',
+      's.platform_id', 's.parent_site_id', 's.name as site_name', 't.id as task_id', 'r.id as run_id', 't.step', 't.site_id', 'a.id as article_id', 'r.revision_id', 'v.title', 'a.primary_column_id',
       'c.name as column_name', 'r.submitted_by', 'u.display_name as submitted_by_name', 'r.submitted_at', 'v.created_by as revision_author',
     ])
     .where('t.status', '=', 'in_progress').where('t.step', 'in', [...steps]).where('a.deleted_at', 'is', null)

@@ -13,6 +13,7 @@ import type { ServiceContext } from '@zhanqun/audit/context';
 import type { WorkflowRunRow, WorkflowStep, WorkflowTaskRow } from '@zhanqun/db/database';
 import { inScope, type Db, type Tx } from '@zhanqun/db/scope';
 import { PlatformAdminRequiredError } from '@zhanqun/tenancy/tenancy.errors';
+import { listOpenTasks, type OpenTaskRow } from './article-list.repository.js';
 import * as articleRepository from './article.repository.js';
 import { ArticleNotFoundError } from './article.errors.js';
 import { RevisionNotFoundError } from './article-revision.errors.js';
@@ -35,6 +36,17 @@ const TASK_COLUMNS = ['id', 'site_id', 'run_id', 'step', 'position', 'status', '
 
 export interface RunWithTasks extends WorkflowRunRow {
   tasks: WorkflowTaskRow[];
+}
+
+/**
+ * The review queue (我的待办) of the acting person: open tasks in its scope, oldest first, for
+ * steps it may take on the article's column, never on revisions it wrote.
+ */
+export async function reviewQueue(ctx: ServiceContext): Promise<OpenTaskRow[]> {
+  const rows = await inScope(ctx.db, ctx.scope, (trx) => listOpenTasks(trx, Object.keys(STEP_PERMISSION) as WorkflowStep[]));
+  return rows.filter((r) => r.revision_author !== ctx.actor.userId && (!ctx.can || ctx.can(STEP_PERMISSION[r.step], {
+    platformId: r.platform_id, siteId: r.site_id, parentSiteId: r.parent_site_id, columnId: r.primary_column_id,
+  })));
 }
 
 /** The steps a column's articles go through on this platform. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { listArticles, listOpenTasks } from '@zhanqun/content/article-list.repository';
+import { listArticles } from '@zhanqun/content/article-list.repository';
 import * as articleRepository from '@zhanqun/content/article.repository';
 import { ArticleNotFoundError } from '@zhanqun/content/article.errors';
 import { diffArticleRevisions, listRevisions, restoreRevision, saveRevision } from '@zhanqun/content/article-revision.service';
@@ -17,7 +17,7 @@ import {
   cancelSchedule, publicationHistory, publishApproved, purgeArticle, restoreArticle, trashArticle, withdrawArticle,
 } from '@zhanqun/content/publishing.service';
 import {
-  approveTask, cancelRun, findRun, requestChanges, runsOf, STEP_PERMISSION, submitForReview, restoreSecrecyReview, waiveSecrecyReview,
+  approveTask, cancelRun, findRun, requestChanges, reviewQueue, runsOf, submitForReview, restoreSecrecyReview, waiveSecrecyReview,
 } from '@zhanqun/content/workflow.service';
 import { WorkflowRunNotFoundError } from '@zhanqun/content/workflow.errors';
 import { attachmentsOf } from '@zhanqun/content/revision-attachments';
@@ -25,7 +25,6 @@ import { checksFor } from '@zhanqun/content/revision-checks';
 import { moveArticle, placeArticle, placementsOf, unplaceArticle } from '@zhanqun/content/placement.service';
 import { createTranslation, translationLag } from '@zhanqun/content/translation.service';
 import { policiesWithoutInterpretation, setInterpretedPolicy } from '@zhanqun/content/interpretation.service';
-import type { WorkflowStep } from '@zhanqun/db/database';
 import { SiteParamsSchema } from '@zhanqun/tenancy/site.schema';
 import { readScoped, serviceContext } from './api-context.js';
 import { errors, NoContent } from './api.schema.js';
@@ -239,27 +238,12 @@ const articleRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/tasks', {
     config: read,
     schema: { tags, summary: 'My review queue: tasks waiting for a step I may take, not on revisions I wrote', response: { 200: TaskListSchema, ...errors() } },
-  }, async (request) => {
-    const ctx = await serviceContext(request);
-    const steps = (Object.keys(STEP_PERMISSION) as WorkflowStep[]);
-    const rows = await readScoped(request, (trx) => listOpenTasks(trx, steps));
-    const sites = new Map<string, { platform_id: string; parent_site_id: string | null }>();
-    const mine = [];
-    for (const r of rows) {
-      if (r.revision_author === ctx.actor.userId) continue;
-      if (!sites.has(r.site_id)) {
-        const s = await readScoped(request, (trx) => trx.selectFrom('site').select(['platform_id', 'parent_site_id']).where('id', '=', r.site_id).executeTakeFirst());
-        if (s) sites.set(r.site_id, s);
-      }
-      const site = sites.get(r.site_id);
-      if (!site || (ctx.can && !ctx.can(STEP_PERMISSION[r.step], { platformId: site.platform_id, siteId: r.site_id, parentSiteId: site.parent_site_id, columnId: r.primary_column_id }))) continue;
-      mine.push({
-        taskId: r.task_id, runId: r.run_id, step: r.step, siteId: r.site_id, articleId: r.article_id, revisionId: r.revision_id, title: r.title,
-        columnId: r.primary_column_id, columnName: r.column_name, submittedBy: r.submitted_by_name, submittedAt: new Date(r.submitted_at).toISOString(),
-      });
-    }
-    return { tasks: mine };
-  });
+  }, async (request) => ({
+    tasks: (await reviewQueue(await serviceContext(request))).map((r) => ({
+      taskId: r.task_id, runId: r.run_id, step: r.step, siteId: r.site_id, articleId: r.article_id, revisionId: r.revision_id, title: r.title,
+      columnId: r.primary_column_id, columnName: r.column_name, submittedBy: r.submitted_by_name, submittedAt: new Date(r.submitted_at).toISOString(),
+    })),
+  }));
 
   fastify.put('/sites/:id/articles/:articleId/interprets', {
     config: edit,

@@ -4,9 +4,8 @@
  * trash (restore, purge). The editor page and its actions are article.pages.ts.
  */
 import type { FastifyInstance } from 'fastify';
-import type { WorkflowStep } from '@zhanqun/db/database';
 import { inScope } from '@zhanqun/db/scope';
-import { ARTICLE_STATES, listArticles, listOpenTasks, stateOf, type ArticleState } from '@zhanqun/content/article-list.repository';
+import { ARTICLE_STATES, listArticles, stateOf, type ArticleState } from '@zhanqun/content/article-list.repository';
 import * as articleRepository from '@zhanqun/content/article.repository';
 import { ArticleNotFoundError } from '@zhanqun/content/article.errors';
 import { diffArticleRevisions } from '@zhanqun/content/article-revision.service';
@@ -14,7 +13,7 @@ import { publishApproved, purgeArticle, restoreArticle, TRASH_DAYS, withdrawArti
 import { moveArticle } from '@zhanqun/content/placement.service';
 import { translationLag } from '@zhanqun/content/translation.service';
 import { policiesWithoutInterpretation } from '@zhanqun/content/interpretation.service';
-import { STEP_PERMISSION } from '@zhanqun/content/workflow.service';
+import { reviewQueue } from '@zhanqun/content/workflow.service';
 import * as siteRepository from '@zhanqun/tenancy/site.repository';
 import { t } from '../i18n/i18n.js';
 import { attempt, pageFrame, renderPage, serviceContext } from './console-context.js';
@@ -137,17 +136,10 @@ export default async function articleListPages(fastify: FastifyInstance) {
   fastify.get('/tasks', { config: READ }, async (request, reply) => {
     const frame = pageFrame(request, reply, 'tasks');
     const { locale } = frame;
-    const ctx = await serviceContext(fastify, request);
-    const rows = await inScope(fastify.db, ctx.scope, async (trx) => {
-      const tasks = await listOpenTasks(trx, Object.keys(STEP_PERMISSION) as WorkflowStep[]);
-      const sites = await siteRepository.findAll(trx);
-      return tasks.map((task) => ({ task, site: sites.find((s) => s.id === task.site_id) }));
-    });
-    const mine = rows.filter(({ task, site }) => site && task.revision_author !== ctx.actor.userId
-      && (!ctx.can || ctx.can(STEP_PERMISSION[task.step], { platformId: site.platform_id, siteId: site.id, parentSiteId: site.parent_site_id, columnId: task.primary_column_id })));
+    const mine = await reviewQueue(await serviceContext(fastify, request));
     return renderPage(reply, 'tasks', frame, t(locale, 'tasks.title'), {
-      tasks: mine.map(({ task, site }) => ({
-        url: `/sites/${task.site_id}/articles/${task.article_id}#workflow`, title: task.title, site: site!.name, column: task.column_name,
+      tasks: mine.map((task) => ({
+        url: `/sites/${task.site_id}/articles/${task.article_id}#workflow`, title: task.title, site: task.site_name, column: task.column_name,
         step: t(locale, `article.step.${task.step}`), by: task.submitted_by_name ?? '', at: at(task.submitted_at),
       })),
     });

@@ -4,7 +4,6 @@ import type { BlobStore } from '@zhanqun/content/attachment/blob-store';
 import { contentDisposition } from '@zhanqun/content/attachment/content-disposition';
 import { SITE_CHANGED } from '@zhanqun/db/connect';
 import { inScope } from '@zhanqun/db/scope';
-import { normaliseHost } from '@zhanqun/tenancy/host';
 import { columnFeedFor } from './feed.routes.js';
 import { sendUnknownHost } from './unknown-host.js';
 import { etagMatches, pickEncoding, type CachedPage, type PageCache } from './page-cache.js';
@@ -72,7 +71,7 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
       rateLimit: { max: 30, timeWindow: '1 minute', allowList: (req: FastifyRequest) => req.knownSite },
     },
     handler: async (request, reply) => {
-      const key = cache.enabled ? pageCacheKey(request.headers.host, request.originalUrl ?? request.url) : null;
+      const key = cache.enabled ? pageCacheKey(request.hostname_, request.originalUrl ?? request.url) : null;
       const hit = key ? cache.get(key) : undefined;
       if (hit) return sendPage(request, reply, hit);
       const epoch = cache.epoch;
@@ -164,12 +163,11 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
 }
 
 /**
- * The cache key of a public request: the host (normalised) and the path, plus the page number,
+ * The cache key of a public request: the host (normalised by the caller) and the path, plus the page number,
  * the only query a page reads — so random query strings cannot fill the cache. Null for paths
  * that are never cached (attachments).
  */
-export function pageCacheKey(hostHeader: string | undefined, rawUrl: string): string | null {
-  const host = normaliseHost(hostHeader ?? '');
+export function pageCacheKey(host: string | null, rawUrl: string): string | null {
   if (!host) return null;
   const [path = '/', query = ''] = rawUrl.split('?');
   if (path.includes('/_files/')) return null;

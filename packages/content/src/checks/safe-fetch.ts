@@ -59,7 +59,7 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_REDIRECTS = 5;
 const DEFAULT_USER_AGENT = 'zhanqun-link-check/1.0';
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** HEAD refused or not implemented: ask again with GET. */
+/** HEAD answered 405 or 501: ask again with GET. */
 const HEAD_REFUSED = new Set([405, 501]);
 
 /** Ranges no link check may reach (IANA special-purpose registries, RFC 6890 and successors). */
