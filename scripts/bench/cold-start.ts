@@ -7,26 +7,18 @@
  *
  * Env: BENCH_RUNS (default 5).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { children, freePort, ROOT, startChild, stopChild, type Child } from './bench-process.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SERVER = join(ROOT, 'apps/server/dist/server.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5) || 5;
 const POLL_MS = 20;
 const READY_LIMIT_MS = 120_000;
 const TARGET_MS = 3_000;
 
-// Settings the server reads, never inherited from the shell running the bench.
-const SCRUB = [
-  'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PGLITE_DIR', 'DATA_DIR', 'PORT', 'HOST', 'ADMIN_HOST', 'DEV_DOMAIN',
-  'SEED_DEMO', 'LOG_LEVEL', 'MIGRATE_ON_START', 'TRUST_PROXY', 'NODE_ENV', 'NODE_OPTIONS',
-];
 
 const BASELINE = `
 import Fastify from 'fastify';
@@ -36,44 +28,6 @@ await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.once('SIGTERM', () => app.close().then(() => process.exit(0)));
 `;
 
-interface Child {
-  proc: ChildProcess;
-  output(): string;
-  exited: Promise<number | string>;
-  done: boolean;
-}
-
-const children = new Set<Child>();
-
-function start(args: string[], env: Record<string, string>): Child {
-  const base: Record<string, string | undefined> = { ...process.env };
-  for (const name of SCRUB) delete base[name];
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const keep = (s: string) => { out = (out + s).slice(-8_000); };
-  proc.stdout!.setEncoding('utf8').on('data', keep);
-  proc.stderr!.setEncoding('utf8').on('data', keep);
-  const child: Child = {
-    proc,
-    output: () => out,
-    done: false,
-    exited: new Promise((resolve) => proc.once('close', (code, signal) => {
-      child.done = true;
-      children.delete(child);
-      resolve(code ?? signal ?? -1);
-    })),
-  };
-  children.add(child);
-  return child;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 function get(port: number, path: string, host: string): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
@@ -107,10 +61,7 @@ async function untilReady(child: Child, port: number, t0: number): Promise<numbe
 
 async function stop(child: Child): Promise<void> {
   if (child.done) return;
-  child.proc.kill('SIGTERM');
-  const timer = setTimeout(() => child.proc.kill('SIGKILL'), 15_000);
-  const code = await child.exited;
-  clearTimeout(timer);
+  const code = await stopChild(child);
   if (code !== 0) throw new Error(`process did not shut down cleanly (exit ${code}):\n${child.output()}`);
 }
 
@@ -118,7 +69,7 @@ async function stop(child: Child): Promise<void> {
 async function coldStart(args: string[], env: Record<string, string>, after?: (port: number) => Promise<void>): Promise<number> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = start(args, { ...env, PORT: String(port) });
+  const child = startChild('server', args, { ...env, PORT: String(port) });
   try {
     const ms = await untilReady(child, port, t0);
     await after?.(port);

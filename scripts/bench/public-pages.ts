@@ -13,13 +13,12 @@
  * (default 1000, all live), BENCH_ARTICLES (default 100000), BENCH_URLS (article URLs of the
  * cached run, default 10000), BENCH_SECONDS (per wrk run, default 15), WRK (default /usr/bin/wrk).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { systemClock } from '@zhanqun/core/clock';
@@ -30,8 +29,8 @@ import { importOrgUnits } from '@zhanqun/tenancy/org-import.service';
 import { createPlatform } from '@zhanqun/tenancy/platform.service';
 import { prng, writeArticles, type BulkSite } from './bulk-articles.js';
 import { generateProvince } from './generated-province.js';
+import { children, freePort, ROOT, startChild, stopChild, type Child } from './bench-process.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SERVER_JS = join(ROOT, 'apps/server/dist/server.js');
 const PG = process.env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres';
 const WRK = process.env.WRK?.trim() || '/usr/bin/wrk';
@@ -52,10 +51,6 @@ const TARGETS = {
 };
 
 // Settings the server reads, never inherited from the shell running the bench.
-const SCRUB = [
-  'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PGLITE_DIR', 'DATA_DIR', 'BLOB_DIR', 'PORT', 'HOST', 'ADMIN_HOST', 'DEV_DOMAIN',
-  'SEED_DEMO', 'LOG_LEVEL', 'MIGRATE_ON_START', 'TRUST_PROXY', 'NODE_ENV', 'NODE_OPTIONS', 'PAGE_CACHE_MB',
-];
 
 const withDatabase = (url: string, name: string, user?: string) => {
   const u = new URL(url);
@@ -72,43 +67,8 @@ const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 
 
 // ---- child processes ---------------------------------------------------------------------
 
-interface Child { name: string; proc: ChildProcess; output(): string; exited: Promise<number | string>; done: boolean }
-const children = new Set<Child>();
-
-function start(name: string, args: string[], env: Record<string, string>): Child {
-  const base: Record<string, string | undefined> = { ...process.env };
-  for (const v of SCRUB) delete base[v];
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const keep = (s: string) => { out = (out + s).slice(-8_000); };
-  proc.stdout!.setEncoding('utf8').on('data', keep);
-  proc.stderr!.setEncoding('utf8').on('data', keep);
-  const child: Child = {
-    name, proc, output: () => out, done: false,
-    exited: new Promise((resolve) => proc.once('close', (code, signal) => {
-      child.done = true;
-      children.delete(child);
-      resolve(code ?? signal ?? -1);
-    })),
-  };
-  children.add(child);
-  return child;
-}
-
 async function stop(child: Child): Promise<void> {
-  if (child.done) return;
-  child.proc.kill('SIGTERM');
-  const timer = setTimeout(() => child.proc.kill('SIGKILL'), 15_000);
-  await child.exited;
-  clearTimeout(timer);
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
+  await stopChild(child);
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
@@ -145,7 +105,7 @@ interface Server { child: Child; port: number }
 
 async function startServer(name: string, databaseUrl: string, dataDir: string, pageCacheMb: number): Promise<Server> {
   const port = await freePort();
-  const child = start(name, [SERVER_JS], {
+  const child = startChild(name, [SERVER_JS], {
     NODE_ENV: 'production', DATABASE_URL: databaseUrl, SEED_DEMO: '0', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port),
     DATA_DIR: dataDir, PAGE_CACHE_MB: String(pageCacheMb),
   });
@@ -457,7 +417,7 @@ async function main(): Promise<void> {
     console.log(`article page: ${sample.body.length} bytes (${hot[0]!.host}${hot[0]!.path}); column page ?page=${DEEP_PAGE}: ${deepSample.body.length} bytes, ${Math.round(deepAloneMs)} ms alone`);
 
     const ceilingPort = await freePort();
-    const ceilingChild = start('ceiling', ['--input-type=module', '-e', CEILING], { PORT: String(ceilingPort), PAGE_FILE: files.page });
+    const ceilingChild = startChild('ceiling', ['--input-type=module', '-e', CEILING], { PORT: String(ceilingPort), PAGE_FILE: files.page });
     const ceiling: Server = { child: ceilingChild, port: ceilingPort };
     servers.push(ceiling);
     await untilReady(ceilingChild, ceilingPort);
