@@ -11,6 +11,8 @@ export interface ArticleListItem {
   pinned: boolean;
   /** An external-link article's address: lists link there directly. */
   external_url: string | null;
+  /** 封面图: an image attachment of the site (picture news). */
+  cover_attachment_id: string | null;
 }
 
 /** Live articles placed in a column: pinned (置顶) first, then by placement weight (higher first), then newest. */
@@ -18,7 +20,7 @@ export function listLiveInColumn(db: Db, siteId: string, columnId: string, page:
   return db.selectFrom('article_placement as p')
     .innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'p.site_id').onRef('a.id', '=', 'p.article_id'))
     .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
-    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'p.pinned', 'r.external_url'])
+    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'p.pinned', 'r.external_url', 'r.cover_attachment_id'])
     .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId)
     .where('a.live', '=', true).where('a.deleted_at', 'is', null)
     .orderBy('p.pinned', 'desc').orderBy('p.sort_order', 'desc').orderBy('a.published_at', 'desc').orderBy('a.id', 'desc')
@@ -41,7 +43,7 @@ export function listLiveInColumns(db: Db, siteId: string, columnIds: readonly st
   if (columnIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('article as a')
     .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
-    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'r.external_url'])
+    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'r.external_url', 'r.cover_attachment_id'])
     // A literal, not a parameter: a parameter would come back as the text 'false' (truthy).
     .select(sql<boolean>`false`.as('pinned'))
     .where('a.site_id', '=', siteId).where('a.primary_column_id', 'in', columnIds)

@@ -13,6 +13,7 @@ import type { ColumnTemplateColumnTable, ColumnTemplateTable, SiteColumnTable } 
 import type { SiteCounterTable } from './tables/site-counter.table.js';
 import type { SiteDomainTable } from './tables/site-domain.table.js';
 import type { SiteTable } from './tables/site.table.js';
+import type { SiteThemeSettingTable } from './tables/site-theme-setting.table.js';
 import type { UrlPathTable } from './tables/url-path.table.js';
 import type { ArticlePublicationTable, SecrecyWaiverTable, WorkflowRunTable, WorkflowTaskTable } from './tables/workflow.table.js';
 
@@ -48,6 +49,7 @@ export interface Database {
   revision_attachment: RevisionAttachmentTable;
   serious_error_term: SeriousErrorTermTable;
   link_check: LinkCheckTable;
+  site_theme_setting: SiteThemeSettingTable;
 }
 
 export type * from './tables/app-user.table.js';
@@ -67,3 +69,4 @@ export type * from './tables/url-path.table.js';
 export type * from './tables/workflow.table.js';
 export type * from './tables/attachment.table.js';
 export type * from './tables/link-check.table.js';
+export type * from './tables/site-theme-setting.table.js';

@@ -12,6 +12,9 @@ import { attachmentsOf } from '@zhanqun/content/revision-attachments';
 import { interpretationLinks } from '@zhanqun/content/interpretation.service';
 import { localeOfPath } from '@zhanqun/content/translation.service';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
+import { join } from 'node:path';
+import { resolveSettings, settingDefsOf, settingsCssUrl, type SettingDef, type SettingValues } from './theme-settings.js';
+import { THEMES_DIR } from './theme.js';
 
 export const KIND_LABELS: Record<ColumnKind, string> = {
   news: '动态要闻', notice: '通知公告', policy: '政策文件', personnel: '人事信息', plans: '规划计划',
@@ -19,8 +22,12 @@ export const KIND_LABELS: Record<ColumnKind, string> = {
 };
 
 export interface SiteView { name: string; code: string; host: string; homeUrl: string; siteIdCode: string | null; parentName: string | null }
-export interface LinkView { name: string; url: string; current?: boolean; children?: LinkView[] }
-export interface ListItemView { title: string; url: string; date: string; pinned: boolean }
+export interface LinkView { name: string; url: string; current?: boolean; lang?: string; children?: LinkView[] }
+export interface ListItemView {
+  title: string; url: string; date: string; pinned: boolean;
+  /** 封面图 (picture news): the public URL of the article's cover image, or null. */
+  cover: string | null;
+}
 export interface FooterView {
   siteName: string; sponsor: string | null; contact: string | null; siteIdCode: string | null; icpNumber: string | null; psbNumber: string | null;
 }
@@ -38,16 +45,27 @@ export interface ArticleView {
   interpretations: LinkView[];
   /** An external-link article (外链稿件): its page sends readers there. */
   externalUrl: string | null;
+  /** Share links without any third-party script: Weibo's share URL, and the address to copy for WeChat. */
+  share: { weibo: string; url: string } | null;
 }
 export interface AttachmentView { url: string; filename: string; ext: string; sizeLabel: string }
 export interface BlockView { name: string; url: string; items: ListItemView[] }
 export interface PaginationView { page: number; pages: number; prevUrl: string | null; nextUrl: string | null }
+
+/** A site's theme settings as templates see them: column-list settings become blocks (their items filled on the home page). */
+export type SettingsView = Record<string, string | boolean | BlockView[]>;
 
 export interface PageContext {
   theme: string;
   lang: string;
   title: string;
   site: SiteView;
+  /** This site's values for its pack's settings (defaults from theme.json); also `@site.settings`. */
+  settings: SettingsView;
+  /** The stylesheet carrying the site's colour settings as CSS variables (zq_head links it), or null. */
+  settingsCss: string | null;
+  /** The language switch: the Chinese home and each foreign-language version's home; empty without translations. */
+  languages: LinkView[];
   nav: LinkView[];
   footer: FooterView;
   breadcrumbs: LinkView[];
@@ -66,6 +84,9 @@ export interface Mount { host: string; prefix: string }
 
 export interface SiteScope {
   site: SiteRow;
+  /** The pack's setting definitions and this site's values for them. */
+  settingDefs: SettingDef[];
+  settings: SettingValues;
   /** The parent site of a sub-site, whose footer (site code, filings) it shows. */
   parent: SiteRow | null;
   mount: Mount;
@@ -81,19 +102,67 @@ function sizeLabel(bytes: number): string {
 }
 const VALIDITY: Record<string, string> = { valid: '有效', amended: '已修订', repealed: '已废止' };
 
-/** Load what every page of a site needs: its columns. */
-export async function loadSiteScope(db: Db, site: SiteRow, parent: SiteRow | null, mount: Mount): Promise<SiteScope> {
-  return { site, parent, mount, columns: await columnRepository.findAll(db, site.id) };
+export interface SiteScopeOptions {
+  /** The pack to render in, instead of the site's own (the console's preview of another pack). */
+  theme?: string;
+  /** Values to render with instead of the stored ones (the console's preview of unsaved settings, already validated). */
+  settings?: Record<string, unknown>;
+  themesDir?: string;
+}
+
+/** Load what every page of a site needs: its columns and its theme settings. */
+export async function loadSiteScope(db: Db, site: SiteRow, parent: SiteRow | null, mount: Mount, opts: SiteScopeOptions = {}): Promise<SiteScope> {
+  const theme = opts.theme ?? site.theme;
+  const settingDefs = settingDefsOf(join(opts.themesDir ?? THEMES_DIR, theme));
+  const [columns, stored] = await Promise.all([
+    columnRepository.findAll(db, site.id),
+    opts.settings || settingDefs.length === 0 ? Promise.resolve(null)
+      : db.selectFrom('site_theme_setting').select('settings').where('site_id', '=', site.id).where('theme', '=', theme).executeTakeFirst(),
+  ]);
+  const settings = resolveSettings(settingDefs, opts.settings ?? stored?.settings ?? null);
+  return { site: theme === site.theme ? site : { ...site, theme }, parent, mount, columns, settingDefs, settings };
+}
+
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'Français', de: 'Deutsch', ru: 'Русский', ja: '日本語', ko: '한국어', es: 'Español', ar: 'العربية', pt: 'Português' };
+
+/** The language switch: shown when the site has a foreign-language version whose home column exists. */
+function languagesOf(s: SiteScope, lang: string): LinkView[] {
+  const versions = s.site.locales.filter((l) => s.columns.some((c) => c.path === `/${l}/` && c.status === 'open'));
+  if (!versions.length) return [];
+  return [
+    { name: '中文', url: url(s.mount, '/'), lang: 'zh-CN', current: lang === 'zh-CN' },
+    ...versions.map((l) => ({ name: LANGUAGE_NAMES[l] ?? l.toUpperCase(), url: url(s.mount, `/${l}/`), lang: l, current: lang === l })),
+  ];
+}
+
+/** Settings as templates see them: column-list paths become blocks of this site's open columns (missing ones left out). */
+function settingsView(s: SiteScope): SettingsView {
+  const view: SettingsView = {};
+  for (const def of s.settingDefs) {
+    const v = s.settings[def.key];
+    if (def.type === 'column-list') {
+      const paths = Array.isArray(v) ? v : [];
+      view[def.key] = paths.map((p) => s.columns.find((c) => c.path === p && c.status === 'open'))
+        .filter((c): c is SiteColumnRow => c !== undefined).map((c) => ({ name: c.name, url: url(s.mount, c.path), items: [] }));
+    } else if (v !== undefined && !Array.isArray(v)) {
+      view[def.key] = v;
+    }
+  }
+  return view;
 }
 
 function basePage(s: SiteScope, title: string, currentPath: string | null): PageContext {
   const footerSite = s.site.kind === 'sub_site' && s.parent ? s.parent : s.site;
   const channels = s.columns.filter((c) => c.parent_id === null && c.status === 'open');
   const nav = channels.map((c) => ({ name: c.name, url: url(s.mount, c.path), current: currentPath?.startsWith(c.path) ?? false }));
+  // A page under a foreign-language version's prefix (/en/…) is in that language (DESIGN.md, Locale).
+  const lang = currentPath ? localeOfPath(currentPath, s.site.locales) : 'zh-CN';
   return {
     theme: s.site.theme,
-    // A page under a foreign-language version's prefix (/en/…) is in that language (DESIGN.md, Locale).
-    lang: currentPath ? localeOfPath(currentPath, s.site.locales) : 'zh-CN',
+    lang,
+    settings: settingsView(s),
+    settingsCss: settingsCssUrl(s.settingDefs, s.settings),
+    languages: languagesOf(s, lang),
     title: title === s.site.name ? s.site.name : `${title} - ${s.site.name}`,
     site: {
       name: s.site.name, code: s.site.code, host: s.mount.host, homeUrl: url(s.mount, '/'),
@@ -109,7 +178,10 @@ function basePage(s: SiteScope, title: string, currentPath: string | null): Page
 }
 
 function toItems(s: SiteScope, rows: reads.ArticleListItem[]): ListItemView[] {
-  return rows.map((r) => ({ title: r.title, url: r.external_url ?? url(s.mount, r.url_path), date: day(r.published_at), pinned: r.pinned }));
+  return rows.map((r) => ({
+    title: r.title, url: r.external_url ?? url(s.mount, r.url_path), date: day(r.published_at), pinned: r.pinned,
+    cover: r.cover_attachment_id ? url(s.mount, attachmentPath(r.cover_attachment_id, 'cover')) : null,
+  }));
 }
 
 function subtreeIds(s: SiteScope, column: SiteColumnRow): string[] {
@@ -133,6 +205,13 @@ export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
     blocks.push({ name: '最新信息', url: url(s.mount, '/'), items });
   }
   page.blocks = blocks;
+  // Column-list settings (news tabs, picture news, topic banners …) show their newest items on the home page.
+  for (const def of s.settingDefs.filter((d) => d.type === 'column-list')) {
+    for (const block of page.settings[def.key] as BlockView[]) {
+      const column = s.columns.find((c) => url(s.mount, c.path) === block.url);
+      if (column) block.items = toItems(s, await reads.listLiveInColumns(db, s.site.id, subtreeIds(s, column), 8));
+    }
+  }
   return page;
 }
 
@@ -195,7 +274,12 @@ export async function articleContext(db: Db, s: SiteScope, articleId: string, or
     interprets: null,
     interpretations: [],
     externalUrl: a.external_url,
+    share: null,
   };
+  if (which === 'live' && page.article.absoluteUrl) {
+    const q = new URLSearchParams({ url: page.article.absoluteUrl, title: `${a.title} - ${s.site.name}` });
+    page.article.share = { weibo: `https://service.weibo.com/share/share.php?${q.toString()}`, url: page.article.absoluteUrl };
+  }
   const links = await interpretationLinks(db, s.site.id, { id: a.id, interprets_article_id: a.interprets_article_id }, true);
   const linkOf = (x: { title: string; url_path: string | null }) => ({ name: x.title, url: url(s.mount, x.url_path ?? '/') });
   page.article.interprets = links.policy?.url_path ? linkOf(links.policy) : null;

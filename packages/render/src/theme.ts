@@ -58,14 +58,16 @@ export function loadTheme(name: string, themesDir = THEMES_DIR): Theme {
   }
   const layout = templates.get('layout')!;
   // Compile eagerly so a broken template fails at load, not on a citizen's request.
-  for (const t of templates.values()) t({ site: {}, footer: {}, nav: [], breadcrumbs: [] } as never, { data: { root: { site: {}, footer: {} } } });
+  for (const t of templates.values()) t({ site: {}, footer: {}, nav: [], breadcrumbs: [], settings: {} } as never, { data: { root: { site: {}, footer: {}, settings: {} }, site: { settings: {} } } });
   return {
     name,
     dir,
     findings: report.findings,
     render(template, page) {
-      const body = templates.get(template)!(page, { data: { root: page } });
-      return layout({ ...page, body: new Handlebars.SafeString(body) }, { data: { root: page } });
+      // `@site` is this render's own object (the site and its settings), never shared between renders.
+      const data = () => ({ root: page, site: { ...page.site, settings: page.settings } });
+      const body = templates.get(template)!(page, { data: data() });
+      return layout({ ...page, body: new Handlebars.SafeString(body) }, { data: data() });
     },
   };
 }

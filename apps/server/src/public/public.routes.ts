@@ -14,6 +14,8 @@ import type { PageContext } from '@zhanqun/render/theme-context';
 import { portSuffix } from '../console/console.routes.js';
 import { HostDirectory } from './host-directory.js';
 import { resolveSite } from './site-resolver.js';
+import { registerSettingsCss } from './theme-settings-css.js';
+import { SETTINGS_CSS_PATH } from '@zhanqun/render/theme-settings';
 
 export const PUBLIC_PREFIX = '/_public';
 
@@ -56,6 +58,8 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
     reply.headers(PUBLIC_SECURITY_HEADERS);
     if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
   });
+
+  registerSettingsCss(fastify, `${PUBLIC_PREFIX}${SETTINGS_CSS_PATH}`); // a site's colour settings (theme-settings-css.ts)
 
   fastify.route({
     method: ['GET', 'HEAD'],

@@ -37,15 +37,23 @@ export function findLiveById(db: Db, siteId: string, id: string): Promise<Servab
     .select(['attachment.filename', 'attachment.media_type', 'attachment.size', 'attachment.blob_sha256'])
     .where('attachment.site_id', '=', siteId)
     .where('attachment.id', '=', id)
-    .where(({ exists, selectFrom }) => exists(
-      selectFrom('revision_attachment as ra')
+    .where(({ exists, or, selectFrom }) => or([
+      exists(selectFrom('revision_attachment as ra')
         .innerJoin('article as a', (join) => join.onRef('a.site_id', '=', 'ra.site_id').onRef('a.live_revision_id', '=', 'ra.revision_id'))
         .select('ra.attachment_id')
         .whereRef('ra.site_id', '=', 'attachment.site_id')
         .whereRef('ra.attachment_id', '=', 'attachment.id')
         .where('a.live', '=', true)
-        .where('a.deleted_at', 'is', null),
-    ))
+        .where('a.deleted_at', 'is', null)),
+      // A live revision's cover image (picture news) is public too.
+      exists(selectFrom('article_revision as r')
+        .innerJoin('article as a', (join) => join.onRef('a.site_id', '=', 'r.site_id').onRef('a.live_revision_id', '=', 'r.id'))
+        .select('r.id')
+        .whereRef('r.site_id', '=', 'attachment.site_id')
+        .whereRef('r.cover_attachment_id', '=', 'attachment.id')
+        .where('a.live', '=', true)
+        .where('a.deleted_at', 'is', null)),
+    ]))
     .executeTakeFirst();
 }
 

@@ -1,7 +1,8 @@
 // # zq_head helper
 // Usage: {{zq_head}} inside <head>. Renders the standard meta tags of government sites:
 // SiteName, SiteDomain, SiteIDCode on every page; ColumnName/ColumnType on column pages;
-// ArticleTitle, PubDate (yyyy-MM-dd HH:mm), ContentSource, Keywords, Author, Description, Url on articles.
+// ArticleTitle, PubDate (yyyy-MM-dd HH:mm), ContentSource, Keywords, Author, Description, Url on articles;
+// then the pack's stylesheet and the site's colour settings.
 import Handlebars from 'handlebars';
 import type { PageContext } from '../theme-context.js';
 
@@ -26,5 +27,7 @@ export function zq_head(this: unknown, options: Handlebars.HelperOptions): Handl
     );
   }
   tags.push(`<link rel="stylesheet" href="/_assets/${esc(page.theme)}/site.css">`);
+  // The site's colour settings as CSS variables, after the pack's stylesheet (the CSP allows no inline style).
+  if (page.settingsCss) tags.push(`<link rel="stylesheet" href="${esc(page.settingsCss)}">`);
   return new Handlebars.SafeString(tags.filter(Boolean).join('\n'));
 }
