@@ -24,7 +24,8 @@ import permission from './plugins/permission.js';
 import session from './plugins/session.js';
 import feedRoutes from './public/feed.routes.js';
 import { PageCache } from './public/page-cache.js';
-import publicRoutes, { pageCacheKey, PUBLIC_PREFIX } from './public/public.routes.js';
+import publicRoutes, { PUBLIC_PREFIX } from './public/public.routes.js';
+import { answerFromCache, cacheFirstServerFactory, pageCacheKey } from './public/cached-answer.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -64,8 +65,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const quietRequests = new WeakMap<object, boolean>();
   const fastify = Fastify({
     logger: opts.logger ?? false,
+    // Cached public pages are answered before Fastify sees the request (public/cached-answer.ts).
+    serverFactory: cacheFirstServerFactory(answerFromCache({ cache: pageCache, adminHost, trustProxy: opts.config.trustProxy })),
     // A cached public page is served without a log line per request (the cache counts its hits).
-    // Decided once, when the request comes in, so a miss logs both its lines and a hit neither.
+    // Most hits never reach Fastify; those that do (a list of trusted proxies, inject in tests)
+    // are decided here once, when the request comes in, so a miss logs both its lines and a hit neither.
     logController: new LogController({
       disableRequestLogging: (req: FastifyRequest) => {
         let quiet = quietRequests.get(req);

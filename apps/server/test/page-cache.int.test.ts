@@ -1,8 +1,11 @@
 // Cached public pages on the demo province: the second request is a cache hit (Buffers, ETag,
 // 304, gzip and brotli); a publish in one site shows on its next request, through the database's
 // NOTIFY, while another site's pages stay cached.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { createDraft, publishRevision } from '@zhanqun/content/article.service';
 import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
@@ -78,5 +81,52 @@ describe('the public page cache', () => {
     const home = await get(hosts.prov!, '/');
     expect(home.body).toContain('缓存测试：刚刚发布的要闻');
     expect(stats().hits).toBe(hits + 1); // the changed site's page was rendered again
+  });
+
+  it('should answer hits over HTTP before Fastify, with the same bytes and headers as the first answer', async () => {
+    await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = h.app.server.address() as AddressInfo;
+    const raw = (host: string, path: string, headers: Record<string, string> = {}, method = 'GET') =>
+      new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path, method, headers: { host, ...headers }, agent: false }, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (b: Buffer) => parts.push(b));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const path = '/xwdt/yw/';
+    const site = await h.t.db.selectFrom('site').select('id').where('code', '=', 'qingchuan').executeTakeFirstOrThrow();
+    h.app.pageCache.invalidateSite(site.id);
+    let requests = 0;
+    const handled = () => { requests++; }; // Fastify publishes each route handler's start here
+    subscribe('tracing:fastify.request.handler:start', handled);
+    onTestFinished(() => { unsubscribe('tracing:fastify.request.handler:start', handled); });
+    const miss = await raw(hosts.qingchuan!, path);
+    expect(miss.status).toBe(200);
+    expect(requests).toBe(1);
+    const hits = stats().hits;
+    const hit = await raw(`${hosts.qingchuan!.toUpperCase()}:${port}`, path); // the same host, written differently
+    expect(requests).toBe(1); // answered before Fastify
+    expect(stats().hits).toBe(hits + 1);
+    expect(hit.body.equals(miss.body)).toBe(true);
+    const comparable = (hd: IncomingHttpHeaders) => { const { date: _d, connection: _c, 'keep-alive': _k, ...rest } = hd; return rest; };
+    expect(comparable(hit.headers)).toEqual(comparable(miss.headers));
+    expect(hit.headers['content-security-policy']).toContain("frame-ancestors 'self'");
+    // 304, HEAD and encodings from the same Buffers.
+    expect((await raw(hosts.qingchuan!, path, { 'if-none-match': hit.headers.etag! })).status).toBe(304);
+    const head = await raw(hosts.qingchuan!, path, {}, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    expect(Number(head.headers['content-length'])).toBe(miss.body.length);
+    const br = await raw(hosts.qingchuan!, path, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(miss.body)).toBe(true);
+    // Not on the admin host, not for other methods, never another host's page.
+    expect((await raw(`admin.${hosts.qingchuan!}`, path)).status).toBe(404);
+    expect((await raw(hosts.prov!, path)).body.equals(miss.body)).toBe(false);
+    const post = await raw(hosts.qingchuan!, path, { 'content-type': 'application/x-www-form-urlencoded' }, 'POST');
+    expect(post.status).toBe(404); // Fastify's answer: public sites take no posts here
   });
 });

@@ -34,6 +34,9 @@ export interface PageCacheStats {
 export class PageCache {
   readonly #entries = new Map<string, CachedPage>();
   #bytes = 0;
+  /** When each page last moved to the young end (get), counted in gets. */
+  readonly #moved = new WeakMap<CachedPage, number>();
+  #tick = 0;
   /** Bumped on every invalidation: a page rendered before one is not stored after it. */
   #epoch = 0;
   readonly stats = { hits: 0, misses: 0, stores: 0, evictions: 0, invalidations: 0 };
@@ -55,10 +58,16 @@ export class PageCache {
       this.stats.misses++;
       return undefined;
     }
-    // Most recently used goes last; the oldest is evicted first.
-    this.#entries.delete(key);
-    this.#entries.set(key, page);
     this.stats.hits++;
+    // Most recently used goes last; the oldest is evicted first. A page still in the younger half
+    // (fewer moves since its own than half the entries) stays put: hot pages are not re-inserted
+    // on every hit, and none of them can be next in line for eviction.
+    const tick = ++this.#tick;
+    if (tick - (this.#moved.get(page) ?? 0) > this.#entries.size >> 1) {
+      this.#entries.delete(key);
+      this.#entries.set(key, page);
+      this.#moved.set(page, tick);
+    }
     return page;
   }
 
@@ -79,6 +88,7 @@ export class PageCache {
     if (full.bytes > this.maxBytes / 4) return full;
     this.#drop(key);
     this.#entries.set(key, full);
+    this.#moved.set(full, ++this.#tick);
     this.#bytes += full.bytes;
     this.stats.stores++;
     for (const [oldest, entry] of this.#entries) {

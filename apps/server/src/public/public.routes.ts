@@ -6,7 +6,8 @@ import { SITE_CHANGED } from '@zhanqun/db/connect';
 import { inScope } from '@zhanqun/db/scope';
 import { columnFeedFor } from './feed.routes.js';
 import { sendUnknownHost } from './unknown-host.js';
-import { etagMatches, pickEncoding, type CachedPage, type PageCache } from './page-cache.js';
+import type { CachedPage, PageCache } from './page-cache.js';
+import { pageAnswer, pageCacheKey, pageHeaders, writeCachedPage } from './cached-answer.js';
 import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
 import { articleContext, columnContext, errorContext, homeContext, loadSiteScope, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
@@ -77,7 +78,7 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
     handler: async (request, reply) => {
       const key = cache.enabled ? pageCacheKey(request.hostname_, request.originalUrl ?? request.url) : null;
       const hit = key ? cache.get(key) : undefined;
-      if (hit) return sendPage(request, reply, hit);
+      if (hit) return sendPage(request, reply, hit, true);
       const epoch = cache.epoch;
       const outcome = await answer(fastify, request, themes);
       if ((outcome.type === 'page' && outcome.status === 200) || outcome.type === 'feed') {
@@ -88,7 +89,7 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
           siteIds: outcome.siteIds, status: 200, contentType, cacheControl: PUBLIC_CACHE,
           body: Buffer.from(body), lastModified: fastify.clock.now().toUTCString(),
         }, key ? epoch : -1);
-        return sendPage(request, reply, page);
+        return sendPage(request, reply, page, false);
       }
       return send(reply, outcome, themes, fastify.blobs);
     },
@@ -167,26 +168,18 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
 }
 
 /**
- * The cache key of a public request: the host (normalised by the caller) and the path, plus the page number,
- * the only query a page reads — so random query strings cannot fill the cache. Null for paths
- * that are never cached (attachments).
+ * A rendered page from its Buffers. A hit is written raw, as cache hits answered before Fastify are
+ * (cached-answer.ts); a page just rendered goes through Fastify's reply, so its request is logged.
  */
-export function pageCacheKey(host: string | null, rawUrl: string): string | null {
-  if (!host) return null;
-  const [path = '/', query = ''] = rawUrl.split('?');
-  if (path.includes('/_files/')) return null;
-  const page = new URLSearchParams(query).get('page');
-  return `${host}${path}${page && /^\d{1,6}$/.test(page) ? `?page=${page}` : ''}`;
-}
-
-/** A rendered page from its Buffers: 304 on a matching ETag, else the best encoding the client takes. */
-function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage) {
-  reply.code(page.status).header('content-type', page.contentType).header('cache-control', page.cacheControl)
-    .header('etag', page.etag).header('last-modified', page.lastModified).header('vary', 'Accept-Encoding');
-  if (etagMatches(request.headers['if-none-match'], page.etag)) return reply.code(304).send();
-  const encoding = pickEncoding(request.headers['accept-encoding']);
-  if (encoding) return reply.header('content-encoding', encoding).send(encoding === 'br' ? page.br : page.gzip);
-  return reply.send(page.body);
+function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage, hit: boolean) {
+  if (hit) {
+    reply.hijack();
+    return writeCachedPage(request.raw, reply.raw, page, request.protocol === 'https');
+  }
+  const { status, variant, body } = pageAnswer(request.raw, page);
+  reply.code(status).headers(pageHeaders(page, false).bare);
+  if (variant && variant !== 'identity') reply.header('content-encoding', variant);
+  return reply.send(body ?? undefined);
 }
 
 function send(reply: FastifyReply, outcome: Outcome, themes: ThemeRegistry, blobs: BlobStore) {

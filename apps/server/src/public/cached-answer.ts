@@ -1,0 +1,150 @@
+/**
+ * Cache hits answered before Fastify (issue 6, Speed): the HTTP server hands every request to
+ * `answerFromCache` first; a rendered public page in the cache is written straight from its
+ * Buffers with headers computed once per page, and anything else goes on to Fastify. A hit costs
+ * no routing, no hooks, no request object and no log line (the cache counts it instead).
+ *
+ * Only pages the public route stored are ever found here, under the key it stored them with
+ * (pageCacheKey over the normalised Host): the admin host, health checks, assets and files are
+ * never stored, so they always reach Fastify.
+ */
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { FastifyServerOptions } from 'fastify';
+import { normaliseHost } from '@zhanqun/tenancy/host';
+import { etagMatches, pickEncoding, type CachedPage, type PageCache } from './page-cache.js';
+import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
+
+/** Cache keys of public requests: the host (normalised) and the path, plus the page number, the only query a page reads. */
+export function pageCacheKey(host: string | null, rawUrl: string): string | null {
+  if (!host) return null;
+  const q = rawUrl.indexOf('?');
+  const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+  if (path.includes('/_files/')) return null;
+  const page = q === -1 ? null : new URLSearchParams(rawUrl.slice(q + 1)).get('page');
+  return `${host}${path}${page && /^\d{1,6}$/.test(page) ? `?page=${page}` : ''}`;
+}
+
+type Variant = 'identity' | 'gzip' | 'br';
+type HeaderSets = Record<Variant | 'bare', OutgoingHttpHeaders>;
+const headersOf = new WeakMap<CachedPage, { plain: HeaderSets; tls: HeaderSets }>();
+
+/**
+ * The headers of a cached page, made once per page: its own, then the public security headers
+ * (and HSTS over TLS), with the length and encoding of each variant, so a hit builds no object.
+ * `bare` (no length, no encoding) is for 304 and for Fastify's own reply.
+ */
+export function pageHeaders(page: CachedPage, tls: boolean): HeaderSets {
+  let made = headersOf.get(page);
+  if (!made) {
+    made = { plain: headerSets(page, {}), tls: headerSets(page, { 'strict-transport-security': HSTS }) };
+    headersOf.set(page, made);
+  }
+  return tls ? made.tls : made.plain;
+}
+
+function headerSets(page: CachedPage, extra: OutgoingHttpHeaders): HeaderSets {
+  const bare: OutgoingHttpHeaders = {
+    'content-type': page.contentType, 'cache-control': page.cacheControl, etag: page.etag,
+    'last-modified': page.lastModified, vary: 'Accept-Encoding', ...PUBLIC_SECURITY_HEADERS, ...extra,
+  };
+  // The compressed ones when first asked for: a page answered once and not kept compresses only
+  // the variant it sends (page-cache.ts).
+  let gzip: OutgoingHttpHeaders | undefined;
+  let br: OutgoingHttpHeaders | undefined;
+  return {
+    bare,
+    identity: { ...bare, 'content-length': page.body.length },
+    get gzip() { return (gzip ??= { ...bare, 'content-encoding': 'gzip', 'content-length': page.gzip.length }); },
+    get br() { return (br ??= { ...bare, 'content-encoding': 'br', 'content-length': page.br.length }); },
+  };
+}
+
+// Clients send few distinct Accept-Encoding values: parse each once (bounded, so odd values cannot grow it).
+const encodings = new Map<string, ReturnType<typeof pickEncoding>>();
+function encodingFor(accept: string | undefined): ReturnType<typeof pickEncoding> {
+  if (!accept) return null;
+  let chosen = encodings.get(accept);
+  if (chosen === undefined) {
+    chosen = pickEncoding(accept);
+    if (encodings.size < 64) encodings.set(accept, chosen);
+  }
+  return chosen;
+}
+
+/** What to answer with a rendered page: 304 on a matching ETag, else the best encoding the client takes. */
+export function pageAnswer(req: IncomingMessage, page: CachedPage): { status: number; variant: Variant | null; body: Buffer | null } {
+  if (req.headers['if-none-match'] !== undefined && etagMatches(req.headers['if-none-match'], page.etag)) return { status: 304, variant: null, body: null };
+  const encoding = encodingFor(req.headers['accept-encoding']);
+  if (encoding === 'br') return { status: page.status, variant: 'br', body: page.br };
+  if (encoding === 'gzip') return { status: page.status, variant: 'gzip', body: page.gzip };
+  return { status: page.status, variant: 'identity', body: page.body };
+}
+
+/** Write a cached page to a raw response (headers only for HEAD and 304). */
+export function writeCachedPage(req: IncomingMessage, res: ServerResponse, page: CachedPage, tls: boolean): void {
+  const headers = pageHeaders(page, tls);
+  const { status, variant, body } = pageAnswer(req, page);
+  res.writeHead(status, headers[variant ?? 'bare']);
+  res.end(req.method === 'HEAD' || !body ? undefined : body);
+}
+
+export interface CachedAnswerOptions {
+  cache: PageCache;
+  adminHost: string;
+  /** The TRUST_PROXY setting: with `true` X-Forwarded-Proto says whether the client used TLS. */
+  trustProxy: boolean | string;
+}
+
+// Host headers as sent → normalised hosts, kept for the few thousand hosts a province has (bounded:
+// when full it starts again, so junk Host values cannot grow it).
+const hosts = new Map<string, string | null>();
+function hostOf(raw: string | undefined): string | null {
+  if (!raw) return null;
+  let host = hosts.get(raw);
+  if (host === undefined) {
+    host = normaliseHost(raw);
+    if (hosts.size >= 20_000) hosts.clear();
+    hosts.set(raw, host);
+  }
+  return host;
+}
+
+/**
+ * The answer-from-cache step: true when the request was answered. Requests it cannot judge
+ * alone (a list of trusted proxies, whose addresses Fastify checks) go on to Fastify, which
+ * serves the same hit more slowly.
+ */
+export function answerFromCache(opts: CachedAnswerOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { cache, adminHost, trustProxy } = opts;
+  return (req, res) => {
+    if (!cache.enabled || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    if (typeof trustProxy === 'string') return false;
+    const host = hostOf(req.headers.host);
+    if (!host || host === adminHost) return false;
+    const key = pageCacheKey(host, req.url ?? '/');
+    const page = key === null ? undefined : cache.get(key);
+    if (!page) return false;
+    const forwarded = trustProxy ? req.headers['x-forwarded-proto'] : undefined;
+    const tls = forwarded === undefined ? Boolean((req.socket as TLSSocket).encrypted) : String(forwarded).split(',')[0]!.trim() === 'https';
+    writeCachedPage(req, res, page, tls);
+    return true;
+  };
+}
+
+/**
+ * Fastify's serverFactory: an HTTP/1 server that tries the cache before Fastify, with the
+ * timeouts Fastify would have set on its own server.
+ */
+export function cacheFirstServerFactory(tryCache: (req: IncomingMessage, res: ServerResponse) => boolean) {
+  return (handler: (req: IncomingMessage, res: ServerResponse) => void, options: FastifyServerOptions): Server => {
+    const server = createServer((req, res) => {
+      if (!tryCache(req, res)) handler(req, res);
+    });
+    if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+    if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
+    if (options.connectionTimeout !== undefined) server.setTimeout(options.connectionTimeout);
+    if (options.maxRequestsPerSocket) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
+    return server;
+  };
+}
