@@ -4,6 +4,7 @@ import type { ArticlePlacementTable } from './tables/article-placement.table.js'
 import type { ArticleRevisionTable } from './tables/article-revision.table.js';
 import type { ArticleTable } from './tables/article.table.js';
 import type { AuditChainHeadTable, AuditLogEntryTable } from './tables/audit-log-entry.table.js';
+import type { LegacyImportRunTable, LegacyItemTable, LegacySiteTable } from './tables/legacy.table.js';
 import type { LinkCheckTable } from './tables/link-check.table.js';
 import type { OrgUnitNameHistoryTable, OrgUnitTable } from './tables/org-unit.table.js';
 import type { PlatformTable } from './tables/platform.table.js';
@@ -49,6 +50,9 @@ export interface Database {
   revision_attachment: RevisionAttachmentTable;
   serious_error_term: SeriousErrorTermTable;
   link_check: LinkCheckTable;
+  legacy_site: LegacySiteTable;
+  legacy_import_run: LegacyImportRunTable;
+  legacy_item: LegacyItemTable;
   site_theme_setting: SiteThemeSettingTable;
 }
 
@@ -69,4 +73,5 @@ export type * from './tables/url-path.table.js';
 export type * from './tables/workflow.table.js';
 export type * from './tables/attachment.table.js';
 export type * from './tables/link-check.table.js';
+export type * from './tables/legacy.table.js';
 export type * from './tables/site-theme-setting.table.js';

@@ -15,6 +15,7 @@ import type { PageContext } from '@zhanqun/render/theme-context';
 import { portSuffix } from '../console/console.routes.js';
 import { HostDirectory } from './host-directory.js';
 import { resolveSite } from './site-resolver.js';
+import { legacyHomeOutcome, legacyOutcome, registerLegacyHits } from './legacy-answer.js';
 import { registerSettingsCss } from './theme-settings-css.js';
 import { SETTINGS_CSS_PATH } from '@zhanqun/render/theme-settings';
 
@@ -46,6 +47,7 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
   const themes = new ThemeRegistry();
   const hosts = new HostDirectory(fastify.db, fastify.clock);
   const { cache } = opts;
+  registerLegacyHits(fastify); // legacy URL hits, written in batches (legacy-answer.ts)
   fastify.decorateRequest('knownSite', false);
   // Every instance hears of every committed change to a site's pages (triggers, migration 090300).
   const unlisten = await fastify.dbHandle.listen(SITE_CHANGED, (siteId) => {
@@ -135,11 +137,16 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
     // A column's RSS feed: <column path>rss.xml (feed.routes.ts renders it).
     const feed = await columnFeedFor(trx, scope, relativePath, `${request.protocol}://${request.headers.host ?? host}`);
     if (feed) return { type: 'feed', xml: feed, siteIds };
+    if (resolved.role === 'legacy' && (relativePath === '/' || relativePath === '/index.html')) {
+      // An old host of a legacy site: its home page moved to the site's own (Bouncer's homepage redirect).
+      const moved = await legacyHomeOutcome(fastify, trx, request, scope, prefix, theme, siteIds, portSuffix(request.headers.host));
+      if (moved) return moved;
+    }
     if (relativePath === '/' || relativePath === '/index.html') {
       return { type: 'page', status: 200, template: 'home', page: await homeContext(trx, scope), theme, siteIds };
     }
     const entry = await trx.selectFrom('url_path').select(['kind', 'article_id', 'column_id', 'target'])
-      .where('site_id', '=', site.id).where('path', '=', relativePath).executeTakeFirst();
+      .where('site_id', '=', site.id).where('path', '=', relativePath).where('legacy_site_id', 'is', null).executeTakeFirst();
     if (entry?.kind === 'live' && entry.column_id) {
       const column = scope.columns.find((c) => c.id === entry.column_id);
       if (column) {
@@ -163,6 +170,9 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
       const withSlash = await trx.selectFrom('url_path').select('id').where('site_id', '=', site.id).where('path', '=', `${relativePath}/`).executeTakeFirst();
       if (withSlash) return { type: 'redirect', status: 301, location: `${prefix.slice(0, -1)}${relativePath}/` };
     }
+    // Then the legacy site's URLs, canonicalised (Bouncer's rules), before the themed 404.
+    const legacy = await legacyOutcome(fastify, trx, request, scope, prefix, theme, siteIds);
+    if (legacy) return legacy;
     return { type: 'page', status: 404, template: 'error-404', page: errorContext(scope, 404), theme, siteIds };
   });
 }

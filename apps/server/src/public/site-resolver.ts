@@ -1,11 +1,11 @@
-import type { SiteRow } from '@zhanqun/db/database';
+import type { DomainRole, SiteRow } from '@zhanqun/db/database';
 import { applyScope, type Tx } from '@zhanqun/db/scope';
 import * as siteRepository from '@zhanqun/tenancy/site.repository';
 
 export type Resolution =
   | { kind: 'unknown_host' }
   | { kind: 'redirect'; location: string }
-  | { kind: 'site'; site: SiteRow; parent: SiteRow | null; prefix: string; host: string; relativePath: string };
+  | { kind: 'site'; site: SiteRow; parent: SiteRow | null; prefix: string; host: string; relativePath: string; role: DomainRole };
 
 /**
  * Host → site → sub-site prefix (DESIGN.md, Routing): the longest registered prefix, in whole
@@ -33,5 +33,5 @@ export async function resolveSite(trx: Tx, host: string, path: string, portSuffi
     await applyScope(trx, { kind: 'public', siteIds: [site.id, site.parent_site_id] });
     parent = (await siteRepository.findById(trx, site.parent_site_id)) ?? null;
   }
-  return { kind: 'site', site, parent, prefix: match.path_prefix, host, relativePath };
+  return { kind: 'site', site, parent, prefix: match.path_prefix, host, relativePath, role: match.role };
 }

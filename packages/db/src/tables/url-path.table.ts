@@ -12,6 +12,14 @@ export interface UrlPathTable {
   column_id: string | null;
   /** Where a redirect or legacy mapping points (a path on the site, or an absolute URL). */
   target: string | null;
+  /** Set on legacy URL entries: the legacy site whose URL this (canonical) path is. */
+  legacy_site_id: Generated<string | null>;
+  /** The legacy URL as first found (before canonicalisation). */
+  legacy_url: Generated<string | null>;
+  /** A 410 entry's link to the archived page (else the legacy site's archive prefix). */
+  archive_url: Generated<string | null>;
+  /** A 410 entry's suggested page for the topic. */
+  suggested_url: Generated<string | null>;
   hits: Generated<number>;
   last_hit_at: Date | null;
   created_at: Generated<Date>;

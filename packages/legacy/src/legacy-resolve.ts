@@ -1,0 +1,53 @@
+/**
+ * The public side of legacy URLs: after the platform's own paths have had their turn, find the
+ * request's legacy site (by host, else the site's own), canonicalise the request with its
+ * settings, look the entry up and decide (legacy-rules.ts). Runs in the public request's
+ * transaction: row-level security shows live articles only, so an entry whose article is not
+ * live answers "awaiting".
+ */
+import type { Tx } from '@zhanqun/db/scope';
+import { InvalidLegacyUrlError } from './canonical-url.js';
+import { decideLegacy, needsEntry, requestKey, type LegacyAnswer, type LegacyEntryView, type LegacyRequest } from './legacy-rules.js';
+import { findLegacySites, legacyConfig } from './legacy-site.service.js';
+
+export interface LegacyResolution {
+  decision: LegacyAnswer;
+  /** The url_path entry that answered (its hits are counted), if one did. */
+  entryId: string | null;
+  /** The legacy site's name for its pages (homepage_title, else its name). */
+  legacyTitle: string;
+}
+
+/** Resolve a request on a site's legacy URLs; null when the site has no legacy site (plain 404). */
+export async function resolveLegacy(trx: Tx, siteId: string, req: LegacyRequest): Promise<LegacyResolution | null> {
+  const legacySites = await findLegacySites(trx, siteId);
+  if (legacySites.length === 0) return null;
+  const legacy = legacySites.find((l) => l.hosts.includes(req.host)) ?? legacySites.find((l) => l.hosts.length === 0) ?? legacySites[0]!;
+  const config = legacyConfig(legacy);
+  // The requested host is this site's: a redirect to another of its paths there is always fine.
+  const withHost = { ...config, allowedTargetHosts: [...config.allowedTargetHosts, req.host] };
+  let key: string;
+  try {
+    key = requestKey(req.rawPathAndQuery, config);
+  } catch (err) {
+    if (err instanceof InvalidLegacyUrlError) return null;
+    throw err;
+  }
+  let entry: (LegacyEntryView & { id: string }) | undefined;
+  if (needsEntry(key, config)) {
+    const row = await trx.selectFrom('url_path').select(['id', 'kind', 'target', 'archive_url', 'suggested_url', 'article_id'])
+      .where('site_id', '=', siteId).where('path', '=', key).where('legacy_site_id', 'is not', null).executeTakeFirst();
+    if (row) {
+      const article = row.article_id
+        ? await trx.selectFrom('article').select('url_path').where('site_id', '=', siteId).where('id', '=', row.article_id).executeTakeFirst()
+        : undefined;
+      entry = {
+        id: row.id, kind: row.kind, target: row.target, archiveUrl: row.archive_url, suggestedUrl: row.suggested_url,
+        articleUrl: article?.url_path ?? null, hasArticle: row.article_id !== null,
+      };
+    }
+  }
+  const decision = decideLegacy(req, key, withHost, entry);
+  if (!decision) return null;
+  return { decision, entryId: decision.viaEntry && entry ? entry.id : null, legacyTitle: legacy.homepage_title ?? legacy.name };
+}
