@@ -126,7 +126,7 @@ describe.skipIf(!hasChromium)('the default theme in Chromium: accessibility and 
       { name: 'column', url: `${base}/zwgk/zcwj/`, status: 200 },
       { name: 'article', url: `${base}${live.url_path}`, status: 200 },
       { name: 'article-wide', url: `${base}${wide.url_path}`, status: 200 },
-      { name: 'subsite', url: `http://anhe.localhost:${port}/cgz/`, status: 200 },
+      { name: 'subsite', url: `http://shiqiao.localhost:${port}/tyx/`, status: 200 }, // 桃源乡 wears the default pack (安和县's sub-sites the county pack)
       { name: 'not-found', url: `${base}/zq-no-such-page/`, status: 404 },
       { name: 'gone', url: `${base}${other.url_path}`, status: 410 },
     );

@@ -17,6 +17,7 @@ import { createPlatform, findPlatformByCode } from '@zhanqun/tenancy/platform.se
 import { createSite, setSiteStatus } from '@zhanqun/tenancy/site.service';
 import * as siteRepository from '@zhanqun/tenancy/site.repository';
 import { NO_SITES } from '@zhanqun/identity/user.service';
+import { setSiteTheme } from '@zhanqun/render/site-theme.service';
 import { DEMO_ADMIN, DEMO_PASSWORD, demoAccountList, seedDemoAccounts, type DemoAccount } from './demo-accounts.js';
 import { demoArticles, type DemoUnitLevel } from './demo-articles.js';
 
@@ -43,6 +44,9 @@ interface SiteSpec {
   docPrefix: string;
   articles: number;
   textLevel: DemoUnitLevel;
+  /** The theme pack (default: `default`) and the site's settings for it. */
+  theme?: string;
+  themeSettings?: Record<string, unknown>;
 }
 
 // Division codes under 99 and site codes 99…: no real province uses them.
@@ -63,15 +67,15 @@ const UNITS: UnitSpec[] = [
 const SITES: SiteSpec[] = [
   { code: 'prov', unit: 'prov', kind: 'portal', name: '演示省人民政府（演示）', siteIdCode: '9900000001', docPrefix: '演府发', articles: 30, textLevel: 'province' },
   { code: 'prov-jyt', unit: 'prov-jyt', kind: 'department', name: '演示省教育厅（演示）', siteIdCode: '9900000002', docPrefix: '演教发', articles: 16, textLevel: 'department' },
-  { code: 'prov-wjw', unit: 'prov-wjw', kind: 'department', name: '演示省卫生健康委员会（演示）', siteIdCode: '9900000003', docPrefix: '演卫发', articles: 16, textLevel: 'department' },
+  { code: 'prov-wjw', unit: 'prov-wjw', kind: 'department', name: '演示省卫生健康委员会（演示）', siteIdCode: '9900000003', docPrefix: '演卫发', articles: 16, textLevel: 'department', theme: 'county', themeSettings: { primary_color: '#0b6b5a', slogan: '健康演示 共建共享' } },
   { code: 'qingchuan', unit: 'qingchuan', kind: 'portal', name: '青川市人民政府（演示）', siteIdCode: '9901000001', docPrefix: '青府发', articles: 24, textLevel: 'city' },
-  { code: 'qingchuan-fgw', unit: 'qingchuan-fgw', kind: 'department', name: '青川市发展和改革委员会（演示）', siteIdCode: '9901000002', docPrefix: '青发改字', articles: 14, textLevel: 'department' },
+  { code: 'qingchuan-fgw', unit: 'qingchuan-fgw', kind: 'department', name: '青川市发展和改革委员会（演示）', siteIdCode: '9901000002', docPrefix: '青发改字', articles: 14, textLevel: 'department', theme: 'county' },
   { code: 'yunxi', unit: 'yunxi', kind: 'portal', name: '云溪市人民政府（演示）', siteIdCode: '9902000001', docPrefix: '云府发', articles: 22, textLevel: 'city' },
-  { code: 'anhe', unit: 'anhe', kind: 'portal', name: '安和县人民政府（演示）', siteIdCode: '9901210001', docPrefix: '安府字', articles: 20, textLevel: 'county' },
+  { code: 'anhe', unit: 'anhe', kind: 'portal', name: '安和县人民政府（演示）', siteIdCode: '9901210001', docPrefix: '安府字', articles: 20, textLevel: 'county', theme: 'county', themeSettings: { slogan: '山水安和 宜居宜业' } },
   { code: 'shiqiao', unit: 'shiqiao', kind: 'portal', name: '石桥县人民政府（演示）', siteIdCode: '9902210001', docPrefix: '石府字', articles: 20, textLevel: 'county' },
   // County departments and townships get sub-sites under their county's portal (集约化).
-  { code: 'anhe-jyj', unit: 'anhe-jyj', kind: 'sub_site', name: '安和县教育局（演示）', parentSite: 'anhe', pathPrefix: 'jyj', docPrefix: '安教字', articles: 12, textLevel: 'department' },
-  { code: 'anhe-cgz', unit: 'anhe-cgz', kind: 'sub_site', name: '城关镇（演示）', parentSite: 'anhe', pathPrefix: 'cgz', docPrefix: '城政字', articles: 10, textLevel: 'township' },
+  { code: 'anhe-jyj', unit: 'anhe-jyj', kind: 'sub_site', name: '安和县教育局（演示）', parentSite: 'anhe', pathPrefix: 'jyj', docPrefix: '安教字', articles: 12, textLevel: 'department', theme: 'county' },
+  { code: 'anhe-cgz', unit: 'anhe-cgz', kind: 'sub_site', name: '城关镇（演示）', parentSite: 'anhe', pathPrefix: 'cgz', docPrefix: '城政字', articles: 10, textLevel: 'township', theme: 'county', themeSettings: { primary_color: '#8a3b12' } },
   { code: 'shiqiao-tyx', unit: 'shiqiao-tyx', kind: 'sub_site', name: '桃源乡（演示）', parentSite: 'shiqiao', pathPrefix: 'tyx', docPrefix: '桃政字', articles: 10, textLevel: 'township' },
 ];
 
@@ -146,6 +150,11 @@ export async function seedDemoProvince(db: Kysely<Database>, clock: Clock, opts:
       await seedArticles(ctx, site, spec, unit);
     }
     if (site.status !== 'live') site = await setSiteStatus(ctx, site.id, 'live');
+    // County and department sites wear the county pack, so the demo shows both built-in packs.
+    if (spec.theme && site.theme !== spec.theme) {
+      await setSiteTheme(ctx, site.id, { theme: spec.theme, settings: spec.themeSettings ?? {} });
+      site = { ...site, theme: spec.theme };
+    }
     sites.set(spec.code, site);
   }
 

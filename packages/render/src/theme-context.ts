@@ -3,6 +3,7 @@
  * plain view objects. Every value a template sees is built here for one site and one request,
  * so no site's data can reach another's page through shared template state.
  */
+import { sql } from 'kysely';
 import { formatZoned } from '@zhanqun/core/time';
 import type { ColumnKind, SiteColumnRow, SiteRow } from '@zhanqun/db/database';
 import type { Db } from '@zhanqun/db/scope';
@@ -49,7 +50,7 @@ export interface ArticleView {
   share: { weibo: string; url: string } | null;
 }
 export interface AttachmentView { url: string; filename: string; ext: string; sizeLabel: string }
-export interface BlockView { name: string; url: string; items: ListItemView[] }
+export interface BlockView { name: string; url: string; items: ListItemView[]; children?: LinkView[] }
 export interface PaginationView { page: number; pages: number; prevUrl: string | null; nextUrl: string | null }
 
 /** A site's theme settings as templates see them: column-list settings become blocks (their items filled on the home page). */
@@ -75,12 +76,14 @@ export interface PageContext {
   items?: ListItemView[];
   pagination?: PaginationView;
   error?: { status: number; message: string };
+  /** Home page: live portals above this site and live sites of its kind beside it (上级网站、同级网站). */
+  relatedSites?: { superior: LinkView[]; siblings: LinkView[] };
   /** Unpublished content shown on the admin host only (noindex, with a banner). */
   preview?: boolean;
 }
 
-/** Where a site is mounted: its host and path prefix (`/` or a sub-site's `/cgz/`). */
-export interface Mount { host: string; prefix: string }
+/** Where a site is mounted: its host and path prefix (`/` or a sub-site's `/cgz/`), and the port the request came to (`:3000`, or ''). */
+export interface Mount { host: string; prefix: string; port?: string }
 
 export interface SiteScope {
   site: SiteRow;
@@ -143,7 +146,10 @@ function settingsView(s: SiteScope): SettingsView {
     if (def.type === 'column-list') {
       const paths = Array.isArray(v) ? v : [];
       view[def.key] = paths.map((p) => s.columns.find((c) => c.path === p && c.status === 'open'))
-        .filter((c): c is SiteColumnRow => c !== undefined).map((c) => ({ name: c.name, url: url(s.mount, c.path), items: [] }));
+        .filter((c): c is SiteColumnRow => c !== undefined).map((c) => ({
+          name: c.name, url: url(s.mount, c.path), items: [],
+          children: s.columns.filter((x) => x.parent_id === c.id && x.status === 'open').map((x) => ({ name: x.name, url: url(s.mount, x.path) })),
+        }));
     } else if (v !== undefined && !Array.isArray(v)) {
       view[def.key] = v;
     }
@@ -205,6 +211,12 @@ export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
     blocks.push({ name: '最新信息', url: url(s.mount, '/'), items });
   }
   page.blocks = blocks;
+  // Other sites are out of a public request's scope: one database function answers this one public question.
+  const related = await sql<{ relation: string; name: string; host: string; path_prefix: string }>`select relation, name, host, path_prefix from zhanqun_site_directory(${s.site.id})`.execute(db);
+  const link = (r: { name: string; host: string; path_prefix: string }) => ({ name: r.name, url: `//${r.host}${s.mount.port ?? ''}${r.path_prefix}` });
+  page.relatedSites = {
+    superior: related.rows.filter((r) => r.relation === 'superior').map(link), siblings: related.rows.filter((r) => r.relation === 'sibling').map(link),
+  };
   // Column-list settings (news tabs, picture news, topic banners …) show their newest items on the home page.
   for (const def of s.settingDefs.filter((d) => d.type === 'column-list')) {
     for (const block of page.settings[def.key] as BlockView[]) {

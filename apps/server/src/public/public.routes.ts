@@ -122,7 +122,7 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
     if (resolved.kind === 'redirect') return { type: 'redirect', status: 301, location: resolved.location };
     const { site, parent, prefix, relativePath } = resolved;
     if (site.status !== 'live') return { type: 'plain404' }; // provisioning and closed sites are not public
-    const scope: SiteScope = await loadSiteScope(trx, site, parent, { host, prefix });
+    const scope: SiteScope = await loadSiteScope(trx, site, parent, { host, prefix, port: portSuffix(request.headers.host) });
     const theme = site.theme;
     // The sites a page shows: its own, and a sub-site's parent (its footer).
     const siteIds = parent ? [site.id, parent.id] : [site.id];

@@ -1,0 +1,98 @@
+// The two built-in packs on the demo province (issue 6): the county pack's home (picture news
+// without script, headlines, notices and policies, the three entrances, topic banners, superior
+// and sibling sites), share links on articles and the language switch in both packs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceContext } from '@zhanqun/audit/context';
+import { seedDemoProvince } from '@zhanqun/demo/demo-province';
+import { checkThemeSync } from '@zhanqun/render/theme-check';
+import { THEMES_DIR } from '@zhanqun/render/theme';
+import { createColumn } from '@zhanqun/tenancy/column.service';
+import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
+import { updateSite } from '@zhanqun/tenancy/site.service';
+import { decode, visible } from './console-helper.js';
+import { build, type TestApp } from './helper.js';
+
+describe('the built-in theme packs', () => {
+  let h: TestApp;
+  let ctx: ServiceContext;
+  const get = (host: string, url = '/') => h.app.inject({ method: 'GET', url, headers: { host: `${host}:3000` } });
+  const site = (code: string) => h.t.db.selectFrom('site').select(['id', 'theme']).where('code', '=', code).executeTakeFirstOrThrow();
+  const liveArticle = async (code: string) => (await h.t.db.selectFrom('article').select('url_path').where('site_id', '=', (await site(code)).id)
+    .where('live', '=', true).orderBy('url_path').executeTakeFirstOrThrow()).url_path!;
+
+  beforeAll(async () => {
+    h = await build();
+    await seedDemoProvince(h.t.db, h.clock);
+    const platform = (await h.t.db.selectFrom('site').select('platform_id').where('code', '=', 'prov').executeTakeFirstOrThrow()).platform_id;
+    ctx = { db: h.t.db, clock: h.clock, actor: { userId: null, label: 'test:theme-packs' }, scope: await platformAdminScope(h.t.db, platform) };
+  });
+  afterAll(async () => { await h.close(); });
+
+  it('should pass the validator with no fatal finding, both of them', () => {
+    for (const name of ['default', 'county']) expect(checkThemeSync(`${THEMES_DIR}${name}`).findings.filter((f) => f.severity !== 'warning')).toEqual([]);
+  });
+
+  it('should dress county and department sites of the demo in the county pack, the others in the default one', async () => {
+    expect(Object.fromEntries(await Promise.all(['prov', 'qingchuan', 'anhe', 'anhe-cgz', 'qingchuan-fgw', 'prov-wjw', 'shiqiao'].map(async (c) => [c, (await site(c)).theme]))))
+      .toEqual({ prov: 'default', qingchuan: 'default', anhe: 'county', 'anhe-cgz': 'county', 'qingchuan-fgw': 'county', 'prov-wjw': 'county', shiqiao: 'default' });
+  });
+
+  it('should render a county home: banner, channels, picture news, headlines, notices, entrances, topics, superior sites', async () => {
+    const res = await get('anhe.localhost');
+    expect(res.statusCode).toBe(200);
+    const html = decode(res.body);
+    const text = visible(res.body);
+    expect(html).toContain('<link rel="stylesheet" href="/_assets/county/site.css">');
+    expect(html).toContain('/_assets/_vars.css?primary_color=0b4f9c&accent_color=c8161d');
+    expect(html).toMatch(/<p class="site-name"><a href="\/">安和县人民政府（演示）<\/a><\/p>/);
+    expect(html).toContain('<p class="slogan">山水安和 宜居宜业</p>');
+    expect(html).toMatch(/<nav class="site-nav" aria-label="主导航">[\s\S]*新闻动态[\s\S]*政府信息公开[\s\S]*互动交流[\s\S]*办事服务/);
+    // Picture news: slides a fragment link reaches without script, one per 要闻 item.
+    const slides = [...html.matchAll(/<li class="slide" id="(zq-slide-0-\d+)">/g)].map((m) => m[1]);
+    expect(slides.length).toBeGreaterThan(0);
+    for (const id of slides) expect(html).toContain(`href="#${id}"`);
+    expect(html).toMatch(/<section class="headlines"[\s\S]*<p class="headline"><a href="\/xwdt\/yw\/\d{6}\/t\d{8}_\d+\.html">/);
+    for (const name of ['通知公告', '政策文件', '政策解读', '部门动态']) expect(text).toContain(`${name} 更多 ${name}`);
+    expect(html).toMatch(/class="entrance-name" href="\/zwgk\/">[\s\S]*政府信息公开<\/a>/);
+    expect(html).toMatch(/class="entrance-name" href="\/hdjl\/">[\s\S]*领导信箱/);
+    expect(html).toMatch(/class="topic-banner" href="\/zwgk\/zdly\/xczx\/">[\s\S]*乡村振兴/);
+    expect(text).toMatch(/上级网站 演示省人民政府（演示） 青川市人民政府（演示）/);
+    expect(html).toContain('<a href="//prov.localhost:3000/">演示省人民政府（演示）</a>');
+    expect(text).toContain('网站标识码：9901210001');
+    expect(html).not.toMatch(/<script(?![^>]*src=)/); // no inline script (CSP)
+  });
+
+  it('should link sub-sites to their parent and to each other, and take their own settings', async () => {
+    const html = decode((await get('anhe.localhost', '/cgz/')).body);
+    expect(html).toContain('primary_color=8a3b12');
+    expect(visible(html)).toMatch(/上级网站 演示省人民政府（演示） 青川市人民政府（演示） 安和县人民政府（演示）/);
+    expect(html).toContain('<a href="//anhe.localhost:3000/jyj/">安和县教育局（演示）</a>');
+  });
+
+  it('should offer Weibo and WeChat sharing on articles without any third-party script, in both packs', async () => {
+    for (const code of ['anhe', 'prov']) {
+      const path = await liveArticle(code);
+      const html = decode((await get(`${code}.localhost`, path)).body);
+      const weibo = /<a class="share-weibo" href="([^"]+)"/.exec(html)?.[1];
+      expect(weibo, code).toBeDefined();
+      const url = new URL(weibo!);
+      expect(url.origin + url.pathname).toBe('https://service.weibo.com/share/share.php');
+      expect(url.searchParams.get('url')).toBe(`http://${code}.localhost:3000${path}`);
+      expect(url.searchParams.get('title')).toContain('（演示）');
+      expect(html).toContain(`<span class="share-url">http://${code}.localhost:3000${path}</span>`);
+      expect([...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1])).toEqual([`/_assets/${(await site(code)).theme}/a11y-init.js`, `/_assets/${(await site(code)).theme}/a11y.js`]);
+    }
+  });
+
+  it('should switch languages in the top bar once a site has a foreign-language version', async () => {
+    expect(decode((await get('prov.localhost')).body)).not.toContain('class="lang-switch"');
+    const prov = await site('prov');
+    await updateSite(ctx, prov.id, { locales: ['en'] });
+    await createColumn(ctx, prov.id, { slug: 'en', name: 'English', kind: 'news' });
+    const zh = decode((await get('prov.localhost')).body);
+    expect(zh).toMatch(/<nav class="lang-switch" aria-label="语言 Language">[\s\S]*<a href="\/" lang="zh-CN" hreflang="zh-CN" aria-current="true">中文<\/a>[\s\S]*<a href="\/en\/" lang="en" hreflang="en">English<\/a>/);
+    const en = decode((await get('prov.localhost', '/en/')).body);
+    expect(en).toContain('<html lang="en"');
+    expect(en).toMatch(/<a href="\/en\/" lang="en" hreflang="en" aria-current="true">English<\/a>/);
+  });
+});

@@ -1,0 +1,49 @@
+// Links to superior and sibling sites (上级网站、同级网站) for public home pages (issue 6). A
+// public request is scoped to its own site, so it cannot read other sites' rows; this function
+// answers one fixed, public question for one live site — the names and primary addresses of the
+// live portals above it in the org tree, and of live sites of its kind beside it — and nothing
+// else. It scopes itself to that site's platform; the SET clauses restore the caller's scope on exit.
+import { sql, type Kysely } from 'kysely';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql.raw(`
+CREATE FUNCTION zhanqun_site_directory(p_site uuid)
+RETURNS TABLE (relation text, name text, host text, path_prefix text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = public, pg_temp
+SET zhanqun.platform_ids = '' SET zhanqun.site_ids = '' SET zhanqun.read_platform_ids = '' SET zhanqun.mode = ''
+AS $$
+DECLARE
+  v_platform uuid; v_unit uuid; v_kind text; v_parent_site uuid; v_path text; v_parent_unit uuid;
+BEGIN
+  PERFORM set_config('zhanqun.site_ids', p_site::text, true);
+  SELECT s.platform_id, s.org_unit_id, s.kind, s.parent_site_id INTO v_platform, v_unit, v_kind, v_parent_site
+    FROM site s WHERE s.id = p_site AND s.status = 'live' AND s.deleted_at IS NULL;
+  IF NOT FOUND THEN RETURN; END IF;
+  PERFORM set_config('zhanqun.site_ids', '', true);
+  PERFORM set_config('zhanqun.platform_ids', v_platform::text, true);
+  SELECT u.path, u.parent_id INTO v_path, v_parent_unit FROM org_unit u WHERE u.id = v_unit;
+  RETURN QUERY
+    SELECT 'superior'::text, s.name, d.host, d.path_prefix
+    FROM site s JOIN org_unit u ON u.id = s.org_unit_id
+    JOIN site_domain d ON d.site_id = s.id AND d.role = 'primary'
+    WHERE s.platform_id = v_platform AND s.kind = 'portal' AND s.status = 'live' AND s.deleted_at IS NULL
+      AND s.id <> p_site AND u.id <> v_unit AND starts_with(v_path, u.path)
+    ORDER BY length(u.path), s.name;
+  RETURN QUERY
+    SELECT 'sibling'::text, s.name, d.host, d.path_prefix
+    FROM site s JOIN org_unit u ON u.id = s.org_unit_id
+    JOIN site_domain d ON d.site_id = s.id AND d.role = 'primary'
+    WHERE s.platform_id = v_platform AND s.kind = v_kind AND s.status = 'live' AND s.deleted_at IS NULL AND s.id <> p_site
+      AND (CASE WHEN v_kind = 'sub_site' THEN s.parent_site_id = v_parent_site ELSE u.parent_id IS NOT DISTINCT FROM v_parent_unit END)
+    ORDER BY s.name
+    LIMIT 12;
+END $$;
+REVOKE ALL ON FUNCTION zhanqun_site_directory(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION zhanqun_site_directory(uuid) TO zhanqun_app;
+`).execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql.raw('DROP FUNCTION zhanqun_site_directory(uuid)').execute(db);
+}
