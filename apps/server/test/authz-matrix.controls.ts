@@ -68,6 +68,13 @@ export class Controls {
     await this.step(as, 'POST /sites/:id/domains/:domainId/primary', { id, domainId }, {}, { ok: 'domain.primary' });
     await this.step(as, 'POST /sites/:id/domains/:domainId/primary', { id, domainId: primary }, {}, { ok: 'domain.primary' });
     await this.step(as, 'POST /sites/:id/domains/:domainId/remove', { id, domainId }, {}, { ok: 'domain.removed' });
+    // 主题: the page, the preview of unsaved settings, and saving them (back to the site's own pack afterwards).
+    await this.read(as, '/sites/:id/theme', { id }, own.siteName);
+    await this.read(as, '/sites/:id/theme/preview', { id, '?': '?theme=county' }, own.siteName);
+    await this.step(as, 'POST /sites/:id/theme/preview', { id }, { theme: 'county', 's.slogan': '矩阵对照预览' }, 200, '矩阵对照预览');
+    const theme = (await this.db.selectFrom('site').select('theme').where('id', '=', id).executeTakeFirstOrThrow()).theme;
+    await this.step(as, 'POST /sites/:id/theme', { id }, { theme: 'county', 's.slogan': '矩阵对照' }, { ok: 'site.theme' });
+    await this.step(as, 'POST /sites/:id/theme', { id }, { theme }, { ok: 'site.theme' });
     await this.read(as, '/sites/:id/columns', { id }, own.columnNames[0]);
     const column = async (slug: string) => {
       const res = await this.step(as, 'POST /sites/:id/columns', { id }, { slug, name: `矩阵对照${slug}`, kind: 'news' }, { ok: 'column.created' });

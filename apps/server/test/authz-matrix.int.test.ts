@@ -25,7 +25,11 @@ import { openSession } from './console-helper.js';
 import { build, loginAs, type TestApp } from './helper.js';
 
 /** The only routes of the admin host anyone may call without signing in. */
-const PUBLIC_ON_ADMIN_HOST = ['/healthz', '/readyz', '/_console/*', '/_console/editor/*', '/login', '/login/totp', '/logout'];
+const PUBLIC_ON_ADMIN_HOST = [
+  '/healthz', '/readyz', '/_console/*', '/_console/editor/*', '/login', '/login/totp', '/logout',
+  // The theme packs' stylesheets and scripts and the colour-settings stylesheet, for the console's theme preview.
+  '/_assets/default/*', '/_assets/county/*', '/_assets/_vars.css',
+];
 const writes = (method: string) => method !== 'GET' && method !== 'HEAD';
 
 /** A short, readable excerpt of an answer: the JSON error, or the console page's message. */
