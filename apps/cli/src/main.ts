@@ -16,6 +16,7 @@ import { totpCode } from '@zhanqun/identity/totp';
 import { findPlatform, need, open, operator, platformContext, RefusedError, UsageError } from './cli-support.js';
 import { articleCommand, termsCommand } from './commands/article.js';
 import { applyTemplateCommand } from './commands/columns.js';
+import { legacyCommand } from './commands/legacy.js';
 import { importOrgUnitsCommand } from './commands/org.js';
 import { closeSiteCommand, createSiteCommand, importSitesCommand, listSitesCommand, showSiteCommand } from './commands/site.js';
 import { themeCheckCommand } from './commands/theme.js';
@@ -76,6 +77,17 @@ const USAGE = `用法 Usage: zhanqun <命令>
                                                            (import the serious-error list, all or nothing)
   terms list --platform <code> [--q <文字>]
 
+  旧网站迁移 (legacy site migration) — 以具名账号操作 (as a named account):
+  legacy import --site <code> --wxr <文件> --as <账号> [--column <栏目路径>] [--page-column <栏目路径>]
+                [--legacy <旧网站 code>] [--overwrite] [--json]
+                             导入 WordPress 导出文件（WXR）：保留原发布时间，旧网址 301 到新稿件；重复执行不会重复导入，
+                             本站修改过的稿件不被覆盖（除非 --overwrite）；逐项报告失败原因
+                             (import a WordPress export; re-runs never duplicate; per-item failures reported)
+  legacy status --site <code> --as <账号> [--run <批次 id>] [--json]
+                             列出导入批次，或显示一个批次的报告 (list import runs, or one run's report)
+  legacy rollback <批次 id> --site <code> --as <账号>
+                             回滚一个导入批次：删除它创建的稿件与旧网址 (remove exactly what a run created)
+
 退出码 Exit codes: 0 成功 (ok), 1 被拒绝 (refused), 2 用法错误 (usage).
 
 数据库 Database: DATABASE_URL，未设置时使用内嵌数据库 PGLITE_DIR（默认 ./data/pglite）。
@@ -100,7 +112,8 @@ async function run(argv: string[]): Promise<number> {
       q: { type: 'string' }, 'good-rows': { type: 'boolean' }, site: { type: 'string', multiple: true }, template: { type: 'string' },
       as: { type: 'string' }, state: { type: 'string' }, column: { type: 'string' }, title: { type: 'string' }, 'body-file': { type: 'string' },
       'document-number': { type: 'string' }, 'issuing-organ': { type: 'string' }, comment: { type: 'string' }, reason: { type: 'string' },
-      at: { type: 'string' },
+      at: { type: 'string' }, wxr: { type: 'string' }, 'page-column': { type: 'string' }, legacy: { type: 'string' },
+      overwrite: { type: 'boolean' }, json: { type: 'boolean' }, run: { type: 'string' },
     },
   });
   const [group, command] = positionals;
@@ -112,7 +125,7 @@ async function run(argv: string[]): Promise<number> {
   const known = ['db migrate', 'db rollback', 'db status', 'platform create', 'platform create-city', 'user create-admin', 'seed demo', 'audit verify',
     'audit anchor', 'totp code', 'org import', 'site create', 'site list', 'site show', 'site close', 'site import', 'columns apply-template',
     'article list', 'article create', 'article show', 'article submit', 'article approve', 'article reject', 'article publish', 'article withdraw',
-    'terms import', 'terms list', 'theme check'];
+    'terms import', 'terms list', 'theme check', 'legacy import', 'legacy status', 'legacy rollback'];
   if (!known.includes(key)) throw new UsageError(`未知命令 "${key}" (unknown command)\n\n${USAGE}`);
 
   if (key === 'totp code') {
@@ -202,6 +215,7 @@ async function run(argv: string[]): Promise<number> {
       default:
         if (group === 'article') return await articleCommand(db, command!, values, positionals);
         if (group === 'terms') return await termsCommand(db, command!, values, positionals);
+        if (group === 'legacy') return await legacyCommand(db, command!, values, positionals);
     }
     return 2;
   } finally {

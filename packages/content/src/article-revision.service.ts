@@ -46,7 +46,8 @@ export async function restoreRevision(ctx: ServiceContext, siteId: string, artic
   });
 }
 
-async function appendRevision(
+/** Append a revision inside the caller's transaction (saves, restores, importers' updates). */
+export async function appendRevision(
   trx: Tx,
   ctx: ServiceContext,
   siteId: string,
@@ -54,7 +55,7 @@ async function appendRevision(
   baseRevisionId: string,
   content: RevisionContent,
   attachmentIds: readonly string[],
-  action: 'article.revision.save' | 'article.revision.restore',
+  action: 'article.revision.save' | 'article.revision.restore' | 'article.revision.import',
   restoredFrom?: string,
 ): Promise<ArticleRevisionRow> {
   const article: ArticleRow | undefined = isUuid(articleId) ? await articleRepository.lockById(trx, siteId, articleId) : undefined;

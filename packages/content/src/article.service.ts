@@ -81,29 +81,35 @@ export async function createDraft(ctx: ServiceContext, siteId: string, input: Cr
   validateContent(input);
   // Outside the transaction: a long Word paste takes a while to clean and should not hold locks.
   const content = revisionContent(input);
-  return inScope(ctx.db, ctx.scope, async (trx) => {
-    if (!isUuid(input.columnId)) throw new ColumnNotFoundError(input.columnId, siteId);
-    const { site, column } = await columnAccess(trx, ctx, siteId, input.columnId, 'content.edit');
-    const id = newId();
-    const revisionId = newId();
-    const now = ctx.clock.now();
-    const userId = ctx.actor.userId;
-    await articleRepository.insert(trx, {
-      id, site_id: siteId, primary_column_id: column.id, live_revision_id: null, latest_revision_id: null,
-      draft_title: input.title.trim(), url_path: null, serial_no: null, index_number: null, first_published_at: null,
-      last_published_at: null, published_at: null, created_by: userId, created_at: now, updated_at: now, deleted_at: null,
-    });
-    await checkCover(trx, siteId, content.cover_attachment_id ?? null);
-    await articleRepository.insertRevision(trx, { ...content, id: revisionId, site_id: siteId, article_id: id, created_by: userId, created_at: now });
-    await linkAttachments(trx, siteId, revisionId, input.attachmentIds ?? []);
-    const article = await articleRepository.update(trx, siteId, id, { latest_revision_id: revisionId });
-    await trx.insertInto('article_placement').values({ site_id: siteId, article_id: id, column_id: column.id }).execute();
-    await writeAudit(trx, ctx.clock, ctx.actor, {
-      platformId: site.platform_id, siteId, action: 'article.create', objectType: 'article', objectId: id,
-      after: { title: article.draft_title, columnId: column.id, revisionId },
-    });
-    return article;
+  return inScope(ctx.db, ctx.scope, (trx) => insertDraft(trx, ctx, siteId, input, content));
+}
+
+/**
+ * createDraft inside the caller's transaction, from checked input and its sanitised content
+ * (validateContent, revisionContent): for importers that write an article and its ID map at once.
+ */
+export async function insertDraft(trx: Tx, ctx: ServiceContext, siteId: string, input: CreateDraftInput, content: RevisionContent): Promise<ArticleRow> {
+  if (!isUuid(input.columnId)) throw new ColumnNotFoundError(input.columnId, siteId);
+  const { site, column } = await columnAccess(trx, ctx, siteId, input.columnId, 'content.edit');
+  const id = newId();
+  const revisionId = newId();
+  const now = ctx.clock.now();
+  const userId = ctx.actor.userId;
+  await articleRepository.insert(trx, {
+    id, site_id: siteId, primary_column_id: column.id, live_revision_id: null, latest_revision_id: null,
+    draft_title: input.title.trim(), url_path: null, serial_no: null, index_number: null, first_published_at: null,
+    last_published_at: null, published_at: null, created_by: userId, created_at: now, updated_at: now, deleted_at: null,
   });
+  await checkCover(trx, siteId, content.cover_attachment_id ?? null);
+  await articleRepository.insertRevision(trx, { ...content, id: revisionId, site_id: siteId, article_id: id, created_by: userId, created_at: now });
+  await linkAttachments(trx, siteId, revisionId, input.attachmentIds ?? []);
+  const article = await articleRepository.update(trx, siteId, id, { latest_revision_id: revisionId });
+  await trx.insertInto('article_placement').values({ site_id: siteId, article_id: id, column_id: column.id }).execute();
+  await writeAudit(trx, ctx.clock, ctx.actor, {
+    platformId: site.platform_id, siteId, action: 'article.create', objectType: 'article', objectId: id,
+    after: { title: article.draft_title, columnId: column.id, revisionId },
+  });
+  return article;
 }
 
 /** A cover must be an image attachment of the site (read in scope: another tenant's is not found). */
@@ -124,18 +130,21 @@ export interface PublishOptions {
  * content was reviewed elsewhere. Editors publish through publishing.service.ts.
  */
 export async function publishRevision(ctx: ServiceContext, siteId: string, articleId: string, opts: PublishOptions = {}): Promise<ArticleRow> {
-  return inScope(ctx.db, ctx.scope, async (trx) => {
-    const site = await siteRepository.findById(trx, siteId);
-    if (!site) throw new SiteNotFoundError(siteId);
-    const article = await articleRepository.lockById(trx, siteId, articleId);
-    if (!article?.latest_revision_id) throw new ArticleNotFoundError(articleId, siteId);
-    const live = await makeLive(trx, ctx, site, article, article.latest_revision_id, opts);
-    await writeAudit(trx, ctx.clock, ctx.actor, {
-      platformId: site.platform_id, siteId, action: 'article.publish', objectType: 'article', objectId: articleId,
-      after: { revisionId: article.latest_revision_id, url: live.url_path, indexNumber: live.index_number },
-    });
-    return live;
+  return inScope(ctx.db, ctx.scope, (trx) => publishLatest(trx, ctx, siteId, articleId, opts));
+}
+
+/** publishRevision inside the caller's transaction. */
+export async function publishLatest(trx: Tx, ctx: ServiceContext, siteId: string, articleId: string, opts: PublishOptions = {}): Promise<ArticleRow> {
+  const site = await siteRepository.findById(trx, siteId);
+  if (!site) throw new SiteNotFoundError(siteId);
+  const article = await articleRepository.lockById(trx, siteId, articleId);
+  if (!article?.latest_revision_id) throw new ArticleNotFoundError(articleId, siteId);
+  const live = await makeLive(trx, ctx, site, article, article.latest_revision_id, opts);
+  await writeAudit(trx, ctx.clock, ctx.actor, {
+    platformId: site.platform_id, siteId, action: 'article.publish', objectType: 'article', objectId: articleId,
+    after: { revisionId: article.latest_revision_id, url: live.url_path, indexNumber: live.index_number },
   });
+  return live;
 }
 
 /**

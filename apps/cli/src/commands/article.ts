@@ -27,7 +27,7 @@ import { list, need, optional, platformContext, printImportErrors, readCsv, Refu
 const at = (d: Date | string | null) => (d ? formatZoned(new Date(d), 'yyyy-MM-dd HH:mm') : '-');
 
 /** Act as a named account: its grants decide what it may do, its name goes into the trail. */
-async function asAccount(db: Kysely<Database>, values: Values): Promise<ServiceContext> {
+export async function asAccount(db: Kysely<Database>, values: Values): Promise<ServiceContext> {
   const username = need(values, 'as');
   const user = await inScope(db, NO_SITES, (trx) => trx.selectFrom('app_user').select(['id', 'disabled_at']).where('username', '=', username).executeTakeFirst());
   if (!user) throw new RefusedError(`账号 ${username} 不存在（字段 --as）(no such account)`);
@@ -42,7 +42,7 @@ async function asAccount(db: Kysely<Database>, values: Values): Promise<ServiceC
 }
 
 /** A site by code, read under the account's scope (another tenant's site is simply not there). */
-async function siteOf(ctx: ServiceContext, values: Values) {
+export async function siteOf(ctx: ServiceContext, values: Values) {
   const code = list(values, 'site')[0]?.toLowerCase();
   if (!code) throw new UsageError('缺少参数 --site (missing --site)');
   const site = await inScope(ctx.db, ctx.scope, (trx) => siteRepository.findByCode(trx, code));

@@ -67,6 +67,8 @@ export interface LegacyItemTable {
   legacy_url: string | null;
   article_id: string | null;
   url_path_id: string | null;
+  /** The revision the import last wrote (an article whose latest revision differs was edited on the platform). */
+  revision_id: string | null;
   content_hash: string;
   created_run_id: string;
   updated_run_id: string;

@@ -1,0 +1,135 @@
+/**
+ * `legacy import|status|rollback`: moving a legacy site in (issue 7), as a named account whose
+ * grants decide what it may do and whose name goes into every run and audit entry. Messages are
+ * Chinese first; per-item failures are listed with their reasons, never as stack traces.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { ServiceContext } from '@zhanqun/audit/context';
+import { formatZoned } from '@zhanqun/core/time';
+import type { Database, SiteRow } from '@zhanqun/db/database';
+import { inScope } from '@zhanqun/db/scope';
+import { findRun, listRuns, rollbackRun } from '@zhanqun/legacy/import-run.service';
+import type { ImportReport } from '@zhanqun/legacy/wxr/wxr-import.service';
+import { importWxr } from '@zhanqun/legacy/wxr/wxr-import.service';
+import * as columnRepository from '@zhanqun/tenancy/column.repository';
+import { optional, RefusedError, UsageError, type Values } from '../cli-support.js';
+import { asAccount, siteOf } from './article.js';
+
+const at = (d: Date | null) => (d ? formatZoned(d, 'yyyy-MM-dd HH:mm') : '-');
+
+/** The report's reasons (English, as the API gives them) in Chinese for the operator. */
+const REASONS: [RegExp, string][] = [
+  [/^a draft on the old site: imported as a draft$/, '原网站为草稿，导入为草稿'],
+  [/^pending review on the old site: imported as a draft$/, '原网站待审核，导入为草稿'],
+  [/^scheduled on the old site: imported as a draft$/, '原网站为定时发布，导入为草稿'],
+  [/^private on the old site: imported as a draft$/, '原网站为私密文章，导入为草稿'],
+  [/^password-protected on the old site: .*$/, '原网站设有访问密码，导入为草稿（政府网站页面要么公开，要么不发布）'],
+  [/^no title on the old site: a placeholder title was given$/, '原网站无标题，已给出占位标题'],
+  [/^title longer than (\d+) characters: shortened$/, '标题超过 $1 字，已截短'],
+  [/^post type (\S+) is not imported as an article$/, '类型 $1 不作为稿件导入'],
+  [/^status (\S+) is not imported$/, '状态 $1 不导入'],
+  [/^no wp:status: .*$/, '缺少 wp:status，无法判断是否已发布'],
+  [/^no valid publish time .*$/, '没有有效的发布时间'],
+  [/^line (\d+): the item is not closed \(no <\/item>\)$/, '第 $1 行：该项没有结束标签 </item>'],
+  [/^line (\d+): (.*)$/, '第 $1 行：XML 格式错误（$2）'],
+  [/^article (\S+) was edited on the platform since it was imported .*$/, '稿件 $1 导入后已在本站修改，未覆盖（加 --overwrite 可覆盖）'],
+  [/^article (\S+) was deleted on the platform$/, '稿件 $1 已在本站删除'],
+  [/^(.*) appears twice in the export$/, '$1 在导出文件中重复出现'],
+  [/^(.*) is the old home page: no entry$/, '$1 是原网站首页，不建旧网址记录'],
+  [/^(.*) already answers for another page: no entry$/, '$1 已对应其他页面，未建旧网址记录'],
+];
+
+function zh(reason: string): string {
+  return reason.split('; ').map((part) => {
+    const hit = REASONS.find(([re]) => re.test(part));
+    return hit ? part.replace(hit[0], hit[1]) : part;
+  }).join('；');
+}
+
+/** A column by path (`/xwdt/tzgg/`), or the site's first column of a kind when none is given. */
+async function columnOf(ctx: ServiceContext, site: SiteRow, values: Values, option: 'column' | 'page-column', kinds: readonly string[]): Promise<string | null> {
+  const given = optional(values, option);
+  return inScope(ctx.db, ctx.scope, async (trx) => {
+    if (given) {
+      const path = `/${given.replace(/^\/+|\/+$/g, '')}/`;
+      const column = await columnRepository.findByPath(trx, site.id, path);
+      if (!column) throw new RefusedError(`栏目 ${path} 不存在（字段 --${option}）(no such column)`);
+      return column.id;
+    }
+    const columns = await columnRepository.findAll(trx, site.id);
+    for (const kind of kinds) {
+      const column = columns.find((c) => c.kind === kind);
+      if (column) return column.id;
+    }
+    return null;
+  });
+}
+
+function readWxr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`无法读取文件 ${path}（字段 --wxr）(cannot read the file): ${(err as Error).message}`);
+  }
+}
+
+function printReport(runId: string, r: ImportReport): void {
+  console.log(`导入批次 (run) ${runId}  来源 ${r.source}  旧网站 ${r.legacySite}${r.createdLegacySite ? '（新建）' : ''}`);
+  console.log(`  发现 found ${r.found}  导入 imported ${r.imported}  更新 updated ${r.updated}  未变 unchanged ${r.unchanged}  ` +
+    `草稿 drafts ${r.drafts}  跳过 skipped ${r.skipped.length}  失败 failed ${r.failed.length}  旧网址 URL entries ${r.urlEntries}`);
+  for (const f of r.failed) console.log(`  失败 第 ${f.index} 项（第 ${f.line} 行）${f.title ? `「${f.title}」` : ''}：${zh(f.reason)}`);
+  const reasons = new Map<string, number>();
+  for (const s of r.skipped) reasons.set(zh(s.reason), (reasons.get(zh(s.reason)) ?? 0) + 1);
+  for (const [reason, n] of reasons) console.log(`  跳过 ${n} 项：${reason}`);
+  for (const n of r.notes) console.log(`  注意 第 ${n.index} 项「${n.title}」：${zh(n.reason)}`);
+}
+
+export async function legacyCommand(db: Kysely<Database>, command: string, values: Values, positionals: string[]): Promise<number> {
+  const ctx = await asAccount(db, values);
+  const site = await siteOf(ctx, values);
+  switch (command) {
+    case 'import': {
+      const file = optional(values, 'wxr');
+      if (!file) throw new UsageError('缺少参数 --wxr <文件> (missing --wxr)');
+      const wxr = readWxr(file);
+      const columnId = await columnOf(ctx, site, values, 'column', ['news', 'notice']);
+      if (!columnId) throw new RefusedError(`网站 ${site.code} 没有动态类栏目，请用 --column <栏目路径> 指定（字段 --column）`);
+      const pageColumnId = await columnOf(ctx, site, values, 'page-column', ['page']) ?? columnId;
+      const { runId, report } = await importWxr(ctx, site.id, {
+        wxr, sourceName: basename(file), columnId, pageColumnId, legacyCode: optional(values, 'legacy') ?? null, overwrite: values.overwrite === true,
+      });
+      if (values.json) console.log(JSON.stringify({ runId, report }, null, 2));
+      else printReport(runId, report);
+      return report.failed.length ? 1 : 0;
+    }
+    case 'status': {
+      const runId = optional(values, 'run');
+      if (runId) {
+        const run = await inScope(db, ctx.scope, (trx) => findRun(trx, site.id, runId));
+        if (!run) throw new RefusedError(`导入批次 ${runId} 不存在（字段 --run）(no such run)`);
+        if (values.json) console.log(JSON.stringify(run, null, 2));
+        else printReport(run.id, run.report as ImportReport);
+        return 0;
+      }
+      const runs = await inScope(db, ctx.scope, (trx) => listRuns(trx, site.id));
+      for (const r of runs) {
+        const rep = r.report as Partial<ImportReport>;
+        console.log(`${r.id}  ${r.status.padEnd(11)} ${at(r.started_at)}  ${r.operator_label}  ${r.source_name}  ` +
+          `导入 ${rep.imported ?? 0} 更新 ${rep.updated ?? 0} 失败 ${rep.failed?.length ?? 0}`);
+      }
+      console.log(`共 ${runs.length} 个导入批次 (${runs.length} runs)`);
+      return 0;
+    }
+    case 'rollback': {
+      const runId = positionals[2];
+      if (!runId) throw new UsageError('请给出导入批次 id (give the run id): zhanqun legacy rollback <run> --site <code> --as <账号>');
+      const r = await rollbackRun(ctx, site.id, runId);
+      console.log(`已回滚导入批次 ${r.runId}：删除稿件 ${r.removedArticles} 篇、旧网址 ${r.removedEntries} 条；` +
+        `保留此前批次创建后被本批次更新的 ${r.keptUpdated} 篇、已经本站发布流程发布的 ${r.keptReleased} 篇 (rolled back)`);
+      return 0;
+    }
+  }
+  return 2;
+}

@@ -1,0 +1,70 @@
+// `zhanqun legacy import|status|rollback`, spawned as an operator would run them, on the demo
+// province: a WordPress export into a city site as its site admin, a re-run that changes nothing,
+// the run's report, rollback, a broken file and another tenant's site refused in Chinese.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ManualClock } from '@zhanqun/core/clock';
+import { seedDemoProvince } from '@zhanqun/demo/demo-province';
+import { corpusPath } from '@zhanqun/legacy/corpus.fixture';
+import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SCRUB = ['DATABASE_URL', 'TEST_DATABASE_URL', 'PGLITE_DIR', 'DATA_DIR', 'ADMIN_HOST', 'DEV_DOMAIN', 'NODE_OPTIONS', 'ZHANQUN_PASSWORD'];
+const WXR = corpusPath('wordpress-importer-wxr-fixtures', 'phpunit-data');
+
+function zhanqun(url: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of SCRUB) delete env[name];
+  const proc = spawn(process.execPath, ['--conditions=@zhanqun/source', '--import', 'tsx', 'apps/cli/src/main.ts', ...args], {
+    cwd: ROOT, env: { ...env, DATABASE_URL: url, USER: 'ops' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
+  proc.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+  return new Promise((resolve) => proc.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe.skipIf(inject('zqTestBackend').kind !== 'postgres')('zhanqun legacy (spawned, on the demo province)', () => {
+  let t: TestDatabase;
+  const cli = (...args: string[]) => zhanqun(t.url!, ...args);
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await seedDemoProvince(t.db, new ManualClock(new Date()));
+  });
+  afterAll(async () => { await t?.destroy(); });
+
+  it('should import, change nothing on a re-run, report, and roll back, as the site admin', async () => {
+    const first = await cli('legacy', 'import', '--site', 'qingchuan', '--wxr', `${WXR}/small-export.xml`, '--as', 'zhanzhang', '--column', '/xwdt/yw/');
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout, first.stdout).toMatch(/发现 found 11 {2}导入 imported 11 {2}更新 updated 0/);
+    expect(first.stdout).toContain('注意 第 7 项「Private Post」：原网站为私密文章，导入为草稿');
+    const runId = /导入批次 \(run\) ([0-9a-f-]{36})/.exec(first.stdout)![1]!;
+
+    const again = JSON.parse((await cli('legacy', 'import', '--site', 'qingchuan', '--wxr', `${WXR}/small-export.xml`, '--as', 'zhanzhang', '--column', '/xwdt/yw/', '--json')).stdout);
+    expect(again.report).toMatchObject({ imported: 0, updated: 0, unchanged: 11 });
+
+    const status = await cli('legacy', 'status', '--site', 'qingchuan', '--as', 'zhanzhang');
+    expect(status.stdout).toContain(`${runId}  finished`);
+    expect(status.stdout).toContain('cli:zhanzhang');
+
+    const rolled = await cli('legacy', 'rollback', runId, '--site', 'qingchuan', '--as', 'zhanzhang');
+    expect(rolled).toMatchObject({ code: 0, stdout: expect.stringContaining('删除稿件 11 篇') });
+    const left = await t.db.selectFrom('legacy_item').select('id').execute();
+    expect(left).toEqual([]);
+  });
+
+  it('should refuse a file that is no WXR export, and another tenant\'s site, in Chinese without a stack trace', async () => {
+    const bad = await cli('legacy', 'import', '--site', 'qingchuan', '--wxr', `${WXR}/missing-version-tag.xml`, '--as', 'zhanzhang', '--column', '/xwdt/yw/');
+    expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('ZQ_LEGACY_WXR_UNREADABLE') });
+    expect(bad.stderr).toContain('wxr_version');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const other = await cli('legacy', 'import', '--site', 'anhe', '--wxr', `${WXR}/small-export.xml`, '--as', 'zhanzhang');
+    expect(other).toMatchObject({ code: 1, stderr: expect.stringContaining('不在您的权限范围内') });
+    const liaison = await cli('legacy', 'import', '--site', 'anhe', '--wxr', `${WXR}/small-export.xml`, '--as', 'xinxiyuan');
+    expect(liaison).toMatchObject({ code: 1, stderr: expect.stringContaining('site.manage') });
+  });
+});

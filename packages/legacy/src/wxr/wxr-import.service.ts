@@ -1,0 +1,203 @@
+/**
+ * WordPress import (issue 7): a WXR export into a site's columns, after Drupal's Migrate — a run
+ * names its operator; each item is one transaction (article, revision, publication at its
+ * original time, legacy URL entries, ID map row), so an item that fails leaves nothing behind and
+ * the run goes on; the ID map (legacy key → article, content hash, revision written) makes a
+ * re-run add what is new, update what changed and leave alone what an editor has changed since.
+ * Bodies go through the content services, hence the sanitiser.
+ */
+import { invalid } from '@zhanqun/core/errors';
+import { newId } from '@zhanqun/core/id';
+import { writeAudit } from '@zhanqun/audit/audit.writer';
+import type { ServiceContext } from '@zhanqun/audit/context';
+import { appendRevision } from '@zhanqun/content/article-revision.service';
+import { insertDraft, publishLatest, revisionContent, validateContent, type CreateDraftInput, type RevisionContent } from '@zhanqun/content/article.service';
+import * as articleRepository from '@zhanqun/content/article.repository';
+import type { LegacySiteRow } from '@zhanqun/db/database';
+import { inScope, type Tx } from '@zhanqun/db/scope';
+import * as columnRepository from '@zhanqun/tenancy/column.repository';
+import { writableSite } from '@zhanqun/tenancy/site-access';
+import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
+import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
+import { WxrUnreadableError } from '../legacy.errors.js';
+import { planItem, type ItemPlan } from './wxr-map.js';
+import { parseWxr, type WxrItem } from './wxr-parser.js';
+
+export interface WxrImportInput {
+  /** The export's text. */
+  wxr: string;
+  /** A name for the report (the file's name). */
+  sourceName: string;
+  /** The column posts go to, and pages (default: the same). */
+  columnId: string;
+  pageColumnId?: string | null;
+  /** The legacy site the old URLs belong to; default one named after the export's host (made if missing). */
+  legacyCode?: string | null;
+  /** Replace articles edited on the platform since they were imported. */
+  overwrite?: boolean;
+}
+
+export interface ItemOutcome { index: number; line: number; key: string; title: string; reason: string }
+
+export interface ImportReport {
+  source: string;
+  legacySite: string;
+  createdLegacySite: boolean;
+  found: number;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  drafts: number;
+  urlEntries: number;
+  skipped: ItemOutcome[];
+  failed: ItemOutcome[];
+  notes: ItemOutcome[];
+}
+
+/** WordPress' query-string permalinks (`?p=12`, `?page_id=3`) are significant. */
+const WP_QUERY_PARAMS = ['p', 'page_id'];
+
+/** Import a WXR export into a site (site.manage and content.edit on its columns). Returns the run and its report. */
+export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput): Promise<{ runId: string; report: ImportReport }> {
+  const doc = parseWxr(input.wxr);
+  if (doc.fatal) throw new WxrUnreadableError(doc.errors.map((e) => `line ${e.line}: ${e.message}`).join('; '));
+  const host = hostOf(doc.baseSiteUrl ?? doc.baseBlogUrl) ?? hostOf(doc.items.find((i) => i.link)?.link ?? null);
+  // Without a code, the legacy site is named after the export's host (or plain "wordpress").
+  const code = input.legacyCode ?? ((host ? host.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) : '') || 'wordpress');
+  const { legacy, created } = await legacySiteFor(ctx, siteId, code, host, doc.title);
+  const runId = newId();
+  const report: ImportReport = {
+    source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, found: doc.items.length, imported: 0, updated: 0,
+    unchanged: 0, drafts: 0, urlEntries: 0, skipped: [], failed: [], notes: [],
+  };
+  await inScope(ctx.db, ctx.scope, async (trx) => {
+    const site = await writableSite(trx, ctx, siteId);
+    for (const [field, id] of [['columnId', input.columnId], ['pageColumnId', input.pageColumnId ?? input.columnId]] as const) {
+      if (!(await columnRepository.findById(trx, siteId, id))) throw invalid(field, `column ${id} is not a column of site ${site.code}`);
+    }
+    await trx.insertInto('legacy_import_run').values({
+      id: runId, site_id: siteId, legacy_site_id: legacy.id, source_kind: 'wxr', source_name: input.sourceName,
+      operator_user_id: ctx.actor.userId, operator_label: ctx.actor.label, started_at: ctx.clock.now(), finished_at: null, rolled_back_at: null,
+    }).execute();
+  });
+  for (const e of doc.errors) report.failed.push({ index: 0, line: e.line, key: '', title: '', reason: e.message });
+  const authors = new Map(doc.authors.map((a) => [a.login, a]));
+  // The ID map read once: an item whose hash is unchanged costs no sanitising and no transaction.
+  const known = new Map((await inScope(ctx.db, ctx.scope, (trx) => trx.selectFrom('legacy_item').select(['legacy_key', 'content_hash'])
+    .where('site_id', '=', siteId).where('legacy_site_id', '=', legacy.id).execute())).map((r) => [r.legacy_key, r.content_hash]));
+  const seen = new Set<string>();
+  for (const item of doc.items) {
+    const plan = planItem(item, authors);
+    const base = { index: item.index, line: item.line, key: plan.key, title: item.title.trim() };
+    if (plan.action === 'skip') { report.skipped.push({ ...base, reason: plan.reason }); continue; }
+    if (plan.action === 'fail') { report.failed.push({ ...base, reason: plan.reason }); continue; }
+    if (seen.has(plan.key)) { report.failed.push({ ...base, reason: `${plan.key} appears twice in the export` }); continue; }
+    seen.add(plan.key);
+    if (known.get(plan.key) === plan.hash) { report.unchanged += 1; continue; }
+    try {
+      const draft: CreateDraftInput = {
+        columnId: plan.article.kind === 'page' ? input.pageColumnId ?? input.columnId : input.columnId,
+        title: plan.article.title, bodyHtml: plan.article.bodyHtml, summary: plan.article.summary, author: plan.article.author, tags: plan.article.tags,
+      };
+      validateContent(draft);
+      const content = revisionContent(draft); // the platform's sanitiser, as for every save; outside the transaction
+      const outcome = await inScope(ctx.db, ctx.scope, (trx) => importItem(trx, ctx, siteId, legacy, runId, item, plan, draft, content, input.overwrite ?? false));
+      if (outcome.result === 'skipped') report.skipped.push({ ...base, reason: outcome.reason });
+      else report[outcome.result] += 1;
+      if (outcome.result !== 'skipped' && !plan.publish && outcome.result !== 'unchanged') report.drafts += 1;
+      report.urlEntries += outcome.entries;
+      for (const note of [plan.note, ...outcome.notes]) if (note) report.notes.push({ ...base, reason: note });
+    } catch (err) {
+      report.failed.push({ ...base, reason: (err as Error).message });
+    }
+  }
+  await inScope(ctx.db, ctx.scope, async (trx) => {
+    const site = await writableSite(trx, ctx, siteId);
+    await trx.updateTable('legacy_import_run').set({ status: 'finished', finished_at: ctx.clock.now(), report: JSON.stringify(report) })
+      .where('site_id', '=', siteId).where('id', '=', runId).execute();
+    await writeAudit(trx, ctx.clock, ctx.actor, {
+      platformId: site.platform_id, siteId, action: 'legacy_import.run', objectType: 'legacy_import_run', objectId: runId,
+      after: { source: input.sourceName, legacySite: legacy.code, found: report.found, imported: report.imported, updated: report.updated,
+        unchanged: report.unchanged, skipped: report.skipped.length, failed: report.failed.length },
+    });
+  });
+  return { runId, report };
+}
+
+type ItemResult = { result: 'imported' | 'updated' | 'unchanged'; entries: number; notes: string[] } | { result: 'skipped'; reason: string; entries: number; notes: string[] };
+
+async function importItem(
+  trx: Tx, ctx: ServiceContext, siteId: string, legacy: LegacySiteRow, runId: string, item: WxrItem, plan: Extract<ItemPlan, { action: 'import' }>,
+  draft: CreateDraftInput, content: RevisionContent, overwrite: boolean,
+): Promise<ItemResult> {
+  const now = ctx.clock.now();
+  const mapped = await trx.selectFrom('legacy_item').select(['id', 'article_id', 'revision_id', 'content_hash'])
+    .where('site_id', '=', siteId).where('legacy_site_id', '=', legacy.id).where('legacy_key', '=', plan.key).executeTakeFirst();
+  if (mapped?.content_hash === plan.hash) return { result: 'unchanged', entries: 0, notes: [] };
+  let articleId: string;
+  let revisionId: string;
+  if (mapped?.article_id) {
+    const article = await articleRepository.lockById(trx, siteId, mapped.article_id);
+    if (!article || article.deleted_at) return { result: 'skipped', reason: `article ${mapped.article_id} was deleted on the platform`, entries: 0, notes: [] };
+    if (article.latest_revision_id !== mapped.revision_id && !overwrite) {
+      return { result: 'skipped', reason: `article ${article.id} was edited on the platform since it was imported (overwrite replaces it)`, entries: 0, notes: [] };
+    }
+    revisionId = (await appendRevision(trx, ctx, siteId, article.id, article.latest_revision_id!, content, [], 'article.revision.import')).id;
+    articleId = article.id;
+  } else {
+    const article = await insertDraft(trx, ctx, siteId, draft, content);
+    articleId = article.id;
+    revisionId = article.latest_revision_id!;
+  }
+  const live = plan.publish ? await publishLatest(trx, ctx, siteId, articleId, { publishedAt: plan.article.publishedAt! }) : null;
+  const { ids, notes } = await writeEntries(trx, siteId, legacy, articleId, live?.url_path ?? null, plan.legacyUrls);
+  if (mapped) {
+    await trx.updateTable('legacy_item').set({ content_hash: plan.hash, revision_id: revisionId, updated_run_id: runId, updated_at: now, url_path_id: ids[0] ?? null })
+      .where('site_id', '=', siteId).where('id', '=', mapped.id).execute();
+  } else {
+    await trx.insertInto('legacy_item').values({
+      id: newId(), site_id: siteId, legacy_site_id: legacy.id, legacy_key: plan.key, legacy_url: item.link, article_id: articleId,
+      url_path_id: ids[0] ?? null, revision_id: revisionId, content_hash: plan.hash, created_run_id: runId, updated_run_id: runId,
+      created_at: now, updated_at: now,
+    }).execute();
+  }
+  return { result: mapped ? 'updated' : 'imported', entries: ids.length, notes };
+}
+
+/** The old URLs of an item: 301 to the article once live, awaiting while it is a draft. */
+async function writeEntries(trx: Tx, siteId: string, legacy: LegacySiteRow, articleId: string, url: string | null, legacyUrls: readonly string[]): Promise<{ ids: string[]; notes: string[] }> {
+  const hosts = await siteHosts(trx, siteId);
+  const notes: string[] = [];
+  const entries = [];
+  for (const legacyUrl of legacyUrls) {
+    const entry = prepareEntry(legacy, hosts, { legacyUrl, kind: url ? 'legacy' : 'awaiting', target: url, articleId });
+    if (entry.key === '/') { notes.push(`${legacyUrl} is the old home page: no entry`); continue; }
+    const taken = await trx.selectFrom('url_path').select(['legacy_site_id', 'article_id']).where('site_id', '=', siteId).where('path', '=', entry.key).executeTakeFirst();
+    if (taken && (taken.legacy_site_id !== legacy.id || taken.article_id !== articleId)) {
+      notes.push(`${legacyUrl} already answers for another page: no entry`);
+      continue;
+    }
+    entries.push(entry);
+  }
+  const { ids } = await upsertEntries(trx, siteId, legacy.id, entries);
+  return { ids, notes };
+}
+
+async function legacySiteFor(ctx: ServiceContext, siteId: string, code: string, host: string | null, title: string | null): Promise<{ legacy: LegacySiteRow; created: boolean }> {
+  const existing = await inScope(ctx.db, ctx.scope, async (trx) => {
+    await writableSite(trx, ctx, siteId);
+    return findLegacySiteByCode(trx, siteId, code);
+  });
+  if (existing) return { legacy: existing, created: false };
+  const legacy = await createLegacySite(ctx, siteId, { code, name: title?.trim().slice(0, 200) || host || code, hosts: host ? [host] : [], queryParams: WP_QUERY_PARAMS });
+  return { legacy, created: true };
+}
+
+function hostOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname.toLowerCase() || null;
+  } catch {
+    return null;
+  }
+}
