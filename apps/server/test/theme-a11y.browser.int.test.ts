@@ -1,6 +1,7 @@
 /**
- * The default theme in a real Chromium (issue 6, Accessibility and devices). Every public page
- * type of the demo province passes axe's WCAG 2.1 A and AA rules with zero violations, in normal,
+ * Both built-in packs in a real Chromium (issue 6, Accessibility and devices): the default pack
+ * on the province's site and the county pack on 安和县's. Every public page type of each passes
+ * axe's WCAG 2.1 A and AA rules with zero violations, in normal,
  * high-contrast and elder modes — each switched by clicking the toolbar and kept across a reload
  * and every later page. No page scrolls sideways at 1280 or 360 px (screenshots in SHOTS). The
  * toolbar works by keyboard, reading aloud goes through speechSynthesis, nothing breaks the CSP,
@@ -10,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type ExpectStatic } from 'vitest';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { createDraft, publishRevision } from '@zhanqun/content/article.service';
 import { withdrawArticle } from '@zhanqun/content/publishing.service';
@@ -66,7 +67,7 @@ function recordErrors(page: Page, into: string[], expectedStatus: (url: string) 
 
 const htmlClasses = (page: Page) => page.evaluate(() => document.documentElement.className.split(/\s+/));
 /** Body tables sit in a box of their own that scrolls; while it does, it is a named region in the Tab order. */
-async function expectTablesScrollInARegion(page: Page, width: number): Promise<void> {
+async function expectTablesScrollInARegion(page: Page, width: number, expect: ExpectStatic): Promise<void> {
   const boxes = () => page.evaluate(() => [...document.querySelectorAll('.article .content table')].map((t) => {
     const box = t.parentElement!;
     return { wrapped: box.classList.contains('table-scroll'), scrolls: box.scrollWidth > box.clientWidth + 1, region: box.getAttribute('role') === 'region' && box.tabIndex === 0 && Boolean(box.getAttribute('aria-label')) };
@@ -79,11 +80,16 @@ async function expectTablesScrollInARegion(page: Page, width: number): Promise<v
 
 const overflow = (page: Page) => page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
 
-describe.skipIf(!hasChromium)('the default theme in Chromium: accessibility and devices', () => {
+type Pack = 'default' | 'county';
+
+describe.skipIf(!hasChromium)('the built-in themes in Chromium: accessibility and devices', () => {
   let h: TestApp;
   let browser: Browser;
   let base = '';
   const publicPages: PublicPage[] = [];
+  /** The county pack's page types, on 安和县 (a county portal) and its sub-site 城关镇. */
+  const countyPages: PublicPage[] = [];
+  const pagesOf = (pack: Pack) => (pack === 'default' ? publicPages : countyPages);
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
 
@@ -92,7 +98,7 @@ describe.skipIf(!hasChromium)('the default theme in Chromium: accessibility and 
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
-    recordErrors(page, errors, (url) => publicPages.find((p) => p.url === url)?.status ?? 200);
+    recordErrors(page, errors, (url) => [...publicPages, ...countyPages].find((p) => p.url === url)?.status ?? 200);
     return page;
   }
   const pageNamed = (name: string) => publicPages.find((p) => p.name === name)!;
@@ -109,27 +115,37 @@ describe.skipIf(!hasChromium)('the default theme in Chromium: accessibility and 
     const db = h.t.db;
     const prov = await db.selectFrom('site').select(['id', 'platform_id']).where('code', '=', 'prov').executeTakeFirstOrThrow();
     const ctx: ServiceContext = { db, clock: h.clock, actor: { userId: null, label: 'test:theme-a11y' }, scope: await platformAdminScope(db, prov.platform_id) };
-    // A policy document with the government-information table (信息索引).
-    const live = await db.selectFrom('article as a').innerJoin('article_revision as r', 'r.id', 'a.live_revision_id')
-      .select(['a.id', 'a.url_path']).where('a.site_id', '=', prov.id).where('a.live', '=', true).where('r.document_number', 'is not', null)
-      .orderBy('a.url_path').executeTakeFirstOrThrow();
-    // The worst a body brings to a phone: a wide table of long numbers, a long bare URL, a link that opens a new window.
-    const tzgg = await db.selectFrom('site_column').select('id').where('site_id', '=', prov.id).where('path', '=', '/xwdt/tzgg/').executeTakeFirstOrThrow();
-    const draft = await createDraft(ctx, prov.id, { columnId: tzgg.id, title: '2026年度考试录用公务员拟录用人员公示', bodyHtml: WIDE_BODY });
-    const wide = await publishRevision(ctx, prov.id, draft.id, { publishedAt: h.clock.now() });
-    // A withdrawn article answers 410: withdraw another one through the service, as the console would.
-    const other = await db.selectFrom('article').select(['id', 'url_path']).where('site_id', '=', prov.id).where('live', '=', true)
-      .where('id', 'not in', [live.id, wide.id]).orderBy('url_path').executeTakeFirstOrThrow();
-    await withdrawArticle(ctx, prov.id, other.id, { reason: '测试撤稿' });
-    publicPages.push(
-      { name: 'home', url: `${base}/`, status: 200 },
-      { name: 'column', url: `${base}/zwgk/zcwj/`, status: 200 },
-      { name: 'article', url: `${base}${live.url_path}`, status: 200 },
-      { name: 'article-wide', url: `${base}${wide.url_path}`, status: 200 },
-      { name: 'subsite', url: `http://shiqiao.localhost:${port}/tyx/`, status: 200 }, // 桃源乡 wears the default pack (安和县's sub-sites the county pack)
-      { name: 'not-found', url: `${base}/zq-no-such-page/`, status: 404 },
-      { name: 'gone', url: `${base}${other.url_path}`, status: 410 },
-    );
+    /** A site's page types: a policy document, a wide article, a withdrawn one (410), home, column, 404 and a sub-site. */
+    async function pageTypes(code: string, subsite: string): Promise<PublicPage[]> {
+      const site = await db.selectFrom('site').select(['id', 'theme']).where('code', '=', code).executeTakeFirstOrThrow();
+      const origin = `http://${code}.localhost:${port}`;
+      // A policy document with the government-information table (信息索引).
+      const live = await db.selectFrom('article as a').innerJoin('article_revision as r', 'r.id', 'a.live_revision_id')
+        .select(['a.id', 'a.url_path']).where('a.site_id', '=', site.id).where('a.live', '=', true).where('r.document_number', 'is not', null)
+        .orderBy('a.url_path').executeTakeFirstOrThrow();
+      // The worst a body brings to a phone: a wide table of long numbers, a long bare URL, a link that opens a new window.
+      const tzgg = await db.selectFrom('site_column').select('id').where('site_id', '=', site.id).where('path', '=', '/xwdt/tzgg/').executeTakeFirstOrThrow();
+      const draft = await createDraft(ctx, site.id, { columnId: tzgg.id, title: '2026年度考试录用公务员拟录用人员公示', bodyHtml: WIDE_BODY });
+      const wide = await publishRevision(ctx, site.id, draft.id, { publishedAt: h.clock.now() });
+      // A withdrawn article answers 410: withdraw another one through the service, as the console would.
+      const other = await db.selectFrom('article').select(['id', 'url_path']).where('site_id', '=', site.id).where('live', '=', true)
+        .where('id', 'not in', [live.id, wide.id]).orderBy('url_path').executeTakeFirstOrThrow();
+      await withdrawArticle(ctx, site.id, other.id, { reason: '测试撤稿' });
+      return [
+        { name: 'home', url: `${origin}/`, status: 200 },
+        { name: 'column', url: `${origin}/zwgk/zcwj/`, status: 200 },
+        { name: 'article', url: `${origin}${live.url_path}`, status: 200 },
+        { name: 'article-wide', url: `${origin}${wide.url_path}`, status: 200 },
+        { name: 'subsite', url: subsite, status: 200 },
+        { name: 'not-found', url: `${origin}/zq-no-such-page/`, status: 404 },
+        { name: 'gone', url: `${origin}${other.url_path}`, status: 410 },
+      ];
+    }
+    // 桃源乡 wears the default pack; 安和县 and its sub-sites the county pack (the demo's choice).
+    publicPages.push(...await pageTypes('prov', `http://shiqiao.localhost:${port}/tyx/`));
+    countyPages.push(...await pageTypes('anhe', `http://anhe.localhost:${port}/cgz/`));
+    const themes = await db.selectFrom('site').select(['code', 'theme']).where('code', 'in', ['prov', 'shiqiao-tyx', 'anhe', 'anhe-cgz']).orderBy('code').execute();
+    expect(themes.map((t) => `${t.code}:${t.theme}`)).toEqual(['anhe:county', 'anhe-cgz:county', 'prov:default', 'shiqiao-tyx:default']);
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
@@ -142,7 +158,7 @@ describe.skipIf(!hasChromium)('the default theme in Chromium: accessibility and 
    * Switch a mode on by clicking, as a reader would, and check it survives a reload. Modes live in
    * the browser's storage, which is per host: a sub-site on another host is switched there too.
    */
-  async function switchOn(page: Page, mode: Exclude<Mode, 'normal'>, url: string): Promise<Response | null> {
+  async function switchOn(page: Page, mode: Exclude<Mode, 'normal'>, url: string, expect: ExpectStatic): Promise<Response | null> {
     await page.goto(url);
     if (mode === 'contrast') {
       await page.click('#zq-a11y-toggle');
@@ -159,13 +175,14 @@ describe.skipIf(!hasChromium)('the default theme in Chromium: accessibility and 
   }
 
   /** Every page type: axe at 1280 px, then the sideways check and a screenshot at each width. */
-  async function sweep(page: Page, mode: Mode): Promise<Record<string, string[]>> {
+  // Concurrent tests pass their own `expect`: expect.poll() needs to know its test.
+  async function sweep(page: Page, mode: Mode, pack: Pack, expect: ExpectStatic): Promise<Record<string, string[]>> {
     const found: Record<string, string[]> = {};
     const switched = new Set<string>();
-    for (const p of publicPages) {
+    for (const p of pagesOf(pack)) {
       await page.setViewportSize({ width: WIDTHS[0], height: 900 });
       const origin = new URL(p.url).origin;
-      const res = mode !== 'normal' && !switched.has(origin) ? await switchOn(page, mode, p.url) : await page.goto(p.url);
+      const res = mode !== 'normal' && !switched.has(origin) ? await switchOn(page, mode, p.url, expect) : await page.goto(p.url);
       switched.add(origin);
       expect(res?.status(), p.name).toBe(p.status);
       const classes = await htmlClasses(page);
@@ -180,21 +197,33 @@ describe.skipIf(!hasChromium)('the default theme in Chromium: accessibility and 
         await page.setViewportSize({ width, height: 900 });
         const { scrollWidth, innerWidth } = await overflow(page);
         expect(scrollWidth, `${mode} ${p.name} at ${width}px`).toBeLessThanOrEqual(innerWidth);
-        if (p.name === 'article-wide') await expectTablesScrollInARegion(page, width);
-        await page.screenshot({ path: `${SHOTS}/${mode}-${p.name}-${width}.png`, fullPage: true });
+        if (p.name === 'article-wide') await expectTablesScrollInARegion(page, width, expect);
+        await page.screenshot({ path: `${SHOTS}/${pack}-${mode}-${p.name}-${width}.png`, fullPage: true });
       }
     }
     return found;
   }
 
-  for (const mode of ['normal', 'contrast', 'elder'] as const) {
-    it.concurrent(`should pass axe (WCAG 2.1 A and AA) on every page type in ${mode} mode, without sideways scrolling at 360 and 1280 px`, async () => {
+  // Both packs, three modes each, six pages at once in one browser (CI budget: issue 6 adds at most five minutes).
+  for (const pack of ['default', 'county'] as const) for (const mode of ['normal', 'contrast', 'elder'] as const) {
+    it.concurrent(`should pass axe (WCAG 2.1 A and AA) on every page type of the ${pack} pack in ${mode} mode, without sideways scrolling at 360 and 1280 px`, async ({ expect }) => {
       const page = await open();
-      const found = await sweep(page, mode);
-      expect(found).toEqual(Object.fromEntries(publicPages.map((p) => [p.name, []])));
+      const found = await sweep(page, mode, pack, expect);
+      expect(found).toEqual(Object.fromEntries(pagesOf(pack).map((p) => [p.name, []])));
+      if (pack === 'county' && mode === 'normal') {
+        // Picture news without script: the slides scroll sideways inside their own focusable region, never the page.
+        await page.goto(countyPages[0]!.url);
+        const carousel = await page.evaluate(() => {
+          const box = document.querySelector('.carousel') as HTMLElement;
+          return { scrolls: box.scrollWidth > box.clientWidth, snap: getComputedStyle(box).scrollSnapType, focusable: box.tabIndex === 0, slides: document.querySelectorAll('.slide').length };
+        });
+        expect(carousel).toMatchObject({ scrolls: true, focusable: true });
+        expect(carousel.snap).toContain('x');
+        expect(carousel.slides).toBeGreaterThan(1);
+      }
       if (mode === 'elder') {
         // 适老化: body type of 20 px or more, line spacing of at least 1.3 (we aim for 1.8), large targets.
-        await page.goto(pageNamed('article').url);
+        await page.goto(pagesOf(pack).find((p) => p.name === 'article')!.url);
         const type = await page.evaluate(() => {
           const px = (el: Element | null, prop: 'fontSize' | 'lineHeight') => Number.parseFloat(getComputedStyle(el!)[prop]);
           const body = document.body;
@@ -301,14 +330,14 @@ describe.skipIf(!hasChromium)('the default theme in Chromium: accessibility and 
 
   it('should read the same without script: no toolbar buttons, a note instead, nothing sideways at 360 px', async () => {
     const page = await open({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });
-    for (const name of ['home', 'article', 'article-wide']) {
-      await page.goto(pageNamed(name).url);
+    for (const [pack, name] of [['default', 'home'], ['default', 'article'], ['default', 'article-wide'], ['county', 'home'], ['county', 'article']] as const) {
+      await page.goto(pagesOf(pack).find((p) => p.name === name)!.url);
       expect(await page.locator('#zq-a11y-toggle').isVisible()).toBe(false);
       expect(await page.locator('.zq-no-js-note').isVisible()).toBe(true);
       expect(await page.locator('.site-nav a').first().isVisible()).toBe(true);
       const { scrollWidth, innerWidth } = await overflow(page);
-      expect(scrollWidth, name).toBeLessThanOrEqual(innerWidth);
-      await page.screenshot({ path: `${SHOTS}/no-js-${name}-360.png`, fullPage: true });
+      expect(scrollWidth, `${pack} ${name}`).toBeLessThanOrEqual(innerWidth);
+      await page.screenshot({ path: `${SHOTS}/no-js-${pack}-${name}-360.png`, fullPage: true });
     }
   });
 
