@@ -2,6 +2,9 @@
 // province: a WordPress export into a city site as its site admin, a re-run that changes nothing,
 // the run's report, rollback, a broken file and another tenant's site refused in Chinese.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ManualClock } from '@zhanqun/core/clock';
@@ -55,6 +58,27 @@ describe.skipIf(inject('zqTestBackend').kind !== 'postgres')('zhanqun legacy (sp
     expect(rolled).toMatchObject({ code: 0, stdout: expect.stringContaining('删除稿件 11 篇') });
     const left = await t.db.selectFrom('legacy_item').select('id').execute();
     expect(left).toEqual([]);
+  });
+
+  it('should register a legacy site and import its URL mapping, all or nothing, with line and field in Chinese', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zq-legacy-'));
+    try {
+      const site = await cli('legacy', 'site', '--site', 'qingchuan', '--legacy', 'qc-old', '--name', '青川市旧网站', '--host', 'www.qingchuan.gov.cn',
+        '--query-params', 'id:itemid', '--as', 'zhanzhang');
+      expect(site).toMatchObject({ code: 0, stdout: expect.stringContaining('有效参数 id:itemid') });
+      const bad = join(dir, 'bad.csv');
+      writeFileSync(bad, 'Old Url,New Url,Status\nhttp://www.qingchuan.gov.cn/a.asp?id=1,/xwdt/yw/,301\nhttp://www.qingchuan.gov.cn/b.asp,http://evil.example.com/,301\n');
+      expect(await cli('legacy', 'urls', bad, '--site', 'qingchuan', '--legacy', 'qc-old', '--as', 'zhanzhang'))
+        .toMatchObject({ code: 1, stderr: expect.stringContaining('第 3 行（字段 new url）') });
+      const good = join(dir, 'good.csv');
+      writeFileSync(good, 'Old Url,New Url,Status\nhttp://www.qingchuan.gov.cn/a.asp?id=1&x=2,/xwdt/yw/,301\nhttp://www.qingchuan.gov.cn/old/,,410\n');
+      expect(await cli('legacy', 'urls', good, '--site', 'qingchuan', '--legacy', 'qc-old', '--as', 'zhanzhang'))
+        .toMatchObject({ code: 0, stdout: expect.stringContaining('新增 2 条') });
+      const status = await cli('legacy', 'status', '--site', 'qingchuan', '--as', 'zhanzhang');
+      expect(status.stdout).toContain('旧网站 qc-old（青川市旧网站）状态 planned：301 1 条，410 1 条，待发布 0 条');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('should refuse a file that is no WXR export, and another tenant\'s site, in Chinese without a stack trace', async () => {

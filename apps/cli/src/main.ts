@@ -83,8 +83,17 @@ const USAGE = `用法 Usage: zhanqun <命令>
                              导入 WordPress 导出文件（WXR）：保留原发布时间，旧网址 301 到新稿件；重复执行不会重复导入，
                              本站修改过的稿件不被覆盖（除非 --overwrite）；逐项报告失败原因
                              (import a WordPress export; re-runs never duplicate; per-item failures reported)
+  legacy site --site <code> --legacy <旧网站 code> --as <账号> [--name <名称>] [--host <旧域名> …]
+              [--query-params a:b] [--archive-prefix <存档地址前缀>] [--global redirect|gone [--global-target <地址>] [--append-path]]
+              [--allow-host <域名> …] [--allow-suffix .gov.cn …]
+                             登记或修改旧网站的设置：有效查询参数（小写）、存档、整体规则、允许跳转的域名
+                             (register or change a legacy site: significant parameters, archive, global rule, allowed targets)
+  legacy urls <csv> --site <code> --legacy <旧网站 code> --as <账号>
+                             导入旧网址对照表（Old Url,New Url,Status[,Suggested Link,Archive Link]；301/410/418 待发布）；
+                             全部或全不 (import a mapping CSV, all or nothing)
   legacy status --site <code> --as <账号> [--run <批次 id>] [--json]
-                             列出导入批次，或显示一个批次的报告 (list import runs, or one run's report)
+                             旧网站及其旧网址、访问次数，导入批次；或一个批次的报告
+                             (legacy sites with their entries and hits, import runs; or one run's report)
   legacy rollback <批次 id> --site <code> --as <账号>
                              回滚一个导入批次：删除它创建的稿件与旧网址 (remove exactly what a run created)
 
@@ -113,7 +122,9 @@ async function run(argv: string[]): Promise<number> {
       as: { type: 'string' }, state: { type: 'string' }, column: { type: 'string' }, title: { type: 'string' }, 'body-file': { type: 'string' },
       'document-number': { type: 'string' }, 'issuing-organ': { type: 'string' }, comment: { type: 'string' }, reason: { type: 'string' },
       at: { type: 'string' }, wxr: { type: 'string' }, 'page-column': { type: 'string' }, legacy: { type: 'string' },
-      overwrite: { type: 'boolean' }, json: { type: 'boolean' }, run: { type: 'string' },
+      overwrite: { type: 'boolean' }, json: { type: 'boolean' }, run: { type: 'string' }, 'query-params': { type: 'string' },
+      'archive-prefix': { type: 'string' }, global: { type: 'string' }, 'global-target': { type: 'string' }, 'append-path': { type: 'boolean' },
+      'allow-host': { type: 'string', multiple: true }, 'allow-suffix': { type: 'string', multiple: true },
     },
   });
   const [group, command] = positionals;
@@ -125,7 +136,7 @@ async function run(argv: string[]): Promise<number> {
   const known = ['db migrate', 'db rollback', 'db status', 'platform create', 'platform create-city', 'user create-admin', 'seed demo', 'audit verify',
     'audit anchor', 'totp code', 'org import', 'site create', 'site list', 'site show', 'site close', 'site import', 'columns apply-template',
     'article list', 'article create', 'article show', 'article submit', 'article approve', 'article reject', 'article publish', 'article withdraw',
-    'terms import', 'terms list', 'theme check', 'legacy import', 'legacy status', 'legacy rollback'];
+    'terms import', 'terms list', 'theme check', 'legacy import', 'legacy status', 'legacy rollback', 'legacy site', 'legacy urls'];
   if (!known.includes(key)) throw new UsageError(`未知命令 "${key}" (unknown command)\n\n${USAGE}`);
 
   if (key === 'totp code') {

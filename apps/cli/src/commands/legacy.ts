@@ -11,10 +11,13 @@ import { formatZoned } from '@zhanqun/core/time';
 import type { Database, SiteRow } from '@zhanqun/db/database';
 import { inScope } from '@zhanqun/db/scope';
 import { findRun, listRuns, rollbackRun } from '@zhanqun/legacy/import-run.service';
+import { parseQueryParams } from '@zhanqun/legacy/canonical-url';
+import { createLegacySite, findLegacySiteByCode, findLegacySites, updateLegacySite, type LegacySiteInput } from '@zhanqun/legacy/legacy-site.service';
+import { countEntries, importEntriesCsv, listEntries } from '@zhanqun/legacy/legacy-url.service';
 import type { ImportReport } from '@zhanqun/legacy/wxr/wxr-import.service';
 import { importWxr } from '@zhanqun/legacy/wxr/wxr-import.service';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
-import { optional, RefusedError, UsageError, type Values } from '../cli-support.js';
+import { list, need, optional, printImportErrors, readCsv, RefusedError, UsageError, type Values } from '../cli-support.js';
 import { asAccount, siteOf } from './article.js';
 
 const at = (d: Date | null) => (d ? formatZoned(d, 'yyyy-MM-dd HH:mm') : '-');
@@ -104,6 +107,38 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       else printReport(runId, report);
       return report.failed.length ? 1 : 0;
     }
+    case 'site': {
+      // Create or change a legacy site's settings (Bouncer's site config), all given at once.
+      const code = need(values, 'legacy');
+      const globalType = optional(values, 'global');
+      if (globalType && globalType !== 'redirect' && globalType !== 'gone') throw new UsageError('--global 须为 redirect 或 gone');
+      const input: LegacySiteInput = {
+        code, name: optional(values, 'name') ?? code, hosts: list(values, 'host'), queryParams: parseQueryParams(optional(values, 'query-params')),
+        archivePrefix: optional(values, 'archive-prefix') ?? null, globalType: (globalType as 'redirect' | 'gone' | undefined) ?? null,
+        globalTarget: optional(values, 'global-target') ?? null, globalAppendPath: values['append-path'] === true,
+        allowedTargetHosts: list(values, 'allow-host'), ...(list(values, 'allow-suffix').length ? { allowedTargetSuffixes: list(values, 'allow-suffix') } : {}),
+      };
+      const exists = await inScope(db, ctx.scope, (trx) => findLegacySiteByCode(trx, site.id, code));
+      // What these options do not set (pattern rules, the move's state and deadline) stays as it was.
+      if (exists) Object.assign(input, { rules: exists.rules, state: exists.state, deadline: exists.deadline });
+      const saved = exists ? await updateLegacySite(ctx, site.id, code, input) : await createLegacySite(ctx, site.id, input);
+      console.log(`${exists ? '已更新' : '已登记'}旧网站 ${saved.code}（${saved.name}）：域名 ${saved.hosts.join(', ') || '-'}，` +
+        `有效参数 ${saved.query_params.join(':') || '无'} (${exists ? 'updated' : 'registered'} legacy site)`);
+      return 0;
+    }
+    case 'urls': {
+      // A Transition mapping CSV (Old Url,New Url,Status[,Suggested Link,Archive Link]): all rows or none.
+      const file = positionals[2];
+      if (!file) throw new UsageError('用法 usage: zhanqun legacy urls <csv> --site <code> --legacy <旧网站 code> --as <账号>');
+      const result = await importEntriesCsv(ctx, site.id, need(values, 'legacy'), readCsv(file));
+      if (result.errors.length) {
+        printImportErrors(result.errors);
+        console.error(`有 ${result.errors.length} 行有误，未导入任何旧网址 (nothing imported)`);
+        return 1;
+      }
+      console.log(`旧网址：新增 ${result.inserted} 条，更新 ${result.updated} 条，未变 ${result.unchanged} 条 (inserted, updated, unchanged)`);
+      return 0;
+    }
     case 'status': {
       const runId = optional(values, 'run');
       if (runId) {
@@ -113,6 +148,15 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
         else printReport(run.id, run.report as ImportReport);
         return 0;
       }
+      // Each legacy site: its entries by kind, and the most hit after cut-over (what still arrives).
+      await inScope(db, ctx.scope, async (trx) => {
+        for (const l of await findLegacySites(trx, site.id)) {
+          const counts = await countEntries(trx, site.id, l.id);
+          const top = (await listEntries(trx, site.id, l.id, 5)).filter((e) => e.hits > 0);
+          console.log(`旧网站 ${l.code}（${l.name}）状态 ${l.state}：301 ${counts['legacy'] ?? 0} 条，410 ${counts['gone'] ?? 0} 条，待发布 ${counts['awaiting'] ?? 0} 条`);
+          for (const e of top) console.log(`  ${String(e.hits).padStart(8)} 次  ${e.path}  → ${e.target ?? e.kind}  最近 ${at(e.lastHitAt)}`);
+        }
+      });
       const runs = await inScope(db, ctx.scope, (trx) => listRuns(trx, site.id));
       for (const r of runs) {
         const rep = r.report as Partial<ImportReport>;
