@@ -1,7 +1,11 @@
 // The two built-in packs on the demo province (issue 6): the county pack's home (picture news
 // without script, headlines, notices and policies, the three entrances, topic banners, superior
 // and sibling sites), share links on articles and the language switch in both packs.
+import { Readable } from 'node:stream';
+import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadAttachment } from '@zhanqun/content/attachment/attachment.service';
+import { createDraft, publishRevision } from '@zhanqun/content/article.service';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { checkThemeSync } from '@zhanqun/render/theme-check';
@@ -11,6 +15,25 @@ import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
 import { updateSite } from '@zhanqun/tenancy/site.service';
 import { decode, visible } from './console-helper.js';
 import { build, type TestApp } from './helper.js';
+
+/** A small solid-colour PNG (16 × 9), for a cover image. */
+function png(): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(16, 0);
+  ihdr.writeUInt32BE(9, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(16 * 3, 0x5a)]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: 9 }, () => row)))), chunk('IEND', Buffer.alloc(0))]);
+}
 
 describe('the built-in theme packs', () => {
   let h: TestApp;
@@ -60,6 +83,19 @@ describe('the built-in theme packs', () => {
     expect(html).toContain('<a href="//prov.localhost:3000/">演示省人民政府（演示）</a>');
     expect(text).toContain('网站标识码：9901210001');
     expect(html).not.toMatch(/<script(?![^>]*src=)/); // no inline script (CSP)
+  });
+
+  it('should show picture news with the cover image of a live article, and serve that cover publicly', async () => {
+    const anhe = await site('anhe');
+    const yw = await h.t.db.selectFrom('site_column').select('id').where('site_id', '=', anhe.id).where('path', '=', '/xwdt/yw/').executeTakeFirstOrThrow();
+    const cover = await uploadAttachment(ctx, anhe.id, { filename: '封面.png', stream: Readable.from([png()]) }, { store: h.app.blobs, maxBytes: h.app.config.maxUploadBytes });
+    const draft = await createDraft(ctx, anhe.id, { columnId: yw.id, title: '安和县图片新闻封面测试', bodyHtml: '<p>图片新闻。</p>', coverAttachmentId: cover.id });
+    expect((await get('anhe.localhost', `/_files/${cover.id}/cover`)).statusCode).toBe(404); // not live yet
+    await publishRevision(ctx, anhe.id, draft.id, { publishedAt: h.clock.now() });
+    const html = decode((await get('anhe.localhost')).body);
+    expect(html).toMatch(new RegExp(`<li class="slide" id="zq-slide-0-0">\\s*<a href="[^"]+">\\s*<img src="/_files/${cover.id}/cover" alt="" loading="lazy">\\s*<span class="slide-caption">安和县图片新闻封面测试</span>`));
+    const file = await get('anhe.localhost', `/_files/${cover.id}/cover`);
+    expect([file.statusCode, file.headers['content-type']]).toEqual([200, 'image/png']);
   });
 
   it('should link sub-sites to their parent and to each other, and take their own settings', async () => {
