@@ -24,6 +24,7 @@ import permission from './plugins/permission.js';
 import session from './plugins/session.js';
 import feedRoutes from './public/feed.routes.js';
 import { PageCache } from './public/page-cache.js';
+import { SiteDirectory } from './public/site-directory.js';
 import publicRoutes, { PUBLIC_PREFIX } from './public/public.routes.js';
 import { answerFromCache, cacheFirstServerFactory, pageCacheKey } from './public/cached-answer.js';
 
@@ -138,7 +139,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await registerApiDocs(fastify); // before the API routes: OpenAPI is collected as routes are added
   await fastify.register(apiRoutes, { prefix: '/api/v1' });
   fastify.decorate('pageCache', pageCache);
-  await fastify.register(publicRoutes, { cache: pageCache });
-  await fastify.register(feedRoutes, { prefix: PUBLIC_PREFIX }); // sitemaps, robots.txt: static routes win over the wildcard
+  const directory = new SiteDirectory(opts.dbHandle.db);
+  await fastify.register(publicRoutes, { cache: pageCache, directory });
+  await fastify.register(feedRoutes, { prefix: PUBLIC_PREFIX, directory }); // sitemaps, robots.txt: static routes win over the wildcard
   return fastify;
 }

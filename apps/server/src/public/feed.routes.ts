@@ -6,7 +6,7 @@ import { inScope } from '@zhanqun/db/scope';
 import { renderRobots, renderRss } from '@zhanqun/render/feeds';
 import type { SiteScope } from '@zhanqun/render/theme-context';
 import { portSuffix } from '../console/console.routes.js';
-import { HostDirectory } from './host-directory.js';
+import type { SiteDirectory } from './site-directory.js';
 import { findHostSites, hostSitemap } from './host-sitemap.js';
 import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
 import { sendUnknownHost } from './unknown-host.js';
@@ -27,8 +27,8 @@ const DISALLOW = ['/_preview/'];
  * the public wildcard. Column feeds live under column paths: the wildcard answers them through
  * `columnFeedFor`.
  */
-export default async function feedRoutes(fastify: FastifyInstance) {
-  const hosts = new HostDirectory(fastify.db, fastify.clock);
+export default async function feedRoutes(fastify: FastifyInstance, opts: { directory: SiteDirectory }) {
+  const { directory } = opts;
   fastify.decorateRequest('knownSite', false);
   // As public pages: the constant security headers from one frozen object, not helmet per request.
   fastify.addHook('onSend', async (request, reply) => {
@@ -40,7 +40,7 @@ export default async function feedRoutes(fastify: FastifyInstance) {
     helmet: false as const,
     // As the public wildcard: unknown hosts are rate-limited (scanners ask every IP for robots.txt), known sites are not.
     onRequest: async (request: FastifyRequest) => {
-      request.knownSite = await hosts.isKnown(request.hostname_);
+      request.knownSite = await directory.isKnown(request.hostname_);
     },
     config: { permission: 'public' as const, rateLimit: { max: 30, timeWindow: '1 minute', allowList: (req: FastifyRequest) => req.knownSite } },
   };

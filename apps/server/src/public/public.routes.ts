@@ -9,11 +9,11 @@ import { sendUnknownHost } from './unknown-host.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { pageAnswer, pageCacheKey, pageHeaders, writeCachedPage } from './cached-answer.js';
 import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
-import { articleContext, columnContext, errorContext, homeContext, loadSiteScope, type SiteScope } from '@zhanqun/render/theme-context';
+import { articleContext, columnContext, errorContext, homeContext, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
 import type { PageContext } from '@zhanqun/render/theme-context';
 import { portSuffix } from '../console/console.routes.js';
-import { HostDirectory } from './host-directory.js';
+import type { SiteDirectory } from './site-directory.js';
 import { resolveSite } from './site-resolver.js';
 import { legacyHomeOutcome, legacyOutcome, registerLegacyHits } from './legacy-answer.js';
 import { registerSettingsCss } from './theme-settings-css.js';
@@ -41,18 +41,19 @@ const PUBLIC_CACHE = 'public, max-age=0, s-maxage=60, stale-while-revalidate=300
 export interface PublicRoutesOptions {
   /** The rendered-page cache (app.ts makes it, so request logging can skip its hits). */
   cache: PageCache;
+  /** Hosts and sites as public pages need them, shared with the sitemaps and robots.txt (feed.routes.ts). */
+  directory: SiteDirectory;
 }
 
 export default async function publicRoutes(fastify: FastifyInstance, opts: PublicRoutesOptions) {
   const themes = new ThemeRegistry();
-  const hosts = new HostDirectory(fastify.db, fastify.clock);
-  const { cache } = opts;
+  const { cache, directory } = opts;
   registerLegacyHits(fastify); // legacy URL hits, written in batches (legacy-answer.ts)
   fastify.decorateRequest('knownSite', false);
   // Every instance hears of every committed change to a site's pages (triggers, migration 090300).
   const unlisten = await fastify.dbHandle.listen(SITE_CHANGED, (siteId) => {
     cache.invalidateSite(siteId);
-    hosts.clear();
+    directory.invalidate(siteId);
   });
   fastify.addHook('onClose', async () => { await unlisten(); });
 
@@ -70,7 +71,7 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
     helmet: false,
     // Runs before the rate limiter, which the route's config adds after its own hooks.
     onRequest: async (request) => {
-      request.knownSite = await hosts.isKnown(request.hostname_);
+      request.knownSite = await directory.isKnown(request.hostname_);
     },
     config: {
       permission: 'public',
@@ -82,7 +83,7 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
       const hit = key ? cache.get(key) : undefined;
       if (hit) return sendPage(request, reply, hit, true);
       const epoch = cache.epoch;
-      const outcome = await answer(fastify, request, themes);
+      const outcome = await answer(fastify, request, themes, directory);
       if ((outcome.type === 'page' && outcome.status === 200) || outcome.type === 'feed') {
         const [body, contentType] = outcome.type === 'feed'
           ? [outcome.xml, 'application/rss+xml; charset=utf-8']
@@ -105,7 +106,7 @@ declare module 'fastify' {
   }
 }
 
-async function answer(fastify: FastifyInstance, request: FastifyRequest, themes: ThemeRegistry): Promise<Outcome> {
+async function answer(fastify: FastifyInstance, request: FastifyRequest, themes: ThemeRegistry, directory: SiteDirectory): Promise<Outcome> {
   const host = request.hostname_;
   if (!host) return { type: 'plain404' };
   const raw = (request.originalUrl ?? request.url).split('?')[0] ?? '/';
@@ -116,17 +117,17 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
     path = raw;
   }
   const query = new URLSearchParams(request.url.split('?')[1] ?? '');
-  return inScope(fastify.db, { kind: 'public', siteIds: [] }, async (trx): Promise<Outcome> => {
-    const resolved = await resolveSite(trx, host, path, portSuffix(request.headers.host), request.protocol);
-    if (resolved.kind === 'unknown_host') return { type: 'plain404' };
-    if (resolved.kind === 'redirect') return { type: 'redirect', status: 301, location: resolved.location };
-    const { site, parent, prefix, relativePath } = resolved;
-    if (site.status !== 'live') return { type: 'plain404' }; // provisioning and closed sites are not public
-    const scope: SiteScope = await loadSiteScope(trx, site, parent, { host, prefix, port: portSuffix(request.headers.host) });
-    const theme = site.theme;
-    // The sites a page shows: its own, and a sub-site's parent (its footer).
-    const siteIds = parent ? [site.id, parent.id] : [site.id];
-    themes.get(theme); // fail on a broken theme before querying further
+  const resolved = await resolveSite(directory, host, path, portSuffix(request.headers.host), request.protocol);
+  if (resolved.kind === 'unknown_host') return { type: 'plain404' };
+  if (resolved.kind === 'redirect') return { type: 'redirect', status: 301, location: resolved.location };
+  const { entry: { site, parent }, prefix, relativePath } = resolved;
+  if (site.status !== 'live') return { type: 'plain404' }; // provisioning and closed sites are not public
+  const scope: SiteScope = { ...resolved.entry.scope, mount: { host, prefix, port: portSuffix(request.headers.host) } };
+  const theme = site.theme;
+  // The sites a page shows: its own, and a sub-site's parent (its footer).
+  const siteIds = parent ? [site.id, parent.id] : [site.id];
+  themes.get(theme); // fail on a broken theme before querying further
+  return inScope(fastify.db, { kind: 'public', siteIds }, async (trx): Promise<Outcome> => {
     const fileId = FILE_PATH.exec(relativePath)?.[1];
     if (fileId) {
       // Served only while a live revision of this site carries it (the query and RLS both say so).

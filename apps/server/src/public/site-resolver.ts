@@ -1,19 +1,18 @@
-import type { DomainRole, SiteRow } from '@zhanqun/db/database';
-import { applyScope, type Tx } from '@zhanqun/db/scope';
-import * as siteRepository from '@zhanqun/tenancy/site.repository';
+import type { DomainRole } from '@zhanqun/db/database';
+import type { DirectorySite, SiteDirectory } from './site-directory.js';
 
 export type Resolution =
   | { kind: 'unknown_host' }
   | { kind: 'redirect'; location: string }
-  | { kind: 'site'; site: SiteRow; parent: SiteRow | null; prefix: string; host: string; relativePath: string; role: DomainRole };
+  | { kind: 'site'; entry: DirectorySite; prefix: string; host: string; relativePath: string; role: DomainRole };
 
 /**
  * Host → site → sub-site prefix (DESIGN.md, Routing): the longest registered prefix, in whole
  * segments, wins. An alias host answers 301 to the site's primary home with the same path.
- * Leaves the transaction scoped to the resolved site (and its parent, whose footer a sub-site shows).
+ * Reads the site directory (site-directory.ts), which asks the database only after a change.
  */
-export async function resolveSite(trx: Tx, host: string, path: string, portSuffix: string, protocol: string): Promise<Resolution> {
-  const routes = await siteRepository.findRoutesByHost(trx, host);
+export async function resolveSite(directory: SiteDirectory, host: string, path: string, portSuffix: string, protocol: string): Promise<Resolution> {
+  const routes = await directory.routes(host);
   if (routes.length === 0) return { kind: 'unknown_host' };
   const match = routes
     .filter((r) => r.path_prefix === '/' || path.startsWith(r.path_prefix) || `${path}/` === r.path_prefix)
@@ -21,17 +20,11 @@ export async function resolveSite(trx: Tx, host: string, path: string, portSuffi
   if (!match) return { kind: 'unknown_host' };
   if (`${path}/` === match.path_prefix) return { kind: 'redirect', location: match.path_prefix };
   const relativePath = `/${path.slice(match.path_prefix.length)}`;
-  await applyScope(trx, { kind: 'public', siteIds: [match.site_id] });
-  const site = await siteRepository.findById(trx, match.site_id);
-  if (!site) return { kind: 'unknown_host' };
-  if (match.role === 'alias') {
-    const primary = await siteRepository.findPrimaryHost(trx, site.id);
-    if (primary) return { kind: 'redirect', location: `${protocol}://${primary.host}${portSuffix}${primary.path_prefix.slice(0, -1)}${relativePath}` };
+  const entry = await directory.site(match.site_id);
+  if (!entry) return { kind: 'unknown_host' };
+  if (match.role === 'alias' && entry.primary) {
+    const { primary } = entry;
+    return { kind: 'redirect', location: `${protocol}://${primary.host}${portSuffix}${primary.path_prefix.slice(0, -1)}${relativePath}` };
   }
-  let parent: SiteRow | null = null;
-  if (site.parent_site_id) {
-    await applyScope(trx, { kind: 'public', siteIds: [site.id, site.parent_site_id] });
-    parent = (await siteRepository.findById(trx, site.parent_site_id)) ?? null;
-  }
-  return { kind: 'site', site, parent, prefix: match.path_prefix, host, relativePath, role: match.role };
+  return { kind: 'site', entry, prefix: match.path_prefix, host, relativePath, role: match.role };
 }
