@@ -8,6 +8,8 @@ import { uploadAttachment } from '@zhanqun/content/attachment/attachment.service
 import { createDraft, publishRevision } from '@zhanqun/content/article.service';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
+import { sql } from 'kysely';
+import { inScope } from '@zhanqun/db/scope';
 import { checkThemeSync } from '@zhanqun/render/theme-check';
 import { THEMES_DIR } from '@zhanqun/render/theme';
 import { createColumn } from '@zhanqun/tenancy/column.service';
@@ -103,6 +105,32 @@ describe('the built-in theme packs', () => {
     expect(html).toContain('primary_color=8a3b12');
     expect(visible(html)).toMatch(/上级网站 演示省人民政府（演示） 青川市人民政府（演示） 安和县人民政府（演示）/);
     expect(html).toContain('<a href="//anhe.localhost:3000/jyj/">安和县教育局（演示）</a>');
+  });
+
+  it('should answer superior and sibling sites under row-level security too, from a public scope of one site', async () => {
+    const cgz = await site('anhe-cgz');
+    const directory = () => inScope(h.t.db, { kind: 'public', siteIds: [cgz.id] }, async (trx) => ({
+      rows: (await sql<{ relation: string; name: string }>`select relation, name from zhanqun_site_directory(${cgz.id})`.execute(trx)).rows,
+      // The caller's scope is back once the function returns: still one site, public.
+      after: (await trx.selectFrom('site').select('code').execute()).map((r) => r.code),
+    }));
+    const expected = {
+      rows: [['superior', '演示省人民政府（演示）'], ['superior', '青川市人民政府（演示）'], ['superior', '安和县人民政府（演示）'], ['sibling', '安和县教育局（演示）']],
+      after: ['anhe-cgz'],
+    };
+    const asRows = (r: Awaited<ReturnType<typeof directory>>) => ({ rows: r.rows.map((x) => [x.relation, x.name]), after: r.after });
+    expect(asRows(await directory())).toEqual(expected);
+    // In production the owner of the schema is no superuser and row-level security is forced on it:
+    // owned by a role that cannot bypass it, the function still answers (it scopes itself).
+    const owner = (await sql<{ u: string }>`select current_user as u`.execute(h.t.db)).rows[0]!.u;
+    await sql`alter function zhanqun_site_directory(uuid) owner to zhanqun_app`.execute(h.t.db);
+    try {
+      expect(asRows(await directory())).toEqual(expected);
+    } finally {
+      // Back to the migration's owner; the app role's grant went with the ownership and is given back.
+      await sql.raw(`alter function zhanqun_site_directory(uuid) owner to "${owner}"`).execute(h.t.db);
+      await sql`grant execute on function zhanqun_site_directory(uuid) to zhanqun_app`.execute(h.t.db);
+    }
   });
 
   it('should offer Weibo and WeChat sharing on articles without any third-party script, in both packs', async () => {
