@@ -87,6 +87,8 @@ function printReport(runId: string, r: ImportReport): void {
   for (const s of r.skipped) reasons.set(zh(s.reason), (reasons.get(zh(s.reason)) ?? 0) + 1);
   for (const [reason, n] of reasons) console.log(`  跳过 ${n} 项：${reason}`);
   for (const n of r.notes) console.log(`  注意 第 ${n.index} 项「${n.title}」：${zh(n.reason)}`);
+  if (r.linksRewritten) console.log(`  站内链接：${r.articlesRelinked} 篇稿件中的 ${r.linksRewritten} 个旧链接已改为新地址 (links rewritten)`);
+  for (const b of r.brokenLinks ?? []) console.log(`  断链 「${b.title}」→ ${b.url}（旧网站上的页面未导入）(broken link)`);
 }
 
 export async function legacyCommand(db: Kysely<Database>, command: string, values: Values, positionals: string[]): Promise<number> {

@@ -69,6 +69,8 @@ describe('WordPress import', () => {
     }
     expect(articles.map((a) => a.draft_title)).toContain('Taumatawhakatangihangakoauauotamateaturipukakapikimaungahoronukupokaiwhenuakitanatahu');
     expect(articles.map((a) => a.draft_title)).toContain('Markup: Title With Special Characters ~`!@#$%^&*()-_=+{}[]/\\;:\'"?,.>');
+    // Links to pages of the old blog that were not imported (attachment pages) are reported as broken.
+    expect(report.brokenLinks.map((b) => b.url)).toContain('https://wpthemetestdata.wordpress.com/2010/09/10/post-format-gallery/img_0767/');
     // Bodies went through the platform's sanitiser.
     const scripts = await sql<{ n: string }>`select count(*) as n from article_revision where site_id = ${w.siteId} and body_html ~* '<script|onerror=|javascript:'`.execute(t.db);
     expect(Number(scripts.rows[0]!.n)).toBe(0);
@@ -92,7 +94,7 @@ describe('WordPress import', () => {
   it('should change nothing when run again, update what changed at the source, and keep an editor\'s change', async () => {
     const before = await census();
     const again = await importWxr(w.ctx, w.siteId, { wxr: THEME_DATA, sourceName: 'again', columnId: w.columnId });
-    expect(again.report).toMatchObject({ imported: 0, updated: 0, failed: [] });
+    expect(again.report).toMatchObject({ imported: 0, updated: 0, failed: [], linksRewritten: 0 });
     expect(again.report.unchanged).toBeGreaterThan(50);
     expect(await census()).toEqual(before);
 
@@ -108,6 +110,23 @@ describe('WordPress import', () => {
     const kept = await t.db.selectFrom('article').select('draft_title').where('id', '=', edited.id).executeTakeFirstOrThrow();
     expect(kept.draft_title).toBe('Template: Sticky（本站已修改）');
     expect((await census()).article).toBe(before.article);
+  });
+
+  it('should rewrite links to the old site to the new articles, even forward ones, and report the broken ones', async () => {
+    const wxr = fixture('small-export.xml').replace('Welcome to WordPress. This is your first post.',
+      'See <a href="http://localhost/?page_id=6">the parent page</a>, <a href="http://LOCALHOST/?utm=x&amp;page_id=4">its child</a>, '
+      + '<a href="http://localhost/?page_id=9">a draft</a> and <a href="http://localhost/?p=9999">a lost post</a>.');
+    const { report } = await importWxr(w.ctx, w.otherSiteId, { wxr, sourceName: 'links.xml', columnId: w.otherColumnId });
+    expect([report.linksRewritten, report.articlesRelinked]).toEqual([2, 1]);
+    expect(report.brokenLinks.map((b) => b.url), JSON.stringify(report.brokenLinks)).toEqual(['http://localhost/?p=9999', 'http://localhost/wp-admin/']);
+    const urls = await t.db.selectFrom('article').select(['draft_title', 'url_path', 'latest_revision_id', 'live_revision_id']).where('site_id', '=', w.otherSiteId).execute();
+    const hello = urls.find((u) => u.draft_title === 'Hello world!')!;
+    expect(hello.live_revision_id).toBe(hello.latest_revision_id); // the rewritten revision is the live one
+    const body = (await t.db.selectFrom('article_revision').select('body_html').where('id', '=', hello.live_revision_id!).executeTakeFirstOrThrow()).body_html;
+    for (const title of ['Parent Page', 'Child Page']) expect(body).toContain(`href="${urls.find((u) => u.draft_title === title)!.url_path}"`);
+    expect(body).toContain('href="http://localhost/?page_id=9"');
+    const again = await importWxr(w.ctx, w.otherSiteId, { wxr, sourceName: 'links.xml', columnId: w.otherColumnId });
+    expect(again.report).toMatchObject({ imported: 0, updated: 0, linksRewritten: 0 });
   });
 
   it('should roll a run back to exactly what the site held before it, once', async () => {

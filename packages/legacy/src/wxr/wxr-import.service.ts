@@ -20,6 +20,7 @@ import { writableSite } from '@zhanqun/tenancy/site-access';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
 import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
 import { WxrUnreadableError } from '../legacy.errors.js';
+import { rewriteLegacyLinks } from './link-rewrite.js';
 import { planItem, type ItemPlan } from './wxr-map.js';
 import { parseWxr, type WxrItem } from './wxr-parser.js';
 
@@ -52,6 +53,11 @@ export interface ImportReport {
   skipped: ItemOutcome[];
   failed: ItemOutcome[];
   notes: ItemOutcome[];
+  /** Links to the old site rewritten to the new URLs, in how many articles. */
+  linksRewritten: number;
+  articlesRelinked: number;
+  /** Links to the old site that lead to no imported page (broken after import). */
+  brokenLinks: { articleId: string; title: string; url: string }[];
 }
 
 /** WordPress' query-string permalinks (`?p=12`, `?page_id=3`) are significant. */
@@ -61,14 +67,17 @@ const WP_QUERY_PARAMS = ['p', 'page_id'];
 export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput): Promise<{ runId: string; report: ImportReport }> {
   const doc = parseWxr(input.wxr);
   if (doc.fatal) throw new WxrUnreadableError(doc.errors.map((e) => `line ${e.line}: ${e.message}`).join('; '));
-  const host = hostOf(doc.baseSiteUrl ?? doc.baseBlogUrl) ?? hostOf(doc.items.find((i) => i.link)?.link ?? null);
+  // The blog's own host (a multisite export's base_site_url is the network's), then its permalinks' hosts.
+  const linkHosts = doc.items.map((i) => hostOf(i.link)).filter((h): h is string => h !== null);
+  const host = hostOf(doc.baseBlogUrl) ?? hostOf(doc.baseSiteUrl) ?? linkHosts[0] ?? null;
+  const hosts = [...new Set([host, ...linkHosts].filter((h): h is string => h !== null && /^[a-z0-9.-]+$/.test(h)))].slice(0, 10);
   // Without a code, the legacy site is named after the export's host (or plain "wordpress").
   const code = input.legacyCode ?? ((host ? host.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) : '') || 'wordpress');
-  const { legacy, created } = await legacySiteFor(ctx, siteId, code, host, doc.title);
+  const { legacy, created } = await legacySiteFor(ctx, siteId, code, hosts, doc.title);
   const runId = newId();
   const report: ImportReport = {
     source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, found: doc.items.length, imported: 0, updated: 0,
-    unchanged: 0, drafts: 0, urlEntries: 0, skipped: [], failed: [], notes: [],
+    unchanged: 0, drafts: 0, urlEntries: 0, skipped: [], failed: [], notes: [], linksRewritten: 0, articlesRelinked: 0, brokenLinks: [],
   };
   await inScope(ctx.db, ctx.scope, async (trx) => {
     const site = await writableSite(trx, ctx, siteId);
@@ -111,6 +120,8 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
       report.failed.push({ ...base, reason: (err as Error).message });
     }
   }
+  const links = await rewriteLegacyLinks(ctx, siteId, legacy);
+  Object.assign(report, { linksRewritten: links.rewritten, articlesRelinked: links.articles, brokenLinks: links.broken });
   await inScope(ctx.db, ctx.scope, async (trx) => {
     const site = await writableSite(trx, ctx, siteId);
     await trx.updateTable('legacy_import_run').set({ status: 'finished', finished_at: ctx.clock.now(), report: JSON.stringify(report) })
@@ -183,13 +194,13 @@ async function writeEntries(trx: Tx, siteId: string, legacy: LegacySiteRow, arti
   return { ids, notes };
 }
 
-async function legacySiteFor(ctx: ServiceContext, siteId: string, code: string, host: string | null, title: string | null): Promise<{ legacy: LegacySiteRow; created: boolean }> {
+async function legacySiteFor(ctx: ServiceContext, siteId: string, code: string, hosts: string[], title: string | null): Promise<{ legacy: LegacySiteRow; created: boolean }> {
   const existing = await inScope(ctx.db, ctx.scope, async (trx) => {
     await writableSite(trx, ctx, siteId);
     return findLegacySiteByCode(trx, siteId, code);
   });
   if (existing) return { legacy: existing, created: false };
-  const legacy = await createLegacySite(ctx, siteId, { code, name: title?.trim().slice(0, 200) || host || code, hosts: host ? [host] : [], queryParams: WP_QUERY_PARAMS });
+  const legacy = await createLegacySite(ctx, siteId, { code, name: title?.trim().slice(0, 200) || hosts[0] || code, hosts, queryParams: WP_QUERY_PARAMS });
   return { legacy, created: true };
 }
 
