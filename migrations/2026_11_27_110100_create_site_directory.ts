@@ -2,7 +2,9 @@
 // public request is scoped to its own site, so it cannot read other sites' rows; this function
 // answers one fixed, public question for one live site — the names and primary addresses of the
 // live portals above it in the org tree, and of live sites of its kind beside it — and nothing
-// else. It scopes itself to that site's platform; the SET clauses restore the caller's scope on exit.
+// else. It scopes itself to that site's platform and puts the caller's scope back before it returns
+// (by hand: a function's SET clause on these placeholder settings needs a superuser to create it,
+// and the schema owner that runs migrations in production is not one).
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -11,15 +13,23 @@ CREATE FUNCTION zhanqun_site_directory(p_site uuid)
 RETURNS TABLE (relation text, name text, host text, path_prefix text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = public, pg_temp
-SET zhanqun.platform_ids = '' SET zhanqun.site_ids = '' SET zhanqun.read_platform_ids = '' SET zhanqun.mode = ''
 AS $$
 DECLARE
   v_platform uuid; v_unit uuid; v_kind text; v_parent_site uuid; v_path text; v_parent_unit uuid;
+  o_platforms text := coalesce(current_setting('zhanqun.platform_ids', true), '');
+  o_sites text := coalesce(current_setting('zhanqun.site_ids', true), '');
+  o_read text := coalesce(current_setting('zhanqun.read_platform_ids', true), '');
+  o_mode text := coalesce(current_setting('zhanqun.mode', true), '');
 BEGIN
-  PERFORM set_config('zhanqun.site_ids', p_site::text, true);
+  PERFORM set_config('zhanqun.platform_ids', '', true), set_config('zhanqun.read_platform_ids', '', true),
+    set_config('zhanqun.mode', '', true), set_config('zhanqun.site_ids', p_site::text, true);
   SELECT s.platform_id, s.org_unit_id, s.kind, s.parent_site_id INTO v_platform, v_unit, v_kind, v_parent_site
     FROM site s WHERE s.id = p_site AND s.status = 'live' AND s.deleted_at IS NULL;
-  IF NOT FOUND THEN RETURN; END IF;
+  IF NOT FOUND THEN
+    PERFORM set_config('zhanqun.platform_ids', o_platforms, true), set_config('zhanqun.site_ids', o_sites, true),
+      set_config('zhanqun.read_platform_ids', o_read, true), set_config('zhanqun.mode', o_mode, true);
+    RETURN;
+  END IF;
   PERFORM set_config('zhanqun.site_ids', '', true);
   PERFORM set_config('zhanqun.platform_ids', v_platform::text, true);
   SELECT u.path, u.parent_id INTO v_path, v_parent_unit FROM org_unit u WHERE u.id = v_unit;
@@ -38,6 +48,8 @@ BEGIN
       AND (CASE WHEN v_kind = 'sub_site' THEN s.parent_site_id = v_parent_site ELSE u.parent_id IS NOT DISTINCT FROM v_parent_unit END)
     ORDER BY s.name
     LIMIT 12;
+  PERFORM set_config('zhanqun.platform_ids', o_platforms, true), set_config('zhanqun.site_ids', o_sites, true),
+    set_config('zhanqun.read_platform_ids', o_read, true), set_config('zhanqun.mode', o_mode, true);
 END $$;
 REVOKE ALL ON FUNCTION zhanqun_site_directory(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION zhanqun_site_directory(uuid) TO zhanqun_app;

@@ -12,7 +12,7 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Settings the server reads, never inherited from the shell running a bench. */
 export const SCRUB = [
   'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PGLITE_DIR', 'DATA_DIR', 'BLOB_DIR', 'PORT', 'HOST', 'ADMIN_HOST', 'DEV_DOMAIN',
-  'SEED_DEMO', 'LOG_LEVEL', 'MIGRATE_ON_START', 'TRUST_PROXY', 'NODE_ENV', 'NODE_OPTIONS', 'PAGE_CACHE_MB',
+  'SEED_DEMO', 'LOG_LEVEL', 'MIGRATE_ON_START', 'TRUST_PROXY', 'NODE_ENV', 'NODE_OPTIONS', 'PAGE_CACHE_MB', 'SITE_CACHE',
 ];
 
 export interface Child { name: string; proc: ChildProcess; output(): string; exited: Promise<number | string>; done: boolean }

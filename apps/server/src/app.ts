@@ -139,7 +139,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await registerApiDocs(fastify); // before the API routes: OpenAPI is collected as routes are added
   await fastify.register(apiRoutes, { prefix: '/api/v1' });
   fastify.decorate('pageCache', pageCache);
-  const directory = new SiteDirectory(opts.dbHandle.db);
+  const directory = new SiteDirectory(opts.dbHandle.db, opts.config.siteCache);
   await fastify.register(publicRoutes, { cache: pageCache, directory });
   await fastify.register(feedRoutes, { prefix: PUBLIC_PREFIX, directory }); // sitemaps, robots.txt: static routes win over the wildcard
   return fastify;

@@ -14,6 +14,12 @@ export interface Config {
   maxUploadBytes: number;
   /** Memory for rendered public pages (PAGE_CACHE_MB, default 256; 0 turns the cache off). */
   pageCacheMb: number;
+  /**
+   * Keep hosts, sites, columns and theme settings of public pages in memory between requests,
+   * dropped on the database's NOTIFY (SITE_CACHE, default on). Tests that change a site and read
+   * its page at once turn it off, as they do the page cache: the NOTIFY arrives a moment later.
+   */
+  siteCache: boolean;
   adminHost: string;
   devDomain: string;
   seedDemo: boolean;
@@ -105,6 +111,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     blobDir: blobRaw ? (isAbsolute(blobRaw) ? blobRaw : resolve(cwd, blobRaw)) : join(dataDir, 'blobs'),
     maxUploadBytes: int(env, 'MAX_UPLOAD_MB', 50, 1, 1024) * 1024 * 1024,
     pageCacheMb: int(env, 'PAGE_CACHE_MB', 256, 0, 65_536),
+    siteCache: bool(env, 'SITE_CACHE', true),
     adminHost: hostName(env, 'ADMIN_HOST', 'admin.localhost'),
     devDomain: hostName(env, 'DEV_DOMAIN', 'localhost', false),
     seedDemo: bool(env, 'SEED_DEMO', dbUrl === undefined),

@@ -21,9 +21,9 @@ export async function build(env: Record<string, string> = {}): Promise<TestApp> 
   const clock = new ManualClock('2026-11-27T02:00:00Z');
   // Uploaded files go to a directory of the test's own, never under the repository's ./data.
   const blobDir = mkdtempSync(join(tmpdir(), 'zq-blobs-'));
-  // The page cache learns of changes through NOTIFY, which arrives a moment after a commit: tests
-  // that read a page right after changing it turn it off; the cache's own tests turn it on.
-  const config = loadConfig({ SEED_DEMO: '0', BLOB_DIR: blobDir, PAGE_CACHE_MB: '0', ...env });
+  // The page cache and the site directory learn of changes through NOTIFY, which arrives a moment
+  // after a commit: tests that read a page right after changing it turn them off; their own tests turn them on.
+  const config = loadConfig({ SEED_DEMO: '0', BLOB_DIR: blobDir, PAGE_CACHE_MB: '0', SITE_CACHE: '0', ...env });
   const app = await buildApp({ config, dbHandle: t, clock, logger: false });
   await app.ready();
   return {

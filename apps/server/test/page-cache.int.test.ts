@@ -24,7 +24,7 @@ describe('the public page cache', () => {
   }
 
   beforeAll(async () => {
-    h = await build({ PAGE_CACHE_MB: '64' });
+    h = await build({ PAGE_CACHE_MB: '64', SITE_CACHE: '1' });
     await seedDemoProvince(h.t.db, h.clock);
     for (const code of ['prov', 'qingchuan']) {
       const site = await h.t.db.selectFrom('site').select('id').where('code', '=', code).executeTakeFirstOrThrow();

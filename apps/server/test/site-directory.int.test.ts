@@ -22,7 +22,7 @@ describe('the public site directory', () => {
   }
 
   beforeAll(async () => {
-    h = await build();
+    h = await build({ SITE_CACHE: '1' });
     await seedDemoProvince(h.t.db, h.clock);
   });
   afterAll(async () => { await h.close(); });

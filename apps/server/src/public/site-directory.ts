@@ -34,7 +34,8 @@ export class SiteDirectory {
   #epoch = 0;
   readonly stats = { loads: 0, invalidations: 0 };
 
-  constructor(private readonly db: Kysely<Database>) {}
+  /** With `keep` false every request loads afresh through the same code (SITE_CACHE=0, tests). */
+  constructor(private readonly db: Kysely<Database>, private readonly keep = true) {}
 
   /** The host's routes (empty: not a host of this platform). */
   routes(host: string): Promise<HostRoute[]> {
@@ -100,6 +101,7 @@ export class SiteDirectory {
    */
   #keep<T>(map: Map<string, Promise<T>>, key: string, load: Promise<T>): Promise<T> {
     this.stats.loads++;
+    if (!this.keep) return load;
     const epoch = this.#epoch;
     map.set(key, load);
     const forget = () => { if (map.get(key) === load) map.delete(key); };
