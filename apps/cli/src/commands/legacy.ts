@@ -34,6 +34,7 @@ const REASONS: [RegExp, string][] = [
   [/^post type (\S+) is not imported as an article$/, '类型 $1 不作为稿件导入'],
   [/^status (\S+) is not imported$/, '状态 $1 不导入'],
   [/^no wp:status: .*$/, '缺少 wp:status，无法判断是否已发布'],
+  [/^neither wp:post_type nor wp:status: .*$/, '既无 wp:post_type 也无 wp:status，不是文章（仅有评论或元数据）'],
   [/^no valid publish time .*$/, '没有有效的发布时间'],
   [/^line (\d+): the item is not closed \(no <\/item>\)$/, '第 $1 行：该项没有结束标签 </item>'],
   [/^line (\d+): (.*)$/, '第 $1 行：XML 格式错误（$2）'],

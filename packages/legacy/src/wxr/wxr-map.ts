@@ -42,6 +42,7 @@ export function itemKey(item: WxrItem): string {
 export function planItem(item: WxrItem, authors: ReadonlyMap<string, WxrAuthor>): ItemPlan {
   const key = itemKey(item);
   if (item.error) return { action: 'fail', key, reason: item.error };
+  if (!item.postType && !item.status) return { action: 'skip', key, reason: 'neither wp:post_type nor wp:status: not a post (comments or metadata only)' };
   const type = item.postType ?? 'post';
   if (type !== 'post' && type !== 'page') return { action: 'skip', key, reason: `post type ${type} is not imported as an article` };
   if (!item.status) return { action: 'fail', key, reason: 'no wp:status: the item says neither published nor draft' };
@@ -97,20 +98,27 @@ function tagsOf(item: WxrItem): string[] {
   return [...new Set(names)].slice(0, 20);
 }
 
-const BLOCK = /^<\/?(p|div|h[1-6]|ul|ol|li|table|thead|tbody|tr|td|th|blockquote|pre|figure|figcaption|hr|dl|dt|dd|section|!--)/i;
+/** Block-level tags (wpautop's list): they are never wrapped in a paragraph nor broken by <br>. */
+const BLOCKS = 'table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary';
+const BLOCK_START = new RegExp(`^(?:<\\/?(?:${BLOCKS})\\b|<!--)`, 'i');
+const BLOCK_OPEN = new RegExp(`(<(?:${BLOCKS})\\b[^>]*>)`, 'gi');
+const BLOCK_CLOSE = new RegExp(`(</(?:${BLOCKS})>)`, 'gi');
 
 /**
  * WordPress keeps post text with blank lines for paragraphs and newlines for breaks (wpautop at
- * display time); the platform keeps HTML. Blocks already in HTML are left as they are.
+ * display time); the platform keeps HTML. As wpautop does, block tags stand apart, text between
+ * them becomes paragraphs, and a newline becomes <br> only inside a paragraph.
  */
 export function autop(text: string): string {
-  const normalised = text.replace(/\r\n?/g, '\n').trim();
+  // Preformatted text keeps its lines: set aside, put back at the end.
+  const pres: string[] = [];
+  const held = text.replace(/\r\n?/g, '\n').replace(/<pre\b[\s\S]*?<\/pre>/gi, (pre) => `<pre zq-held="${pres.push(pre) - 1}"></pre>`);
+  const normalised = held.replace(BLOCK_OPEN, '\n\n$1').replace(BLOCK_CLOSE, '$1\n\n').trim();
   if (!normalised) return '';
-  return normalised.split(/\n\s*\n/).map((chunk) => {
-    const c = chunk.trim();
-    if (BLOCK.test(c)) return c;
+  return normalised.split(/\n\s*\n/).map((chunk) => chunk.trim()).filter(Boolean).map((c) => {
+    if (BLOCK_START.test(c)) return c;
     return `<p>${c.replace(/\n/g, '<br>\n')}</p>`;
-  }).join('\n');
+  }).join('\n').replace(/<pre zq-held="(\d+)">\n*\n*<\/pre>/g, (_m, i: string) => pres[Number(i)]!);
 }
 
 function plainText(html: string): string {

@@ -17,7 +17,8 @@ describe('parseWxr', () => {
     expect(byTitle.get('No Prefix')?.postId).toBe('2');
     const hijacked = byTitle.get('Hijacked Namespace')!;
     expect([hijacked.postId, hijacked.postType, hijacked.status]).toEqual([null, null, null]);
-    expect(planItem(hijacked, new Map())).toMatchObject({ action: 'fail', reason: expect.stringContaining('wp:status') });
+    expect(planItem(hijacked, new Map())).toMatchObject({ action: 'skip', reason: expect.stringContaining('wp:status') });
+    expect(planItem({ ...hijacked, postType: 'post' }, new Map())).toMatchObject({ action: 'fail', reason: expect.stringContaining('wp:status') });
   });
 
   it('should keep text exactly: CDATA edges, several CDATA sections, slashes, backslashes, UTF-8', () => {
@@ -57,6 +58,9 @@ describe('planItem and publish times', () => {
 
   it('should turn WordPress paragraphs into HTML and leave blocks alone', () => {
     expect(autop('one\ntwo\n\nthree')).toBe('<p>one<br>\ntwo</p>\n<p>three</p>');
-    expect(autop('<ul><li>a</li></ul>\n\ntext')).toBe('<ul><li>a</li></ul>\n<p>text</p>');
+    expect(autop('<ul><li>a</li></ul>\n\ntext')).toBe('<ul>\n<li>a</li>\n</ul>\n<p>text</p>');
+    // Lists keep only list items inside (axe's list rule); preformatted text keeps its lines.
+    expect(autop('intro\n<ol>\n\t<li>a\n<ul>\n\t<li>b</li>\n</ul>\n</li>\n</ol>')).toBe('<p>intro</p>\n<ol>\n<li>a\n<ul>\n<li>b</li>\n</ul>\n</li>\n</ol>');
+    expect(autop('<pre>line 1\n\nline 2</pre>\ntext')).toBe('<pre>line 1\n\nline 2</pre>\n<p>text</p>');
   });
 });
