@@ -54,9 +54,15 @@ export function validateLegacySite(input: LegacySiteInput): void {
   }
   (input.rules ?? []).forEach((r, i) => {
     if (r.stage !== 'before' && r.stage !== 'after') throw invalid(`rules[${i}].stage`, 'must be before or after');
+    // Rules run on public requests: a pattern that could backtrack without end (a repeated group that
+    // itself repeats) would let one site's setting stall the platform, so such patterns are refused.
+    if (typeof r.pattern !== 'string' || r.pattern.length > 300) throw invalid(`rules[${i}].pattern`, 'must be a regular expression of at most 300 characters');
+    if (/\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\d*\})(?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,)/.test(r.pattern)) throw invalid(`rules[${i}].pattern`, 'must not repeat a group that itself repeats (catastrophic backtracking)');
     try { new RegExp(r.pattern, 'i'); } catch { throw invalid(`rules[${i}].pattern`, 'is not a regular expression'); }
     if (r.status !== 301 && r.status !== 410) throw invalid(`rules[${i}].status`, 'must be 301 or 410');
     if (r.status === 301 && !r.target) throw invalid(`rules[${i}].target`, 'is required for a 301 rule');
+    // Checked without its groups; the answer checks the final address again (a group could reach the host).
+    if (r.target && !isAllowedTarget(r.target.replace(/\$\d/g, ''), configOf(input))) throw invalid(`rules[${i}].target`, `${r.target} is not on an allowed host`);
   });
   if (input.state != null && !STATES.includes(input.state)) throw invalid('state', `must be one of ${STATES.join(', ')}`);
   if (input.deadline != null && !/^\d{4}-\d{2}-\d{2}$/.test(input.deadline)) throw invalid('deadline', 'must be a date as yyyy-MM-dd');

@@ -123,7 +123,9 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       };
       const exists = await inScope(db, ctx.scope, (trx) => findLegacySiteByCode(trx, site.id, code));
       // What these options do not set (pattern rules, the move's state and deadline) stays as it was.
-      if (exists) Object.assign(input, { rules: exists.rules, state: exists.state, deadline: exists.deadline });
+      if (exists) {
+        Object.assign(input, { rules: exists.rules, state: exists.state, deadline: exists.deadline, homepageTitle: exists.homepage_title });
+      }
       const saved = exists ? await updateLegacySite(ctx, site.id, code, input) : await createLegacySite(ctx, site.id, input);
       console.log(`${exists ? '已更新' : '已登记'}旧网站 ${saved.code}（${saved.name}）：域名 ${saved.hosts.join(', ') || '-'}，` +
         `有效参数 ${saved.query_params.join(':') || '无'} (${exists ? 'updated' : 'registered'} legacy site)`);
