@@ -269,21 +269,23 @@ async function countingProxy(target: URL) {
 }
 
 const isJobQueue = (t: TxRecord) => t.statements.some((s) => s === 'pgboss');
-const isHostLookup = (t: TxRecord) => t.statements.length === 4 && t.statements[2] === 'select site_domain';
-/** A public page's transaction resolves its host (site-resolver.ts) and does more. */
-const isPage = (t: TxRecord) => !isJobQueue(t) && !isHostLookup(t) && t.statements[0] === 'begin' && t.statements.includes('select site_domain');
+/** A public page's own transaction: it looks its path up (public.routes.ts). */
+const isPage = (t: TxRecord) => !isJobQueue(t) && t.statements[0] === 'begin' && t.statements.includes('select url_path');
+/** The site directory's loads (site-directory.ts): a host's routes, a site with its columns and settings. */
+const isDirectoryLoad = (t: TxRecord) => !isJobQueue(t) && !isPage(t) && t.statements[0] === 'begin';
 
-interface RoundTrips { pages: number; perPage: number; hostLookups: number; typical: string; other: number }
+interface RoundTrips { perPage: number; directoryLoads: number; directoryTrips: number; typical: string; other: number }
 
 function summarise(records: TxRecord[], requests: number): RoundTrips {
   const pages = records.filter(isPage);
-  const trips = pages.reduce((a, t) => a + t.statements.length, 0);
+  const loads = records.filter(isDirectoryLoad);
+  const count = (ts: TxRecord[]) => ts.reduce((a, t) => a + t.statements.length, 0);
   const byShape = new Map<string, number>();
   for (const t of pages) byShape.set(t.statements.join(', '), (byShape.get(t.statements.join(', ')) ?? 0) + 1);
   const typical = [...byShape].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-  const other = records.filter((t) => !isPage(t) && !isHostLookup(t) && !isJobQueue(t)).length;
+  const other = records.filter((t) => !isPage(t) && !isDirectoryLoad(t)).length;
   if (pages.length !== requests) console.log(`  note: ${pages.length} page transactions for ${requests} requests`);
-  return { pages: pages.length, perPage: trips / requests, hostLookups: records.filter(isHostLookup).length, typical, other };
+  return { perPage: (count(pages) + count(loads)) / requests, directoryLoads: loads.length, directoryTrips: count(loads), typical, other };
 }
 
 // ---- main ----------------------------------------------------------------------------------
@@ -475,12 +477,20 @@ async function main(): Promise<void> {
     proxy.take();
     const probe = shuffled.slice(hot.length, hot.length + 200);
     const probeSet = probe.length >= 100 ? probe : hot.slice(0, 200);
-    for (const u of probeSet) {
-      const r = await get(counted.port, u.host, u.path);
-      if (r.status !== 200) throw new Error(`GET ${u.host}${u.path} answered ${r.status}`);
-    }
+    const probeAll = async (set: Url[]) => {
+      for (const u of set) {
+        const r = await get(counted.port, u.host, u.path);
+        if (r.status !== 200) throw new Error(`GET ${u.host}${u.path} answered ${r.status}`);
+      }
+    };
+    // First with the site directory empty (just started), then again with it filled, as in steady state.
+    await probeAll(probeSet);
+    const coldTrips = summarise(proxy.take(), probeSet.length);
+    await probeAll(probeSet);
     const articleTrips = summarise(proxy.take(), probeSet.length);
     const deepProbe = deep.slice(0, 3);
+    await get(counted.port, deepProbe[0]!.host, deepProbe[0]!.path);
+    proxy.take();
     for (const u of deepProbe) await get(counted.port, u.host, u.path);
     const deepTrips = summarise(proxy.take(), deepProbe.length);
     await stop(counted.child);
@@ -507,7 +517,7 @@ async function main(): Promise<void> {
     console.log(`  round trips: ${articleTrips.perPage.toFixed(1)} per page (${probeSet.length} pages one at a time through a counting proxy: every Query and every Sync is one)`);
     console.log(`    the page's transaction: ${articleTrips.typical}`);
     if (articleTrips.other) console.log(`    (${articleTrips.other} other statements or transactions meanwhile, not counted: scheduled jobs)`);
-    console.log(`    plus the host check (begin, set_config, select site_domain, commit), once per host per 10 s: ${articleTrips.hostLookups} of them in these ${probeSet.length} requests on ${hosts(probeSet)} hosts, not in the figure above`);
+    console.log(`    with the site directory empty (a fresh process): ${coldTrips.perPage.toFixed(1)} per page, of which ${coldTrips.directoryTrips} in ${coldTrips.directoryLoads} directory loads (hosts' routes, sites with columns and settings) for ${hosts(probeSet)} hosts`);
     console.log(`  under wrk: ${xact.toFixed(2)} transactions per page (pg_stat_database, all of the bench database's sessions), ${((after.fetched - before.fetched) / miss.requests).toFixed(0)} tuples fetched per page`);
     console.log(`  column ?page=${DEEP_PAGE}: ${deepTrips.perPage.toFixed(1)} round trips per page: ${deepTrips.typical}`);
     console.log(`\nload average at the end ${loadavg()}; total ${secs(performance.now() - t0)}`);

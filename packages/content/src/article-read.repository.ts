@@ -1,4 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import type { Database } from '@zhanqun/db/database';
 import type { Db } from '@zhanqun/db/scope';
 
 /** A published article as lists show it. */
@@ -62,6 +64,10 @@ export function findLiveArticle(db: Db, siteId: string, articleId: string) {
  * articles), or the latest one (preview on the admin host, whatever its state).
  */
 export function findArticleAt(db: Db, siteId: string, articleId: string, which: 'live' | 'latest') {
+  return articleAt(db, siteId, articleId, which).executeTakeFirst();
+}
+
+function articleAt(db: Db, siteId: string, articleId: string, which: 'live' | 'latest') {
   let q = db.selectFrom('article as a')
     .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', which === 'live' ? 'a.live_revision_id' : 'a.latest_revision_id'))
     .select([
@@ -71,5 +77,26 @@ export function findArticleAt(db: Db, siteId: string, articleId: string, which: 
     ])
     .where('a.site_id', '=', siteId).where('a.id', '=', articleId).where('a.deleted_at', 'is', null);
   if (which === 'live') q = q.where('a.live', '=', true);
-  return q.executeTakeFirst();
+  return q;
+}
+
+/**
+ * Everything an article page shows, in one query (one database round trip): the article as
+ * `findArticleAt` reads it, its revision's attachments in order, and the live policy document it
+ * interprets and live interpretations of it (as interpretationLinks reads them). Run it in scope.
+ */
+export function findArticlePage(db: Db, siteId: string, articleId: string, which: 'live' | 'latest') {
+  const linked = (eb: ExpressionBuilder<Database & { a: Database['article'] }, 'a'>) => {
+    return eb.selectFrom('article as p')
+      .innerJoin('article_revision as pr', (j) => j.onRef('pr.site_id', '=', 'p.site_id').onRef('pr.id', '=', 'p.live_revision_id'))
+      .select(['p.id', 'pr.title', 'p.url_path']).whereRef('p.site_id', '=', 'a.site_id').where('p.deleted_at', 'is', null).where('p.live', '=', true);
+  };
+  return articleAt(db, siteId, articleId, which).select((eb) => [
+    jsonArrayFrom(eb.selectFrom('revision_attachment as ra')
+      .innerJoin('attachment as f', (j) => j.onRef('f.site_id', '=', 'ra.site_id').onRef('f.id', '=', 'ra.attachment_id'))
+      .select(['f.id', 'f.filename', 'f.media_type', 'f.size'])
+      .whereRef('ra.site_id', '=', 'a.site_id').whereRef('ra.revision_id', '=', 'r.id').orderBy('ra.position')).as('attachments'),
+    jsonObjectFrom(linked(eb).whereRef('p.id', '=', 'a.interprets_article_id')).as('policy'),
+    jsonArrayFrom(linked(eb).whereRef('p.interprets_article_id', '=', 'a.id').orderBy('p.published_at', 'desc').limit(50)).as('interpretations'),
+  ]).executeTakeFirst();
 }

@@ -9,8 +9,6 @@ import type { ColumnKind, SiteColumnRow, SiteRow } from '@zhanqun/db/database';
 import type { Db } from '@zhanqun/db/scope';
 import * as reads from '@zhanqun/content/article-read.repository';
 import { attachmentPath } from '@zhanqun/content/article.schema';
-import { attachmentsOf } from '@zhanqun/content/revision-attachments';
-import { interpretationLinks } from '@zhanqun/content/interpretation.service';
 import { localeOfPath } from '@zhanqun/content/translation.service';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import { join } from 'node:path';
@@ -260,7 +258,7 @@ export async function columnContext(db: Db, s: SiteScope, column: SiteColumnRow,
 
 /** An article page, with its government-information box (索引号, 发文字号 …) when it has one. */
 export async function articleContext(db: Db, s: SiteScope, articleId: string, origin: string, which: 'live' | 'latest' = 'live'): Promise<PageContext | null> {
-  const a = await reads.findArticleAt(db, s.site.id, articleId, which);
+  const a = await reads.findArticlePage(db, s.site.id, articleId, which);
   if (!a) return null;
   if (which === 'live' && (!a.published_at || !a.url_path)) return null;
   const column = s.columns.find((c) => c.id === a.primary_column_id);
@@ -279,7 +277,7 @@ export async function articleContext(db: Db, s: SiteScope, articleId: string, or
     indexNumber: a.index_number, documentNumber: a.document_number, issuingOrgan: a.issuing_organ, dateWritten: a.date_written,
     topicCategory: a.topic_category, validityLabel: a.validity ? (VALIDITY[a.validity] ?? null) : null,
     hasGovInfo: Boolean(a.document_number || a.issuing_organ || a.date_written),
-    attachments: (await attachmentsOf(db, s.site.id, a.revision_id)).map((f) => ({
+    attachments: a.attachments.map((f) => ({
       url: which === 'live' ? url(s.mount, attachmentPath(f.id, f.filename)) : `/preview/${s.site.id}/files/${f.id}`, filename: f.filename,
       ext: (/\.([A-Za-z0-9]{1,5})$/.exec(f.filename)?.[1] ?? '').toUpperCase(), sizeLabel: sizeLabel(Number(f.size)),
     })),
@@ -292,10 +290,9 @@ export async function articleContext(db: Db, s: SiteScope, articleId: string, or
     const q = new URLSearchParams({ url: page.article.absoluteUrl, title: `${a.title} - ${s.site.name}` });
     page.article.share = { weibo: `https://service.weibo.com/share/share.php?${q.toString()}`, url: page.article.absoluteUrl };
   }
-  const links = await interpretationLinks(db, s.site.id, { id: a.id, interprets_article_id: a.interprets_article_id }, true);
   const linkOf = (x: { title: string; url_path: string | null }) => ({ name: x.title, url: url(s.mount, x.url_path ?? '/') });
-  page.article.interprets = links.policy?.url_path ? linkOf(links.policy) : null;
-  page.article.interpretations = links.interpretations.filter((x) => x.url_path).map(linkOf);
+  page.article.interprets = a.policy?.url_path ? linkOf(a.policy) : null;
+  page.article.interpretations = a.interpretations.filter((x) => x.url_path).map(linkOf);
   return page;
 }
 
