@@ -149,14 +149,28 @@ describe('the built-in theme packs', () => {
   });
 
   it('should switch languages in the top bar once a site has a foreign-language version', async () => {
-    expect(decode((await get('prov.localhost')).body)).not.toContain('class="lang-switch"');
-    const prov = await site('prov');
-    await updateSite(ctx, prov.id, { locales: ['en'] });
-    await createColumn(ctx, prov.id, { slug: 'en', name: 'English', kind: 'news' });
-    const zh = decode((await get('prov.localhost')).body);
+    expect(decode((await get('yunxi.localhost')).body)).not.toContain('class="lang-switch"');
+    const yunxi = await site('yunxi');
+    await updateSite(ctx, yunxi.id, { locales: ['en'] });
+    expect(decode((await get('yunxi.localhost')).body)).not.toContain('class="lang-switch"'); // no /en/ tree yet: nothing to switch to
+    await createColumn(ctx, yunxi.id, { slug: 'en', name: 'English', kind: 'news' });
+    const zh = decode((await get('yunxi.localhost')).body);
     expect(zh).toMatch(/<nav class="lang-switch" aria-label="语言 Language">[\s\S]*<a href="\/" lang="zh-CN" hreflang="zh-CN" aria-current="true">中文<\/a>[\s\S]*<a href="\/en\/" lang="en" hreflang="en">English<\/a>/);
-    const en = decode((await get('prov.localhost', '/en/')).body);
+    const en = decode((await get('yunxi.localhost', '/en/')).body);
     expect(en).toContain('<html lang="en"');
     expect(en).toMatch(/<a href="\/en\/" lang="en" hreflang="en" aria-current="true">English<\/a>/);
+  });
+
+  it('should give a foreign-language version its own navigation, and keep it out of the Chinese one', async () => {
+    const yunxi = await site('yunxi');
+    const root = await h.t.db.selectFrom('site_column').select('id').where('site_id', '=', yunxi.id).where('path', '=', '/en/').executeTakeFirstOrThrow();
+    await createColumn(ctx, yunxi.id, { parentId: root.id, slug: 'news', name: 'News', kind: 'news' });
+    await createColumn(ctx, yunxi.id, { parentId: root.id, slug: 'about', name: 'About', kind: 'page' });
+    const nav = (html: string) => [.../<nav class="site-nav"[\s\S]*?<\/nav>/.exec(html)![0].matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => `${m[2]} ${m[1]}`);
+    expect(nav(decode((await get('yunxi.localhost')).body))).toEqual(['首页 /', '新闻动态 /xwdt/', '政府信息公开 /zwgk/', '互动交流 /hdjl/', '办事服务 /bsfw/']);
+    const en = decode((await get('yunxi.localhost', '/en/news/')).body);
+    expect(en).toContain('<html lang="en"');
+    expect(nav(en)).toEqual(['Home /en/', 'News /en/news/', 'About /en/about/']);
+    expect(visible(en)).toMatch(/当前位置：\s*Home\s*>\s*News/);
   });
 });

@@ -157,10 +157,14 @@ function settingsView(s: SiteScope): SettingsView {
 
 function basePage(s: SiteScope, title: string, currentPath: string | null): PageContext {
   const footerSite = s.site.kind === 'sub_site' && s.parent ? s.parent : s.site;
-  const channels = s.columns.filter((c) => c.parent_id === null && c.status === 'open');
-  const nav = channels.map((c) => ({ name: c.name, url: url(s.mount, c.path), current: currentPath?.startsWith(c.path) ?? false }));
-  // A page under a foreign-language version's prefix (/en/…) is in that language (DESIGN.md, Locale).
+  // A page under a foreign-language version's prefix (/en/…) is in that language (DESIGN.md, Locale),
+  // and its navigation is that version's own: its home and its channels, not the Chinese ones.
   const lang = currentPath ? localeOfPath(currentPath, s.site.locales) : 'zh-CN';
+  const root = lang === 'zh-CN' ? undefined : s.columns.find((c) => c.path === `/${lang}/`);
+  const channels = root ? s.columns.filter((c) => c.parent_id === root.id && c.status === 'open')
+    : s.columns.filter((c) => c.parent_id === null && c.status === 'open' && !isLocaleRoot(s, c.path));
+  const nav = channels.map((c) => ({ name: c.name, url: url(s.mount, c.path), current: currentPath?.startsWith(c.path) ?? false }));
+  const home = root ? { name: HOME_LABELS[lang] ?? 'Home', url: url(s.mount, root.path) } : { name: '首页', url: url(s.mount, '/') };
   return {
     theme: s.site.theme,
     lang,
@@ -172,14 +176,18 @@ function basePage(s: SiteScope, title: string, currentPath: string | null): Page
       name: s.site.name, code: s.site.code, host: s.mount.host, homeUrl: url(s.mount, '/'),
       siteIdCode: footerSite.site_id_code, parentName: s.parent?.name ?? null,
     },
-    nav: [{ name: '首页', url: url(s.mount, '/'), current: currentPath === null }, ...nav],
+    nav: [{ ...home, current: currentPath === null || currentPath === root?.path }, ...nav],
     footer: {
       siteName: footerSite.name, sponsor: footerSite.sponsor, contact: footerSite.contact, siteIdCode: footerSite.site_id_code,
       icpNumber: footerSite.icp_number, psbNumber: footerSite.psb_number,
     },
-    breadcrumbs: [{ name: '首页', url: url(s.mount, '/') }],
+    breadcrumbs: [home],
   };
 }
+
+const HOME_LABELS: Record<string, string> = { en: 'Home', fr: 'Accueil', de: 'Startseite', ru: 'Главная', ja: 'ホーム', ko: '홈', es: 'Inicio' };
+/** A foreign-language version's root column (`/en/`): its own home, never a channel of the Chinese site. */
+const isLocaleRoot = (s: SiteScope, path: string) => s.site.locales.some((l) => path === `/${l}/`);
 
 function toItems(s: SiteScope, rows: reads.ArticleListItem[]): ListItemView[] {
   return rows.map((r) => ({
@@ -226,7 +234,7 @@ export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
 }
 
 function crumbs(s: SiteScope, column: SiteColumnRow): LinkView[] {
-  return s.columns.filter((c) => column.path.startsWith(c.path)).sort((a, b) => a.path.length - b.path.length)
+  return s.columns.filter((c) => column.path.startsWith(c.path) && !isLocaleRoot(s, c.path)).sort((a, b) => a.path.length - b.path.length)
     .map((c) => ({ name: c.name, url: url(s.mount, c.path) }));
 }
 
