@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './database.js';
 import { translateDbError } from './db-errors.js';
+import { SCOPE_STATEMENT_MARK } from './scope-begin.js';
 
 /** The role every application transaction runs as: NOBYPASSRLS and not the owner. */
 export const APP_ROLE = 'zhanqun_app';
@@ -20,6 +21,9 @@ export type Scope =
 export type Tx = Transaction<Database>;
 export type Db = Kysely<Database> | Transaction<Database>;
 
+/** Ids and modes as the scope settings hold them: nothing a literal could be broken out of. */
+const PLAIN = /^[0-9A-Za-z,_-]*$/;
+
 /** Put the current transaction under the app role and the given scope. */
 export async function applyScope(trx: Tx, scope: Scope): Promise<void> {
   const platformIds = scope.kind === 'platform' ? scope.platformIds.join(',') : '';
@@ -27,6 +31,16 @@ export async function applyScope(trx: Tx, scope: Scope): Promise<void> {
   const mode = scope.kind === 'public' ? 'public' : 'admin';
   const userId = scope.kind === 'public' ? '' : (scope.userId ?? '');
   const readPlatformIds = scope.kind === 'platform' ? (scope.oversightPlatformIds ?? []).join(',') : '';
+  const values = [platformIds, siteIds, readPlatformIds, mode, userId];
+  if (values.every((v) => PLAIN.test(v))) {
+    // Literals, no parameters: as the transaction's first statement it travels with BEGIN in one
+    // round trip (scope-begin.ts). The values are ids and fixed words, checked above.
+    const [p, s, r, m, u] = values.map((v) => `'${v}'`);
+    await sql.raw(`${SCOPE_STATEMENT_MARK} select set_config('zhanqun.platform_ids', ${p}, true), set_config('zhanqun.site_ids', ${s}, true), `
+      + `set_config('zhanqun.read_platform_ids', ${r}, true), set_config('zhanqun.mode', ${m}, true), set_config('zhanqun.user_id', ${u}, true), `
+      + `set_config('role', '${APP_ROLE}', true)`).execute(trx);
+    return;
+  }
   // set_config('role', …, true) is SET LOCAL ROLE, in the same round trip as the scope settings.
   await sql`select
       set_config('zhanqun.platform_ids', ${platformIds}, true),
