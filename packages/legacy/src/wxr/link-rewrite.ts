@@ -1,8 +1,9 @@
 /**
- * Internal links of imported bodies (issue 7, pipeline step "rewrite links"): after a run, every
- * link in an imported article that points at the legacy site (its hosts) and whose canonical key
- * names an imported article now live is rewritten to that article's URL on the platform, as a
- * new revision made live at once. Links to the old site that lead nowhere are reported as broken.
+ * Internal links of imported bodies (issue 7, pipeline step "rewrite links"): a link in an imported
+ * article that points at the legacy site (its hosts) and whose canonical key names an imported
+ * article now live is rewritten to that article's URL on the platform — while the item is
+ * written when its target came earlier, else by a pass after the run (a new revision, made live
+ * at once). Links to the old site that lead nowhere are reported as broken.
  * Articles edited on the platform since their import are left as the editor left them.
  * Idempotent: a body already rewritten has nothing left to change.
  */
@@ -26,17 +27,62 @@ const HREF = /\b(href|src)="([^"]+)"/g;
 /** Decode the few entities a sanitised attribute carries, to read the URL it holds. */
 const unescapeAttr = (v: string) => v.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
 
-/** Rewrite links to the legacy site in its imported articles; one transaction per changed article. */
+/** Where the old URLs of a legacy site lead now; grows as a run imports items. */
+export interface LinkTargets {
+  hosts: ReadonlySet<string>;
+  queryParams: readonly string[];
+  /** canonical key → the live article's URL */
+  live: Map<string, string>;
+  /** every key with an entry (a draft's is awaiting, not broken) */
+  known: Set<string>;
+}
+
+/** The legacy site's entries that lead to imported articles. */
+export async function loadLinkTargets(trx: Tx, siteId: string, legacy: LegacySiteRow): Promise<LinkTargets> {
+  const rows = await trx.selectFrom('url_path as u').innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'u.site_id').onRef('a.id', '=', 'u.article_id'))
+    .select(['u.path', 'a.url_path', 'a.live']).where('u.site_id', '=', siteId).where('u.legacy_site_id', '=', legacy.id).execute();
+  return {
+    hosts: new Set(legacy.hosts), queryParams: legacy.query_params,
+    live: new Map(rows.filter((r) => r.live && r.url_path).map((r) => [r.path, r.url_path!])), known: new Set(rows.map((r) => r.path)),
+  };
+}
+
+/** Rewrite a sanitised body's links to the old site that lead to live imported articles. Pure. */
+export function rewriteBody(body: string, t: LinkTargets): { body: string; rewritten: number; broken: string[] } {
+  let rewritten = 0;
+  const broken: string[] = [];
+  if (t.hosts.size === 0) return { body, rewritten, broken };
+  const out = body.replace(HREF, (whole, attr: string, value: string) => {
+    const url = unescapeAttr(value);
+    let key: { host: string; key: string };
+    try {
+      key = canonicalKeyOfUrl(url, t.queryParams);
+    } catch {
+      return whole;
+    }
+    if (!t.hosts.has(key.host)) return whole;
+    const target = t.live.get(key.key);
+    if (!target) {
+      // A page still awaiting publication is no broken link; one the import never saw is.
+      if (attr === 'href' && key.key !== '/' && !t.known.has(key.key)) broken.push(url);
+      return whole;
+    }
+    rewritten++;
+    return `${attr}="${target}"`;
+  });
+  return { body: out, rewritten, broken };
+}
+
+/**
+ * The pass after a run: links that could not be rewritten when their article was written (they
+ * lead to items imported later) are rewritten now; what still leads nowhere is reported.
+ * One transaction per changed article.
+ */
 export async function rewriteLegacyLinks(ctx: ServiceContext, siteId: string, legacy: LegacySiteRow): Promise<LinkReport> {
   const report: LinkReport = { rewritten: 0, articles: 0, broken: [] };
   if (legacy.hosts.length === 0) return report;
-  const hosts = new Set(legacy.hosts);
-  const { targets, known, candidates } = await inScope(ctx.db, ctx.scope, async (trx) => {
-    // Where each old URL of this legacy site now lives: its article's URL, once published.
-    const rows = await trx.selectFrom('url_path as u').innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'u.site_id').onRef('a.id', '=', 'u.article_id'))
-      .select(['u.path', 'a.url_path', 'a.live']).where('u.site_id', '=', siteId).where('u.legacy_site_id', '=', legacy.id).execute();
-    const targets = new Map(rows.filter((r) => r.live && r.url_path).map((r) => [r.path, r.url_path!]));
-    const known = new Set(rows.map((r) => r.path));
+  const { targets, candidates } = await inScope(ctx.db, ctx.scope, async (trx) => {
+    const targets = await loadLinkTargets(trx, siteId, legacy);
     // Imported articles still as imported whose body mentions one of the old hosts.
     const candidates = await trx.selectFrom('legacy_item as i')
       .innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'i.site_id').onRef('a.id', '=', 'i.article_id'))
@@ -44,33 +90,16 @@ export async function rewriteLegacyLinks(ctx: ServiceContext, siteId: string, le
       .select(['i.id as item_id', 'a.id as article_id', 'a.live', 'a.latest_revision_id', 'r.title', 'r.body_html'])
       .where('i.site_id', '=', siteId).where('i.legacy_site_id', '=', legacy.id).where('a.deleted_at', 'is', null)
       .whereRef('i.revision_id', '=', 'a.latest_revision_id')
-      .where((eb) => eb.or([...hosts].map((h) => eb('r.body_html', 'like', `%${h.replace(/[%_\\]/g, '\\$&')}%`))))
+      .where((eb) => eb.or(legacy.hosts.map((h) => eb('r.body_html', 'like', `%${h.replace(/[%_\\]/g, '\\$&')}%`))))
       .execute();
-    return { targets, known, candidates };
+    return { targets, candidates };
   });
   for (const c of candidates) {
-    let changed = 0;
-    const body = c.body_html.replace(HREF, (whole, attr: string, value: string) => {
-      const url = unescapeAttr(value);
-      let key: { host: string; key: string };
-      try {
-        key = canonicalKeyOfUrl(url, legacy.query_params);
-      } catch {
-        return whole;
-      }
-      if (!hosts.has(key.host)) return whole;
-      const target = targets.get(key.key);
-      if (!target) {
-        // A page still awaiting publication is no broken link; one the import never saw is.
-        if (attr === 'href' && key.key !== '/' && !known.has(key.key)) report.broken.push({ articleId: c.article_id, title: c.title, url });
-        return whole;
-      }
-      changed++;
-      return `${attr}="${target}"`;
-    });
-    if (!changed) continue;
+    const { body, rewritten, broken } = rewriteBody(c.body_html, targets);
+    report.broken.push(...broken.map((url) => ({ articleId: c.article_id, title: c.title, url })));
+    if (!rewritten) continue;
     await inScope(ctx.db, ctx.scope, (trx) => saveRewritten(trx, ctx, siteId, c.item_id, c.article_id, c.latest_revision_id!, body, c.live));
-    report.rewritten += changed;
+    report.rewritten += rewritten;
     report.articles += 1;
   }
   return report;

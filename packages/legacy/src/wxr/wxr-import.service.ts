@@ -20,7 +20,7 @@ import { writableSite } from '@zhanqun/tenancy/site-access';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
 import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
 import { WxrUnreadableError } from '../legacy.errors.js';
-import { rewriteLegacyLinks } from './link-rewrite.js';
+import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from './link-rewrite.js';
 import { planItem, type ItemPlan } from './wxr-map.js';
 import { parseWxr, type WxrItem } from './wxr-parser.js';
 
@@ -58,6 +58,8 @@ export interface ImportReport {
   articlesRelinked: number;
   /** Links to the old site that lead to no imported page (broken after import). */
   brokenLinks: { articleId: string; title: string; url: string }[];
+  /** Wall time of the item loop and of the link pass (ms). */
+  timings: { itemsMs: number; linksMs: number };
 }
 
 /** WordPress' query-string permalinks (`?p=12`, `?page_id=3`) are significant. */
@@ -78,6 +80,7 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
   const report: ImportReport = {
     source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, found: doc.items.length, imported: 0, updated: 0,
     unchanged: 0, drafts: 0, urlEntries: 0, skipped: [], failed: [], notes: [], linksRewritten: 0, articlesRelinked: 0, brokenLinks: [],
+    timings: { itemsMs: 0, linksMs: 0 },
   };
   await inScope(ctx.db, ctx.scope, async (trx) => {
     const site = await writableSite(trx, ctx, siteId);
@@ -95,6 +98,9 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
   const known = new Map((await inScope(ctx.db, ctx.scope, (trx) => trx.selectFrom('legacy_item').select(['legacy_key', 'content_hash'])
     .where('site_id', '=', siteId).where('legacy_site_id', '=', legacy.id).execute())).map((r) => [r.legacy_key, r.content_hash]));
   const seen = new Set<string>();
+  // Links to pages imported before (this run or an earlier one) are rewritten as each item is written.
+  const links = await inScope(ctx.db, ctx.scope, (trx) => loadLinkTargets(trx, siteId, legacy));
+  const started = performance.now();
   for (const item of doc.items) {
     const plan = planItem(item, authors);
     const base = { index: item.index, line: item.line, key: plan.key, title: item.title.trim() };
@@ -110,7 +116,17 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
       };
       validateContent(draft);
       const content = revisionContent(draft); // the platform's sanitiser, as for every save; outside the transaction
+      const relinked = rewriteBody(content.body_html, links);
+      content.body_html = relinked.body;
       const outcome = await inScope(ctx.db, ctx.scope, (trx) => importItem(trx, ctx, siteId, legacy, runId, item, plan, draft, content, input.overwrite ?? false));
+      for (const key of outcome.keys) {
+        links.known.add(key);
+        if (outcome.url) links.live.set(key, outcome.url);
+      }
+      if (outcome.result !== 'skipped' && outcome.result !== 'unchanged' && relinked.rewritten) {
+        report.linksRewritten += relinked.rewritten;
+        report.articlesRelinked += 1;
+      }
       if (outcome.result === 'skipped') report.skipped.push({ ...base, reason: outcome.reason });
       else report[outcome.result] += 1;
       if (outcome.result !== 'skipped' && !plan.publish && outcome.result !== 'unchanged') report.drafts += 1;
@@ -120,8 +136,13 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
       report.failed.push({ ...base, reason: (err as Error).message });
     }
   }
-  const links = await rewriteLegacyLinks(ctx, siteId, legacy);
-  Object.assign(report, { linksRewritten: links.rewritten, articlesRelinked: links.articles, brokenLinks: links.broken });
+  report.timings.itemsMs = Math.round(performance.now() - started);
+  const linksStarted = performance.now();
+  const after = await rewriteLegacyLinks(ctx, siteId, legacy);
+  report.timings.linksMs = Math.round(performance.now() - linksStarted);
+  report.linksRewritten += after.rewritten;
+  report.articlesRelinked += after.articles;
+  report.brokenLinks = after.broken;
   await inScope(ctx.db, ctx.scope, async (trx) => {
     const site = await writableSite(trx, ctx, siteId);
     await trx.updateTable('legacy_import_run').set({ status: 'finished', finished_at: ctx.clock.now(), report: JSON.stringify(report) })
@@ -135,7 +156,8 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
   return { runId, report };
 }
 
-type ItemResult = { result: 'imported' | 'updated' | 'unchanged'; entries: number; notes: string[] } | { result: 'skipped'; reason: string; entries: number; notes: string[] };
+type ItemResult = ({ result: 'imported' | 'updated' | 'unchanged' } | { result: 'skipped'; reason: string })
+  & { entries: number; notes: string[]; keys: string[]; url: string | null };
 
 async function importItem(
   trx: Tx, ctx: ServiceContext, siteId: string, legacy: LegacySiteRow, runId: string, item: WxrItem, plan: Extract<ItemPlan, { action: 'import' }>,
@@ -144,14 +166,14 @@ async function importItem(
   const now = ctx.clock.now();
   const mapped = await trx.selectFrom('legacy_item').select(['id', 'article_id', 'revision_id', 'content_hash'])
     .where('site_id', '=', siteId).where('legacy_site_id', '=', legacy.id).where('legacy_key', '=', plan.key).executeTakeFirst();
-  if (mapped?.content_hash === plan.hash) return { result: 'unchanged', entries: 0, notes: [] };
+  if (mapped?.content_hash === plan.hash) return { result: 'unchanged', entries: 0, notes: [], keys: [], url: null };
   let articleId: string;
   let revisionId: string;
   if (mapped?.article_id) {
     const article = await articleRepository.lockById(trx, siteId, mapped.article_id);
-    if (!article || article.deleted_at) return { result: 'skipped', reason: `article ${mapped.article_id} was deleted on the platform`, entries: 0, notes: [] };
+    if (!article || article.deleted_at) return { result: 'skipped', reason: `article ${mapped.article_id} was deleted on the platform`, entries: 0, notes: [], keys: [], url: null };
     if (article.latest_revision_id !== mapped.revision_id && !overwrite) {
-      return { result: 'skipped', reason: `article ${article.id} was edited on the platform since it was imported (overwrite replaces it)`, entries: 0, notes: [] };
+      return { result: 'skipped', reason: `article ${article.id} was edited on the platform since it was imported (overwrite replaces it)`, entries: 0, notes: [], keys: [], url: null };
     }
     revisionId = (await appendRevision(trx, ctx, siteId, article.id, article.latest_revision_id!, content, [], 'article.revision.import')).id;
     articleId = article.id;
@@ -161,7 +183,7 @@ async function importItem(
     revisionId = article.latest_revision_id!;
   }
   const live = plan.publish ? await publishLatest(trx, ctx, siteId, articleId, { publishedAt: plan.article.publishedAt! }) : null;
-  const { ids, notes } = await writeEntries(trx, siteId, legacy, articleId, live?.url_path ?? null, plan.legacyUrls);
+  const { ids, keys, notes } = await writeEntries(trx, siteId, legacy, articleId, live?.url_path ?? null, plan.legacyUrls);
   if (mapped) {
     await trx.updateTable('legacy_item').set({ content_hash: plan.hash, revision_id: revisionId, updated_run_id: runId, updated_at: now, url_path_id: ids[0] ?? null })
       .where('site_id', '=', siteId).where('id', '=', mapped.id).execute();
@@ -172,11 +194,11 @@ async function importItem(
       created_at: now, updated_at: now,
     }).execute();
   }
-  return { result: mapped ? 'updated' : 'imported', entries: ids.length, notes };
+  return { result: mapped ? 'updated' : 'imported', entries: ids.length, notes, keys, url: live?.url_path ?? null };
 }
 
 /** The old URLs of an item: 301 to the article once live, awaiting while it is a draft. */
-async function writeEntries(trx: Tx, siteId: string, legacy: LegacySiteRow, articleId: string, url: string | null, legacyUrls: readonly string[]): Promise<{ ids: string[]; notes: string[] }> {
+async function writeEntries(trx: Tx, siteId: string, legacy: LegacySiteRow, articleId: string, url: string | null, legacyUrls: readonly string[]): Promise<{ ids: string[]; keys: string[]; notes: string[] }> {
   const hosts = await siteHosts(trx, siteId);
   const notes: string[] = [];
   const entries = [];
@@ -191,7 +213,7 @@ async function writeEntries(trx: Tx, siteId: string, legacy: LegacySiteRow, arti
     entries.push(entry);
   }
   const { ids } = await upsertEntries(trx, siteId, legacy.id, entries);
-  return { ids, notes };
+  return { ids, keys: entries.map((e) => e.key), notes };
 }
 
 async function legacySiteFor(ctx: ServiceContext, siteId: string, code: string, hosts: string[], title: string | null): Promise<{ legacy: LegacySiteRow; created: boolean }> {
