@@ -41,9 +41,13 @@ export async function resolveLegacy(trx: Tx, siteId: string, req: LegacyRequest)
       const article = row.article_id
         ? await trx.selectFrom('article').select('url_path').where('site_id', '=', siteId).where('id', '=', row.article_id).executeTakeFirst()
         : undefined;
+      // An awaited page of this site that has gone live since: the entry leads there now.
+      const awaited = row.kind === 'awaiting' && !row.article_id && row.target?.startsWith('/')
+        ? await trx.selectFrom('url_path').select('path').where('site_id', '=', siteId).where('path', '=', row.target).where('kind', '=', 'live').executeTakeFirst()
+        : undefined;
       entry = {
         id: row.id, kind: row.kind, target: row.target, archiveUrl: row.archive_url, suggestedUrl: row.suggested_url,
-        articleUrl: article?.url_path ?? null, hasArticle: row.article_id !== null,
+        articleUrl: article?.url_path ?? awaited?.path ?? null, hasArticle: row.article_id !== null,
       };
     }
   }

@@ -66,6 +66,15 @@ http://www.anhe.gov.cn/Art/2019/3/5/art_1_2.html/,/other/,301
     expect(gone?.decision).toMatchObject({ type: 'gone', suggestedText: 'www.anhe.gov.cn/zwgk', archiveUrl: expect.stringContaining('archive.example.gov.cn') });
   });
 
+  it('should send an awaiting entry on once the page it waits for is live', async () => {
+    const ask = () => inScope(t.db, { kind: 'public', siteIds: [w.siteId] }, (trx) =>
+      resolveLegacy(trx, w.siteId, { host: 'www.anhe.gov.cn', rawPathAndQuery: '/module/download.jsp' }));
+    expect((await ask())?.decision).toMatchObject({ type: 'awaiting' });
+    const csv = 'Old Url,New Url,Status\nhttp://www.anhe.gov.cn/module/download.jsp,/tzgg/,418\n'; // the site's 通知公告 column
+    expect((await importEntriesCsv(w.ctx, w.siteId, 'anhe-old', csv)).updated).toBe(1);
+    expect((await ask())?.decision).toMatchObject({ type: 'redirect', location: '/tzgg/' });
+  });
+
   it('should count hits exactly, in one write per flush, and keep them when a write fails', async () => {
     const entries = await inScope(t.db, w.ctx.scope, (trx) => listEntries(trx, w.siteId, legacyId));
     const counter = new HitCounter(t.db, w.clock);
