@@ -30,14 +30,33 @@ export function listLiveInColumn(db: Db, siteId: string, columnId: string, page:
     .execute() as Promise<ArticleListItem[]>;
 }
 
-export async function countLiveInColumn(db: Db, siteId: string, columnId: string): Promise<number> {
+/** Live articles placed in a column, pinned (置顶) and the rest counted apart (column pages number the rest from the oldest end). */
+export async function countLiveInColumn(db: Db, siteId: string, columnId: string): Promise<{ pinned: number; unpinned: number }> {
   const row = await db.selectFrom('article_placement as p')
     .innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'p.site_id').onRef('a.id', '=', 'p.article_id'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select([sql<number>`count(*) filter (where p.pinned)`.as('pinned'), sql<number>`count(*) filter (where not p.pinned)`.as('unpinned')])
     .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId)
     .where('a.live', '=', true).where('a.deleted_at', 'is', null)
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return { pinned: Number(row.pinned), unpinned: Number(row.unpinned) };
+}
+
+/**
+ * Unpinned live articles of a column counted from the oldest end — ranks [offset, offset + limit)
+ * in the list's order reversed — returned newest first, as a list shows them. New items never
+ * move these ranks: an older page keeps its items (DESIGN.md, Cache).
+ */
+export async function listFromOldestInColumn(db: Db, siteId: string, columnId: string, page: { limit: number; offset: number }): Promise<ArticleListItem[]> {
+  const rows = await db.selectFrom('article_placement as p')
+    .innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'p.site_id').onRef('a.id', '=', 'p.article_id'))
+    .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
+    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'p.pinned', 'r.external_url', 'r.cover_attachment_id'])
+    .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId).where('p.pinned', '=', false)
+    .where('a.live', '=', true).where('a.deleted_at', 'is', null)
+    .orderBy('p.sort_order', 'asc').orderBy('a.published_at', 'asc').orderBy('a.id', 'asc')
+    .limit(page.limit).offset(page.offset)
+    .execute() as ArticleListItem[];
+  return rows.reverse();
 }
 
 /** Live articles placed in any of these columns (a channel's subtree), newest first. */

@@ -240,27 +240,48 @@ function crumbs(s: SiteScope, column: SiteColumnRow): LinkView[] {
 
 const PAGE_SIZE = 20;
 
-/** A column page: its sub-columns and its articles, 20 to a page. */
+/**
+ * Where a column page's items come from (DESIGN.md, Cache: deep pages stay stable). Unpinned
+ * items are cut into blocks of PAGE_SIZE from the oldest end; `?page=b` is block b, whose items
+ * never change as new ones arrive. The column's own URL shows the pinned items, then everything
+ * newer than the older blocks: the newest full block and the newer part-block (20 to 39 items).
+ * Pages are labelled from the newest (第 1 页 is the column's URL), so labels move, URLs do not.
+ */
+export function columnPagination(unpinned: number, requested: number) {
+  const blocks = Math.floor(unpinned / PAGE_SIZE);
+  const pages = Math.max(1, blocks);
+  // Out-of-range or missing: the column's own page (one page per URL shape, whatever is asked).
+  const block = Number.isInteger(requested) && requested >= 1 && requested < blocks ? requested : null;
+  const frontItems = blocks >= 1 ? unpinned - (blocks - 1) * PAGE_SIZE : unpinned;
+  return {
+    pages, block,
+    label: block === null ? 1 : blocks - block + 1,
+    frontItems,
+    /** The newer page's block (null: the column's own URL), and the older one's (undefined: none). */
+    newer: block === null ? undefined : block + 1 >= blocks ? null : block + 1,
+    older: block === null ? (blocks >= 2 ? blocks - 1 : undefined) : block > 1 ? block - 1 : undefined,
+  };
+}
+
+/** A column page: its sub-columns and its articles, 20 to a page, older pages stable (columnPagination). */
 export async function columnContext(db: Db, s: SiteScope, column: SiteColumnRow, pageNo: number): Promise<PageContext> {
   const page = basePage(s, column.name, column.path);
   const children = s.columns.filter((c) => c.parent_id === column.id && c.status === 'open');
-  const total = await reads.countLiveInColumn(db, s.site.id, column.id);
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const current = Math.min(Math.max(1, pageNo), pages);
-  let rows = await reads.listLiveInColumn(db, s.site.id, column.id, { limit: PAGE_SIZE, offset: (current - 1) * PAGE_SIZE });
-  if (total === 0 && children.length) rows = await reads.listLiveInColumns(db, s.site.id, subtreeIds(s, column), PAGE_SIZE);
+  const { pinned, unpinned } = await reads.countLiveInColumn(db, s.site.id, column.id);
+  const p = columnPagination(unpinned, pageNo);
+  let rows = p.block === null
+    ? await reads.listLiveInColumn(db, s.site.id, column.id, { limit: pinned + p.frontItems, offset: 0 })
+    : await reads.listFromOldestInColumn(db, s.site.id, column.id, { limit: PAGE_SIZE, offset: (p.block - 1) * PAGE_SIZE });
+  if (pinned + unpinned === 0 && children.length) rows = await reads.listLiveInColumns(db, s.site.id, subtreeIds(s, column), PAGE_SIZE);
   const here = url(s.mount, column.path);
+  const at = (block: number | null | undefined) => (block === undefined ? null : block === null ? here : `${here}?page=${block}`);
   page.breadcrumbs.push(...crumbs(s, column));
   page.column = {
     name: column.name, kind: column.kind, kindLabel: KIND_LABELS[column.kind], description: column.description, url: here,
     children: children.map((c) => ({ name: c.name, url: url(s.mount, c.path) })),
   };
   page.items = toItems(s, rows);
-  page.pagination = {
-    page: current, pages,
-    prevUrl: current > 1 ? (current === 2 ? here : `${here}?page=${current - 1}`) : null,
-    nextUrl: current < pages ? `${here}?page=${current + 1}` : null,
-  };
+  page.pagination = { page: p.label, pages: p.pages, prevUrl: at(p.newer), nextUrl: at(p.older) };
   return page;
 }
 

@@ -151,8 +151,9 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
     if (entry?.kind === 'live' && entry.column_id) {
       const column = scope.columns.find((c) => c.id === entry.column_id);
       if (column) {
-        const pageNo = Number.parseInt(query.get('page') ?? '1', 10);
-        return { type: 'page', status: 200, template: 'column', page: await columnContext(trx, scope, column, Number.isFinite(pageNo) ? pageNo : 1), theme, siteIds };
+        // ?page=<block> names an older page (columnPagination); none, or junk, is the column's own page.
+        const block = /^\d{1,6}$/.test(query.get('page') ?? '') ? Number(query.get('page')) : Number.NaN;
+        return { type: 'page', status: 200, template: 'column', page: await columnContext(trx, scope, column, block), theme, siteIds };
       }
     }
     if (entry?.kind === 'live' && entry.article_id) {

@@ -1,0 +1,61 @@
+// Column pages numbered from the oldest end (DESIGN.md, Cache): an older page's URL keeps its
+// items as new ones are published; only the labels (第 n 页) move. The page cache is off here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceContext } from '@zhanqun/audit/context';
+import { createDraft, publishRevision } from '@zhanqun/content/article.service';
+import { seedDemoProvince } from '@zhanqun/demo/demo-province';
+import { createColumn } from '@zhanqun/tenancy/column.service';
+import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
+import { build, type TestApp } from './helper.js';
+
+describe('column pages', () => {
+  let h: TestApp;
+  let ctx: ServiceContext;
+  let siteId: string;
+  let columnId: string;
+  const titles = (html: string) => [...html.matchAll(/<a href="[^"]*\/t\d{8}_[^"]*"[^>]*>([^<]+)<\/a>/g)].map((m) => m[1]!);
+  const get = async (url: string) => (await h.app.inject({ method: 'GET', url, headers: { host: 'prov.localhost' } })).body.replaceAll('&#x3D;', '=');
+  let n = 0;
+  async function publish(count: number) {
+    for (let i = 0; i < count; i++) {
+      h.clock.advance(60_000); // one a minute, in order
+      const a = await createDraft(ctx, siteId, { columnId, title: `分页测试第${String(++n).padStart(3, '0')}条`, bodyHtml: '<p>x</p>' });
+      await publishRevision(ctx, siteId, a.id, { publishedAt: h.clock.now() });
+    }
+  }
+
+  beforeAll(async () => {
+    h = await build();
+    await seedDemoProvince(h.t.db, h.clock);
+    const site = await h.t.db.selectFrom('site').select(['id', 'platform_id']).where('code', '=', 'prov').executeTakeFirstOrThrow();
+    siteId = site.id;
+    ctx = { db: h.t.db, clock: h.clock, actor: { userId: null, label: 'test' }, scope: await platformAdminScope(h.t.db, site.platform_id) };
+    columnId = (await createColumn(ctx, siteId, { slug: 'fenye', name: '分页测试', kind: 'news' })).id;
+  });
+  afterAll(async () => { await h.close(); });
+
+  it('should keep an older page\'s items when new ones arrive, and link pages newest first', async () => {
+    await publish(45); // 2 blocks: the column's page shows the newest 25, ?page=1 the oldest 20
+    const front = await get('/fenye/');
+    expect(front).toContain('第 1 页 / 共 2 页');
+    expect(titles(front)).toHaveLength(25);
+    expect(titles(front)[0]).toBe('分页测试第045条');
+    expect(front).toContain('href="/fenye/?page=1" rel="next"');
+    const oldest = await get('/fenye/?page=1');
+    expect(oldest).toContain('第 2 页 / 共 2 页');
+    expect(titles(oldest)).toEqual(Array.from({ length: 20 }, (_, i) => `分页测试第${String(20 - i).padStart(3, '0')}条`));
+    expect(oldest).toContain('href="/fenye/" rel="prev"');
+
+    await publish(20); // 65: three blocks; ?page=1 is unchanged, ?page=2 is new
+    const again = await get('/fenye/?page=1');
+    expect(titles(again)).toEqual(titles(oldest));
+    expect(again).toContain('第 3 页 / 共 3 页');
+    expect(again).toContain('href="/fenye/?page=2" rel="prev"');
+    const middle = await get('/fenye/?page=2');
+    expect(titles(middle)[0]).toBe('分页测试第040条');
+    expect(titles(middle).at(-1)).toBe('分页测试第021条');
+    // Out of range or junk: the column's own page.
+    expect(titles(await get('/fenye/?page=3'))).toEqual(titles(await get('/fenye/')));
+    expect(titles(await get('/fenye/?page=x'))).toEqual(titles(await get('/fenye/')));
+  });
+});
