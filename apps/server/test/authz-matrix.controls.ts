@@ -75,6 +75,8 @@ export class Controls {
     const theme = (await this.db.selectFrom('site').select('theme').where('id', '=', id).executeTakeFirstOrThrow()).theme;
     await this.step(as, 'POST /sites/:id/theme', { id }, { theme: 'county', 's.slogan': '矩阵对照' }, { ok: 'site.theme' });
     await this.step(as, 'POST /sites/:id/theme', { id }, { theme }, { ok: 'site.theme' });
+    await this.step(as, 'POST /sites/:id/theme/partials', { id }, { theme: 'default', name: 'share', source: '<p>矩阵对照局部</p>' }, { ok: 'site.partial' });
+    await this.step(as, 'POST /sites/:id/theme/partials/remove', { id }, { theme: 'default', name: 'share' }, { ok: 'site.partial_removed' });
     await this.read(as, '/sites/:id/columns', { id }, own.columnNames[0]);
     const column = async (slug: string) => {
       const res = await this.step(as, 'POST /sites/:id/columns', { id }, { slug, name: `矩阵对照${slug}`, kind: 'news' }, { ok: 'column.created' });

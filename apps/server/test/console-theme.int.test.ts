@@ -137,6 +137,36 @@ describe('the console: a site\'s theme and settings', () => {
     expect((await stored('qingchuan')).map((r) => r.theme)).toEqual(['county', 'default']);
   });
 
+  it('should let a site override a partial of its pack, checked like a pack and stricter, on its own pages only', async () => {
+    const article = async (code: string) => {
+      const path = (await h.t.db.selectFrom('article').select('url_path').where('site_id', '=', ids[code]!).where('live', '=', true).orderBy('url_path').executeTakeFirstOrThrow()).url_path!;
+      return decode((await h.app.inject({ method: 'GET', url: path, headers: { host: `${code}.localhost:3000` } })).body);
+    };
+    const page = decode((await admin.get(`/sites/${ids.qingchuan}/theme?theme=default&partial=share`)).body);
+    expect(page).toMatch(/<textarea id="partial-source" name="source"[^>]*>\{\{!-- Share links without any third-party script/);
+    const bad = await post(`/sites/${ids.qingchuan}/theme/partials`, { theme: 'default', name: 'share', source: '<p>分享</p>\n<script src="/x.js"></script>\n<p>{{{site.name}}}</p>' });
+    expect(bad.statusCode).toBe(400);
+    const text = visible(bad.body);
+    expect(text).toContain('此局部模板未通过校验，未保存');
+    expect(text).toContain('partials/share.hbs:2 ZQ-T019 站点局部模板不得包含 <script> 脚本');
+    expect(text).toContain('partials/share.hbs:3 ZQ-T018');
+    expect(bad.body).toContain('aria-invalid="true">&lt;p&gt;分享&lt;/p&gt;'); // what was typed is kept
+    expect(await h.t.db.selectFrom('site_partial_override').select('name').execute()).toEqual([]);
+
+    const own = '{{#if article.share}}<p class="share own-share">本站自定义分享：<a href="{{article.share.weibo}}">微博</a></p>{{/if}}';
+    const saved = await post(`/sites/${ids.qingchuan}/theme/partials`, { theme: 'default', name: 'share', source: own });
+    expect([saved.statusCode, saved.headers.location]).toEqual([303, `/sites/${ids.qingchuan}/theme?theme=default&partial=share&ok=site.partial#partials`]);
+    expect(await article('qingchuan')).toContain('<p class="share own-share">本站自定义分享：');
+    expect(await article('prov')).not.toContain('own-share'); // same pack, another site: its own partial
+    expect(await article('prov')).toContain('<section class="share"');
+    const removed = await post(`/sites/${ids.qingchuan}/theme/partials/remove`, { theme: 'default', name: 'share' });
+    expect(removed.headers.location).toContain('ok=site.partial_removed');
+    expect(await article('qingchuan')).not.toContain('own-share');
+    // Another site's partials are out of reach.
+    expect((await post(`/sites/${ids.anhe}/theme/partials`, { theme: 'county', name: 'share', source: own })).statusCode).toBeGreaterThanOrEqual(400);
+    expect(await h.t.db.selectFrom('site_partial_override').select('name').execute()).toEqual([]);
+  });
+
   it('should not let a site admin see or change another site\'s theme', async () => {
     const before = { theme: (await site('anhe')).theme, rows: await stored('anhe') };
     expect((await admin.get(`/sites/${ids.anhe}/theme`)).statusCode).toBe(404);

@@ -14,7 +14,7 @@ import type { ColumnTemplateColumnTable, ColumnTemplateTable, SiteColumnTable } 
 import type { SiteCounterTable } from './tables/site-counter.table.js';
 import type { SiteDomainTable } from './tables/site-domain.table.js';
 import type { SiteTable } from './tables/site.table.js';
-import type { SiteThemeSettingTable } from './tables/site-theme-setting.table.js';
+import type { SitePartialOverrideTable, SiteThemeSettingTable } from './tables/site-theme-setting.table.js';
 import type { UrlPathTable } from './tables/url-path.table.js';
 import type { ArticlePublicationTable, SecrecyWaiverTable, WorkflowRunTable, WorkflowTaskTable } from './tables/workflow.table.js';
 
@@ -54,6 +54,7 @@ export interface Database {
   legacy_import_run: LegacyImportRunTable;
   legacy_item: LegacyItemTable;
   site_theme_setting: SiteThemeSettingTable;
+  site_partial_override: SitePartialOverrideTable;
 }
 
 export type * from './tables/app-user.table.js';

@@ -13,6 +13,7 @@ import { inScope, type Db } from '@zhanqun/db/scope';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import { writableSite } from '@zhanqun/tenancy/site-access';
 import { checkThemeSync, formatFinding, type Finding } from './theme-check.js';
+import { checkPartialOverride, OVERRIDE_MAX } from './theme-overrides.js';
 import { resolveSettings, settingDefsOf, validateSettings, type SettingDef, type SettingValues } from './theme-settings.js';
 import { THEMES_DIR } from './theme.js';
 
@@ -105,5 +106,59 @@ export async function setSiteTheme(ctx: ServiceContext, siteId: string, input: S
       before, after: { theme: pack.name, settings: values },
     });
     return resolveSettings(pack.settings, values);
+  });
+}
+
+/** A site's partial the checks refuse: its fatal findings, each `partials/<name>.hbs:line  ZQ-T0nn  message`. */
+export const PartialRefusedError = createError<[string, string]>('ZQ_RENDER_PARTIAL_REFUSED', 'Partial %s cannot be saved: %s', 400);
+
+/** A site's own partials for a pack, by name. */
+export function listPartialOverrides(db: Db, siteId: string, theme: string): Promise<{ name: string; source: string; updated_at: Date }[]> {
+  return db.selectFrom('site_partial_override').select(['name', 'source', 'updated_at']).where('site_id', '=', siteId).where('theme', '=', theme)
+    .orderBy('name').execute();
+}
+
+export interface PartialOverrideInput { theme: string; name: string; source: string }
+
+/**
+ * Save a site's own version of one partial of a pack (site admins, their own sites). It must pass
+ * the pack's template checks and the stricter ones of theme-overrides.ts: no triple-stash, raw
+ * blocks, script, inline handlers or styles, embeds or outside resources.
+ */
+export async function setPartialOverride(ctx: ServiceContext, siteId: string, input: PartialOverrideInput, themesDir = THEMES_DIR): Promise<void> {
+  const pack = activatablePack(input.theme, themesDir);
+  if (typeof input.source !== 'string' || !input.source.trim()) throw invalid('source', 'must not be empty');
+  if (input.source.length > OVERRIDE_MAX) throw invalid('source', `must be at most ${OVERRIDE_MAX} characters`);
+  const fatal = checkPartialOverride(join(themesDir, pack.name), input.name, input.source).filter((f) => f.severity === 'fatal');
+  if (fatal.length) {
+    throw Object.assign(withField(new PartialRefusedError(input.name, fatal.map(formatFinding).join('; ')), 'source'), { findings: fatal });
+  }
+  await inScope(ctx.db, ctx.scope, async (trx) => {
+    const site = await writableSite(trx, ctx, siteId);
+    const before = await trx.selectFrom('site_partial_override').select('source').where('site_id', '=', siteId).where('theme', '=', pack.name)
+      .where('name', '=', input.name).executeTakeFirst();
+    const now = ctx.clock.now();
+    await trx.insertInto('site_partial_override')
+      .values({ site_id: siteId, theme: pack.name, name: input.name, source: input.source, updated_by: ctx.actor.userId, updated_at: now })
+      .onConflict((oc) => oc.columns(['site_id', 'theme', 'name']).doUpdateSet({ source: input.source, updated_by: ctx.actor.userId, updated_at: now }))
+      .execute();
+    await writeAudit(trx, ctx.clock, ctx.actor, {
+      platformId: site.platform_id, siteId, action: 'site.theme.partial', objectType: 'site', objectId: siteId,
+      before: before ? { theme: pack.name, name: input.name, source: before.source } : null, after: { theme: pack.name, name: input.name, source: input.source },
+    });
+  });
+}
+
+/** Drop a site's own version of a partial: the pack's own renders again. */
+export async function removePartialOverride(ctx: ServiceContext, siteId: string, theme: string, name: string): Promise<void> {
+  await inScope(ctx.db, ctx.scope, async (trx) => {
+    const site = await writableSite(trx, ctx, siteId);
+    const removed = await trx.deleteFrom('site_partial_override').where('site_id', '=', siteId).where('theme', '=', theme).where('name', '=', name)
+      .returning('source').executeTakeFirst();
+    if (!removed) throw invalid('name', `${name} has no override of this site in theme ${theme}`);
+    await writeAudit(trx, ctx.clock, ctx.actor, {
+      platformId: site.platform_id, siteId, action: 'site.theme.partial.remove', objectType: 'site', objectId: siteId,
+      before: { theme, name, source: removed.source }, after: null,
+    });
   });
 }

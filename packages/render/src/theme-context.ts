@@ -13,6 +13,7 @@ import { localeOfPath } from '@zhanqun/content/translation.service';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import { join } from 'node:path';
 import { resolveSettings, settingDefsOf, settingsCssUrl, type SettingDef, type SettingValues } from './theme-settings.js';
+import { PARTIAL_OVERRIDES } from './partial-overrides.js';
 import { THEMES_DIR } from './theme.js';
 
 export const KIND_LABELS: Record<ColumnKind, string> = {
@@ -51,6 +52,8 @@ export interface AttachmentView { url: string; filename: string; ext: string; si
 export interface BlockView { name: string; url: string; items: ListItemView[]; children?: LinkView[] }
 export interface PaginationView { page: number; pages: number; prevUrl: string | null; nextUrl: string | null }
 
+export { PARTIAL_OVERRIDES };
+
 /** A site's theme settings as templates see them: column-list settings become blocks (their items filled on the home page). */
 export type SettingsView = Record<string, string | boolean | BlockView[]>;
 
@@ -78,6 +81,8 @@ export interface PageContext {
   relatedSites?: { superior: LinkView[]; siblings: LinkView[] };
   /** Unpublished content shown on the admin host only (noindex, with a banner). */
   preview?: boolean;
+  /** The site's own versions of its pack's partials, by name (checked when saved). */
+  [PARTIAL_OVERRIDES]?: Readonly<Record<string, string>>;
 }
 
 /** Where a site is mounted: its host and path prefix (`/` or a sub-site's `/cgz/`), and the port the request came to (`:3000`, or ''). */
@@ -88,6 +93,8 @@ export interface SiteScope {
   /** The pack's setting definitions and this site's values for them. */
   settingDefs: SettingDef[];
   settings: SettingValues;
+  /** The site's own partials for this pack, by name. */
+  partials: Readonly<Record<string, string>>;
   /** The parent site of a sub-site, whose footer (site code, filings) it shows. */
   parent: SiteRow | null;
   mount: Mount;
@@ -115,13 +122,17 @@ export interface SiteScopeOptions {
 export async function loadSiteScope(db: Db, site: SiteRow, parent: SiteRow | null, mount: Mount, opts: SiteScopeOptions = {}): Promise<SiteScope> {
   const theme = opts.theme ?? site.theme;
   const settingDefs = settingDefsOf(join(opts.themesDir ?? THEMES_DIR, theme));
-  const [columns, stored] = await Promise.all([
+  const [columns, stored, partials] = await Promise.all([
     columnRepository.findAll(db, site.id),
     opts.settings || settingDefs.length === 0 ? Promise.resolve(null)
       : db.selectFrom('site_theme_setting').select('settings').where('site_id', '=', site.id).where('theme', '=', theme).executeTakeFirst(),
+    db.selectFrom('site_partial_override').select(['name', 'source']).where('site_id', '=', site.id).where('theme', '=', theme).execute(),
   ]);
   const settings = resolveSettings(settingDefs, opts.settings ?? stored?.settings ?? null);
-  return { site: theme === site.theme ? site : { ...site, theme }, parent, mount, columns, settingDefs, settings };
+  return {
+    site: theme === site.theme ? site : { ...site, theme }, parent, mount, columns, settingDefs, settings,
+    partials: Object.freeze(Object.fromEntries(partials.map((p) => [p.name, p.source]))),
+  };
 }
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'Français', de: 'Deutsch', ru: 'Русский', ja: '日本語', ko: '한국어', es: 'Español', ar: 'العربية', pt: 'Português' };
@@ -182,6 +193,7 @@ function basePage(s: SiteScope, title: string, currentPath: string | null): Page
       icpNumber: footerSite.icp_number, psbNumber: footerSite.psb_number,
     },
     breadcrumbs: [home],
+    ...(Object.keys(s.partials).length ? { [PARTIAL_OVERRIDES]: s.partials } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkThemeSync } from './theme-check.js';
+import { PARTIAL_OVERRIDES } from './partial-overrides.js';
 import type { PageContext } from './theme-context.js';
 import { loadTheme, THEMES_DIR } from './theme.js';
 
@@ -37,5 +38,17 @@ describe('settings in templates', () => {
     expect(b).toContain('<p class="a">#445566</p><p class="b">#445566 shiqiao</p>');
     expect(b).not.toContain('112233');
     expect(theme.render('home', page('anhe', '#112233'))).toBe(a); // nothing carried over from the render in between
+  });
+
+  it('should render a site\'s own partials for that site only, and the pack\'s when a stored one no longer fits', () => {
+    const theme = loadTheme('default');
+    const plain = page('anhe', '#112233');
+    const own: PageContext = { ...page('shiqiao', '#445566'), [PARTIAL_OVERRIDES]: { breadcrumbs: '<nav class="own-crumbs">{{site.name}}</nav>' } };
+    const broken: PageContext = { ...page('yunxi', '#778899'), [PARTIAL_OVERRIDES]: { breadcrumbs: '{{> no-such-partial}}' } };
+    const column = (p: PageContext) => theme.render('column', { ...p, column: { name: '要闻', kind: 'news', kindLabel: '动态要闻', description: null, url: '/xwdt/yw/', children: [] }, items: [] });
+    expect(column(own)).toContain('<nav class="own-crumbs">shiqiao</nav>');
+    expect(column(plain)).not.toContain('own-crumbs');
+    expect(column(plain)).toContain('<nav class="breadcrumbs"');
+    expect(column(broken)).toContain('<nav class="breadcrumbs"');
   });
 });

@@ -56,6 +56,11 @@ export const RULES = {
   'ZQ-T014': { severity: 'fatal', message: '局部模板名必须是固定的，{expr} 无法校验 (dynamic partial names cannot be checked)' },
   'ZQ-T015': { severity: 'fatal', message: '布局缺少 {helper}，每个页面都必须输出它 (layout must include {helper})' },
   'ZQ-T016': { severity: 'error', message: '三重花括号 {expr} 输出未转义的 HTML，只允许用于已净化的字段 {safe} (unescaped output outside the safe list)' },
+  // A site's own partial overrides (stored per site, checked on save): stricter than a pack, which is deployed code review.
+  'ZQ-T017': { severity: 'fatal', message: '{name} 不是本主题的局部模板，站点只能覆盖主题已有的局部模板 (a site may override only its pack\'s own partials)' },
+  'ZQ-T018': { severity: 'fatal', message: '站点局部模板不得输出未转义的内容 {expr} (no triple-stash or raw blocks in a site\'s partial)' },
+  'ZQ-T019': { severity: 'fatal', message: '站点局部模板不得包含{detail}，须遵守与主题相同的内容安全策略 (no script, inline handler or style, embed or outside resource: the CSP forbids them)' },
+  'ZQ-T020': { severity: 'fatal', message: '局部模板 {name} 不得包含自身 (a partial may not include itself)' },
 } as const satisfies Record<string, Rule>;
 
 export type RuleId = keyof typeof RULES;

@@ -5,6 +5,7 @@ import Handlebars from 'handlebars';
 import { createError } from '@zhanqun/core/errors';
 import { HELPERS } from './helpers/index.js';
 import { checkThemeSync, formatFinding, type Finding } from './theme-check.js';
+import { PARTIAL_OVERRIDES } from './partial-overrides.js';
 import type { PageContext } from './theme-context.js';
 import { REQUIRED_TEMPLATES } from './theme-rules.js';
 
@@ -50,24 +51,56 @@ export function loadTheme(name: string, themesDir = THEMES_DIR): Theme {
     }
   }
   const knownHelpers = Object.fromEntries(Object.keys(HELPERS).map((h) => [h, true]));
+  // knownHelpersOnly: a name the validator did not accept as a helper is never called as one.
+  const compileOptions = { strict: false, knownHelpers, knownHelpersOnly: true, preventIndent: true };
   const templates = new Map<string, HandlebarsTemplateDelegate>();
   for (const t of REQUIRED_TEMPLATES) {
-    // knownHelpersOnly: a name the validator did not accept as a helper is never called as one.
-    const compiled = env.compile(readFileSync(join(dir, `${t}.hbs`), 'utf8'), { strict: false, knownHelpers, knownHelpersOnly: true, preventIndent: true });
+    const compiled = env.compile(readFileSync(join(dir, `${t}.hbs`), 'utf8'), compileOptions);
     templates.set(t, compiled);
   }
   const layout = templates.get('layout')!;
   // Compile eagerly so a broken template fails at load, not on a citizen's request.
   for (const t of templates.values()) t({ site: {}, footer: {}, nav: [], breadcrumbs: [], settings: {} } as never, { data: { root: { site: {}, footer: {}, settings: {} }, site: { settings: {} } } });
+  // Sites' own partials, compiled once per source and passed with each render (never registered on
+  // the shared environment, so one site's partial cannot reach another site's page).
+  const compiledOverrides = new Map<string, HandlebarsTemplateDelegate>();
+  const overridesOf = (sources: Readonly<Record<string, string>>) => {
+    const partials: Record<string, HandlebarsTemplateDelegate> = {};
+    for (const [partial, source] of Object.entries(sources)) {
+      if (!Object.hasOwn(env.partials, partial)) continue; // only the pack's own partials are overridden
+      const key = `${partial}\u0000${source}`;
+      let compiled = compiledOverrides.get(key);
+      if (!compiled) {
+        if (compiledOverrides.size >= 2000) compiledOverrides.clear();
+        compiled = env.compile(source, compileOptions);
+        compiledOverrides.set(key, compiled);
+      }
+      partials[partial] = compiled;
+    }
+    return partials;
+  };
+  const draw = (template: TemplateName, page: PageContext, partials: Record<string, HandlebarsTemplateDelegate> | undefined) => {
+    // `@site` is this render's own object (the site and its settings), never shared between renders.
+    const data = () => ({ root: page, site: { ...page.site, settings: page.settings } });
+    const options = (partials ? { data: data(), partials } : { data: data() }) as Handlebars.RuntimeOptions;
+    const body = templates.get(template)!(page, options);
+    return layout({ ...page, body: new Handlebars.SafeString(body) }, { ...options, data: data() });
+  };
   return {
     name,
     dir,
     findings: report.findings,
     render(template, page) {
-      // `@site` is this render's own object (the site and its settings), never shared between renders.
-      const data = () => ({ root: page, site: { ...page.site, settings: page.settings } });
-      const body = templates.get(template)!(page, { data: data() });
-      return layout({ ...page, body: new Handlebars.SafeString(body) }, { data: data() });
+      const sources = page[PARTIAL_OVERRIDES];
+      if (sources && Object.keys(sources).length) {
+        try {
+          return draw(template, page, overridesOf(sources));
+        } catch {
+          // A site's partial that no longer fits its pack (checked when saved, but packs change):
+          // the page renders with the pack's own partials rather than fail.
+        }
+      }
+      return draw(template, page, undefined);
     },
   };
 }

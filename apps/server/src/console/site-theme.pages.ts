@@ -16,8 +16,10 @@ import { homeContext, loadSiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, THEMES_DIR } from '@zhanqun/render/theme';
 import { SETTINGS_CSS_PATH, type SettingDef, type SettingValues } from '@zhanqun/render/theme-settings';
 import {
-  activatablePack, checkSiteSettings, findStoredSettings, listThemePacks, setSiteTheme, type ThemePack,
+  activatablePack, checkSiteSettings, findStoredSettings, listPartialOverrides, listThemePacks, removePartialOverride, setPartialOverride, setSiteTheme,
+  type ThemePack,
 } from '@zhanqun/render/site-theme.service';
+import { packPartials } from '@zhanqun/render/theme-overrides';
 import * as siteRepository from '@zhanqun/tenancy/site.repository';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import { SiteNotFoundError } from '@zhanqun/tenancy/tenancy.errors';
@@ -31,7 +33,9 @@ import { loadSiteHead } from './site-detail.pages.js';
 
 const PREFIX = 's.';
 const escapeHtml = Handlebars.Utils.escapeExpression;
-const THEME_QUERY = { type: 'object', properties: { theme: { type: 'string', maxLength: 60 }, ok: { type: 'string' }, lang: { type: 'string' } } } as const;
+const THEME_QUERY = {
+  type: 'object', properties: { theme: { type: 'string', maxLength: 60 }, partial: { type: 'string', maxLength: 60 }, ok: { type: 'string' }, lang: { type: 'string' } },
+} as const;
 
 /** A refused theme form: the message, the setting it names (or the pack), and the validator's findings. */
 interface ThemeRefusal { message: string; field: string | null; findings: string[]; status: number }
@@ -58,6 +62,10 @@ function refusalOf(err: unknown, locale: Locale, defs: readonly SettingDef[]): T
   if (!isCodedError(err) || (err.statusCode ?? 500) >= 500) return null;
   const findings = ((err as { findings?: Finding[] }).findings ?? []).map(formatFinding);
   if (err.code === 'ZQ_RENDER_THEME_REFUSED') return { message: t(locale, 'theme.refused'), field: 'theme', findings, status: 400 };
+  if (err.code === 'ZQ_RENDER_PARTIAL_REFUSED') return { message: t(locale, 'theme.partial_refused'), field: 'source', findings, status: 400 };
+  if (err.code === 'ZQ_VALIDATION' && (err.field === 'source' || err.field === 'name')) {
+    return { message: t(locale, 'form.field_error', { field: t(locale, 'theme.partial_source'), reason: err.message.replace(/^[^:]*:\s*/, '') }), field: 'source', findings, status: 400 };
+  }
   const field = err.field ?? null;
   const key = field?.startsWith('settings.') ? field.slice('settings.'.length) : null;
   const detail = err.message.replace(/^[^:]*:\s*/, '');
@@ -92,7 +100,10 @@ export default async function siteThemePages(fastify: FastifyInstance) {
     registerSettingsCss(assets, SETTINGS_CSS_PATH);
   });
 
-  async function show(request: FastifyRequest, reply: FastifyReply, siteId: string, chosen?: string, posted?: Record<string, string>, refusal?: ThemeRefusal) {
+  /** The partial being edited (`?partial=`), with what the editor shows. */
+  interface PartialEdit { name: string; source?: string }
+
+  async function show(request: FastifyRequest, reply: FastifyReply, siteId: string, chosen?: string, posted?: Record<string, string>, refusal?: ThemeRefusal, edit?: PartialEdit) {
     const frame = pageFrame(request, reply, 'sites');
     const { locale } = frame;
     const packs = listThemePacks();
@@ -101,12 +112,21 @@ export default async function siteThemePages(fastify: FastifyInstance) {
       const name = chosen && packs.some((p) => p.name === chosen) ? chosen : site.theme;
       const stored = await findStoredSettings(trx, siteId, name);
       const columns = (await columnRepository.findAll(trx, siteId)).filter((c) => c.status === 'open');
-      return { site, head, name, stored, columns };
+      const overrides = await listPartialOverrides(trx, siteId, name);
+      return { site, head, name, stored, columns, overrides };
     });
     const pack = packs.find((p) => p.name === data.name) ?? packs[0]!;
     const values: Record<string, unknown> = {};
     for (const def of pack.settings) values[def.key] = posted?.[def.key] ?? data.stored?.[def.key] ?? def.default;
     const previewQuery = `?theme=${encodeURIComponent(pack.name)}`;
+    const own = new Map(data.overrides.map((o) => [o.name, o.source]));
+    const sources = packPartials(join(THEMES_DIR, pack.name));
+    const editing = edit ?? (request.query as { partial?: string }).partial;
+    const editName = typeof editing === 'string' ? editing : editing?.name;
+    const editor = editName && sources.has(editName) ? {
+      name: editName, overridden: own.has(editName),
+      source: (typeof editing === 'object' ? editing.source : undefined) ?? own.get(editName) ?? sources.get(editName) ?? '',
+    } : null;
     return renderPage(reply, 'site-theme', frame, `${data.site.name} · ${t(locale, 'theme.title')}`, {
       head: data.head, tab: { theme: true }, refused: refusal ?? null,
       current: data.site.theme, pack: { ...pack, active: pack.name === data.site.theme, fatal: pack.fatal.map(formatFinding) },
@@ -114,6 +134,8 @@ export default async function siteThemePages(fastify: FastifyInstance) {
       fields: pack.settings.map((d) => fieldOf(d, values[d.key], refusal?.field ?? null)),
       columns: data.columns.map((c) => ({ path: c.path, name: c.name })),
       previewUrl: `/sites/${siteId}/theme/preview${previewQuery}`,
+      partials: [...sources.keys()].map((n) => ({ name: n, overridden: own.has(n), editing: n === editor?.name, url: `/sites/${siteId}/theme${previewQuery}&partial=${encodeURIComponent(n)}#partials` })),
+      editor, partialRefused: edit ? (refusal ?? null) : null,
     }, refusal?.status ?? 200);
   }
 
@@ -164,6 +186,36 @@ export default async function siteThemePages(fastify: FastifyInstance) {
       if (!refusal) throw err;
       request.log.info({ code: (err as { code?: string }).code, field: refusal.field }, 'console form refused');
       return show(request, reply, id, theme, settings, refusal);
+    }
+  });
+
+  // A site's own partials: saved after the checks of theme-overrides.ts, or removed (the pack's own renders again).
+  fastify.post<SitePost>('/sites/:id/theme/partials', post, async (request, reply) => {
+    const { id } = request.params;
+    const field = (k: string) => (typeof request.body?.[k] === 'string' ? request.body[k] as string : '');
+    const [theme, name, source] = [field('theme'), field('name'), field('source').replace(/\r\n/g, '\n')];
+    try {
+      await setPartialOverride(await serviceContext(fastify, request), id, { theme, name, source });
+      return done(reply, `/sites/${id}/theme?theme=${encodeURIComponent(theme)}&partial=${encodeURIComponent(name)}#partials`, 'site.partial');
+    } catch (err) {
+      const refusal = refusalOf(err, pageFrame(request, reply, 'sites').locale, []);
+      if (!refusal) throw err;
+      request.log.info({ code: (err as { code?: string }).code, field: refusal.field }, 'console form refused');
+      return show(request, reply, id, theme, undefined, refusal, { name, source });
+    }
+  });
+
+  fastify.post<SitePost>('/sites/:id/theme/partials/remove', post, async (request, reply) => {
+    const { id } = request.params;
+    const field = (k: string) => (typeof request.body?.[k] === 'string' ? request.body[k] as string : '');
+    const [theme, name] = [field('theme'), field('name')];
+    try {
+      await removePartialOverride(await serviceContext(fastify, request), id, theme, name);
+      return done(reply, `/sites/${id}/theme?theme=${encodeURIComponent(theme)}&partial=${encodeURIComponent(name)}#partials`, 'site.partial_removed');
+    } catch (err) {
+      const refusal = refusalOf(err, pageFrame(request, reply, 'sites').locale, []);
+      if (!refusal) throw err;
+      return show(request, reply, id, theme, undefined, refusal, { name });
     }
   });
 

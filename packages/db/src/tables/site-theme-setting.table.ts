@@ -14,3 +14,14 @@ export interface SiteThemeSettingTable {
 }
 export type SiteThemeSettingRow = Selectable<SiteThemeSettingTable>;
 export type NewSiteThemeSettingRow = Insertable<SiteThemeSettingTable>;
+
+/** A site's own version of one partial of its pack (checked when saved, theme-overrides.ts). */
+export interface SitePartialOverrideTable {
+  site_id: string;
+  theme: string;
+  name: string;
+  source: string;
+  updated_by: string | null;
+  updated_at: Date;
+}
+export type SitePartialOverrideRow = Selectable<SitePartialOverrideTable>;
