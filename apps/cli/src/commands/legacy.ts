@@ -79,6 +79,21 @@ function readWxr(path: string): string {
   }
 }
 
+/** A progress line on a terminal (items, items/s, time left), redrawn at most 4 times a second. */
+function progress(): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const started = Date.now();
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (done < total && now - last < 250) return;
+    last = now;
+    const rate = done / Math.max((now - started) / 1000, 0.001);
+    const left = rate > 0 ? Math.ceil((total - done) / rate) : 0;
+    process.stderr.write(`\r已处理 ${done}/${total} 项  ${rate.toFixed(1)} 项/秒  剩余约 ${left} 秒   ${done === total ? '\n' : ''}`);
+  };
+}
+
 function printReport(runId: string, r: ImportReport): void {
   console.log(`导入批次 (run) ${runId}  来源 ${r.source}  旧网站 ${r.legacySite}${r.createdLegacySite ? '（新建）' : ''}`);
   console.log(`  发现 found ${r.found}  导入 imported ${r.imported}  更新 updated ${r.updated}  未变 unchanged ${r.unchanged}  ` +
@@ -105,6 +120,7 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       const pageColumnId = await columnOf(ctx, site, values, 'page-column', ['page']) ?? columnId;
       const { runId, report } = await importWxr(ctx, site.id, {
         wxr, sourceName: basename(file), columnId, pageColumnId, legacyCode: optional(values, 'legacy') ?? null, overwrite: values.overwrite === true,
+        ...(values.json ? {} : { onProgress: progress() }),
       });
       if (values.json) console.log(JSON.stringify({ runId, report }, null, 2));
       else printReport(runId, report);

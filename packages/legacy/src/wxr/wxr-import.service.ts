@@ -36,6 +36,8 @@ export interface WxrImportInput {
   legacyCode?: string | null;
   /** Replace articles edited on the platform since they were imported. */
   overwrite?: boolean;
+  /** Called after each item (a progress display). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ItemOutcome { index: number; line: number; key: string; title: string; reason: string }
@@ -102,6 +104,7 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
   const links = await inScope(ctx.db, ctx.scope, (trx) => loadLinkTargets(trx, siteId, legacy));
   const started = performance.now();
   for (const item of doc.items) {
+    input.onProgress?.(item.index - 1, doc.items.length);
     const plan = planItem(item, authors);
     const base = { index: item.index, line: item.line, key: plan.key, title: item.title.trim() };
     if (plan.action === 'skip') { report.skipped.push({ ...base, reason: plan.reason }); continue; }
@@ -136,6 +139,7 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
       report.failed.push({ ...base, reason: (err as Error).message });
     }
   }
+  input.onProgress?.(doc.items.length, doc.items.length);
   report.timings.itemsMs = Math.round(performance.now() - started);
   const linksStarted = performance.now();
   const after = await rewriteLegacyLinks(ctx, siteId, legacy);
