@@ -4,6 +4,7 @@
 // when the server closes; another site's legacy entries never answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft, publishRevision } from '@zhanqun/content/article.service';
+import { withdrawArticle } from '@zhanqun/content/publishing.service';
 import { SITE_CHANGED } from '@zhanqun/db/connect';
 import { legacyWorld, type LegacyWorld } from '@zhanqun/legacy/legacy.fixture';
 import { createLegacySite } from '@zhanqun/legacy/legacy-site.service';
@@ -67,6 +68,16 @@ http://${HOST}/zwgk/old.jsp?id=9,,410
     } finally {
       await stop();
     }
+  });
+
+  it('should answer 410 for the old URL of an article withdrawn since', async () => {
+    const draft = await createDraft(w.ctx, w.siteId, { columnId: w.columnId, title: '即将撤下的通知', bodyHtml: '<p>正文</p>' });
+    const url = (await publishRevision(w.ctx, w.siteId, draft.id)).url_path!;
+    expect((await importEntriesCsv(w.ctx, w.siteId, 'anhe-old', `Old Url,New Url,Status\nhttp://${HOST}/art/2019/3/6/art_1_3.html,${url},301\n`)).errors).toEqual([]);
+    await h.t.db.updateTable('url_path').set({ article_id: draft.id }).where('path', '=', '/art/2019/3/6/art_1_3.html').execute();
+    expect((await get('/art/2019/3/6/art_1_3.html')).statusCode).toBe(301);
+    await withdrawArticle(w.ctx, w.siteId, draft.id, { reason: '测试撤稿' });
+    expect((await get('/art/2019/3/6/art_1_3.html')).statusCode).toBe(410);
   });
 
   it('should not answer a legacy URL of another site', async () => {

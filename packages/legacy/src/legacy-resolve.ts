@@ -45,9 +45,14 @@ export async function resolveLegacy(trx: Tx, siteId: string, req: LegacyRequest)
       const awaited = row.kind === 'awaiting' && !row.article_id && row.target?.startsWith('/')
         ? await trx.selectFrom('url_path').select('path').where('site_id', '=', siteId).where('path', '=', row.target).where('kind', '=', 'live').executeTakeFirst()
         : undefined;
+      // An article not live (row-level security hides it) that was withdrawn: its URL answers 410, so does this.
+      const withdrawn = row.article_id && !article
+        ? await trx.selectFrom('url_path').select('id').where('site_id', '=', siteId).where('article_id', '=', row.article_id)
+          .where('kind', '=', 'gone').where('legacy_site_id', 'is', null).executeTakeFirst()
+        : undefined;
       entry = {
-        id: row.id, kind: row.kind, target: row.target, archiveUrl: row.archive_url, suggestedUrl: row.suggested_url,
-        articleUrl: article?.url_path ?? awaited?.path ?? null, hasArticle: row.article_id !== null,
+        id: row.id, kind: withdrawn ? 'gone' : row.kind, target: row.target, archiveUrl: row.archive_url, suggestedUrl: row.suggested_url,
+        articleUrl: article?.url_path ?? awaited?.path ?? null, hasArticle: row.article_id !== null && !withdrawn,
       };
     }
   }

@@ -7,12 +7,13 @@
  * Bodies go through the content services, hence the sanitiser.
  */
 import { invalid } from '@zhanqun/core/errors';
-import { newId } from '@zhanqun/core/id';
+import { isUuid, newId } from '@zhanqun/core/id';
 import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { appendRevision } from '@zhanqun/content/article-revision.service';
 import { insertDraft, publishLatest, revisionContent, validateContent, type CreateDraftInput, type RevisionContent } from '@zhanqun/content/article.service';
 import * as articleRepository from '@zhanqun/content/article.repository';
+import { columnAccess } from '@zhanqun/content/column-access';
 import type { LegacySiteRow } from '@zhanqun/db/database';
 import { inScope, type Tx } from '@zhanqun/db/scope';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
@@ -87,7 +88,9 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
   await inScope(ctx.db, ctx.scope, async (trx) => {
     const site = await writableSite(trx, ctx, siteId);
     for (const [field, id] of [['columnId', input.columnId], ['pageColumnId', input.pageColumnId ?? input.columnId]] as const) {
-      if (!(await columnRepository.findById(trx, siteId, id))) throw invalid(field, `column ${id} is not a column of site ${site.code}`);
+      if (!isUuid(id) || !(await columnRepository.findById(trx, siteId, id))) throw invalid(field, `column ${id} is not a column of site ${site.code}`);
+      // Refused here, once, rather than for every item: the account must be able to write there.
+      await columnAccess(trx, ctx, siteId, id, 'content.edit');
     }
     await trx.insertInto('legacy_import_run').values({
       id: runId, site_id: siteId, legacy_site_id: legacy.id, source_kind: 'wxr', source_name: input.sourceName,
