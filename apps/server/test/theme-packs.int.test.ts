@@ -10,6 +10,7 @@ import type { ServiceContext } from '@zhanqun/audit/context';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { sql } from 'kysely';
 import { inScope } from '@zhanqun/db/scope';
+import { setSiteTheme } from '@zhanqun/render/site-theme.service';
 import { checkThemeSync } from '@zhanqun/render/theme-check';
 import { THEMES_DIR } from '@zhanqun/render/theme';
 import { createColumn } from '@zhanqun/tenancy/column.service';
@@ -98,6 +99,24 @@ describe('the built-in theme packs', () => {
     expect(html).toMatch(new RegExp(`<li class="slide" id="zq-slide-0-0">\\s*<a href="[^"]+">\\s*<img src="/_files/${cover.id}/cover" alt="" loading="lazy">\\s*<span class="slide-caption">安和县图片新闻封面测试</span>`));
     const file = await get('anhe.localhost', `/_files/${cover.id}/cover`);
     expect([file.statusCode, file.headers['content-type']]).toEqual([200, 'image/png']);
+  });
+
+  it('should show a banner image from the site\'s own image attachments, and serve it while the setting names it', async () => {
+    const anhe = await site('anhe');
+    const shiqiao = await site('shiqiao');
+    const upload = (siteId: string, filename: string, bytes: Buffer) => uploadAttachment(ctx, siteId, { filename, stream: Readable.from([bytes]) }, { store: h.app.blobs, maxBytes: h.app.config.maxUploadBytes });
+    const banner = await upload(anhe.id, 'banner.png', png());
+    const elsewhere = await upload(shiqiao.id, 'banner.png', png());
+    const path = `/_files/${banner.id}/banner.png`;
+    expect((await get('anhe.localhost', path)).statusCode).toBe(404); // nothing shows it yet
+    await expect(setSiteTheme(ctx, anhe.id, { theme: 'county', settings: { banner_image: `/_files/${elsewhere.id}/banner.png` } }))
+      .rejects.toMatchObject({ field: 'settings.banner_image' }); // another site's file
+    await expect(setSiteTheme(ctx, anhe.id, { theme: 'county', settings: { banner_image: '/_files/not-an-id/banner.png' } })).rejects.toMatchObject({ field: 'settings.banner_image' });
+    await setSiteTheme(ctx, anhe.id, { theme: 'county', settings: { slogan: '山水安和 宜居宜业', banner_image: path } });
+    expect(decode((await get('anhe.localhost')).body)).toContain(`<img class="banner-image" src="${path}" alt="">`);
+    expect((await get('anhe.localhost', path)).headers['content-type']).toBe('image/png');
+    await setSiteTheme(ctx, anhe.id, { theme: 'county', settings: { slogan: '山水安和 宜居宜业' } });
+    expect((await get('anhe.localhost', path)).statusCode).toBe(404); // no longer shown, no longer served
   });
 
   it('should link sub-sites to their parent and to each other, and take their own settings', async () => {

@@ -83,7 +83,16 @@ export function activatablePack(theme: string, themesDir = THEMES_DIR): ThemePac
 export async function checkSiteSettings(db: Db, siteId: string, pack: ThemePack, settings: Record<string, unknown>): Promise<SettingValues> {
   const columns = await columnRepository.findAll(db, siteId);
   const open = new Set(columns.filter((c) => c.status === 'open').map((c) => c.path));
-  return validateSettings(pack.name, pack.settings, settings, open);
+  const values = validateSettings(pack.name, pack.settings, settings, open);
+  // An image from the site's files must be one of its image attachments (it is then served with the site's pages).
+  for (const def of pack.settings.filter((d) => d.type === 'image')) {
+    const id = /^\/_files\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\//.exec(String(values[def.key] ?? ''))?.[1];
+    if (String(values[def.key] ?? '').startsWith('/_files/') && !id) throw invalid(`settings.${def.key}`, 'must be /_files/<attachment id>/<name> for an image attachment of this site');
+    if (!id) continue;
+    const file = await db.selectFrom('attachment').select('media_type').where('site_id', '=', siteId).where('id', '=', id).executeTakeFirst();
+    if (!file?.media_type.startsWith('image/')) throw invalid(`settings.${def.key}`, 'must be /_files/<attachment id>/<name> for an image attachment of this site');
+  }
+  return values;
 }
 
 /** Choose a site's pack and its settings (site admins, their own sites). */

@@ -55,6 +55,7 @@ const REASONS: [RegExp, string][] = [
   [/text of at most/, 'theme.reason.text'], [/path on this site/, 'theme.reason.image'], [/names no column of this site/, 'theme.reason.columns'],
   [/at most \d+ columns/, 'theme.reason.columns_many'], [/list of column paths/, 'theme.reason.columns'], [/is not a setting/, 'theme.reason.unknown'],
   [/not an installed theme pack/, 'theme.reason.no_pack'],
+  [/image attachment of this site/, 'theme.reason.image_file'],
 ];
 
 /** A coded error below 500 as the form shows it; anything else is left to the error handler. */

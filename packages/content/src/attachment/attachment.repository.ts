@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AttachmentRow, BlobRow, NewAttachmentRow } from '@zhanqun/db/database';
 import type { Db } from '@zhanqun/db/scope';
 
@@ -53,6 +54,12 @@ export function findLiveById(db: Db, siteId: string, id: string): Promise<Servab
         .whereRef('r.cover_attachment_id', '=', 'attachment.id')
         .where('a.live', '=', true)
         .where('a.deleted_at', 'is', null)),
+      // An image the site's theme settings show (a banner), for the pack the site wears now.
+      exists(selectFrom('site_theme_setting as t')
+        .innerJoin('site as s', (join) => join.onRef('s.id', '=', 't.site_id').onRef('s.theme', '=', 't.theme'))
+        .select('t.site_id')
+        .whereRef('t.site_id', '=', 'attachment.site_id')
+        .where(sql<boolean>`position('/_files/' || attachment.id::text || '/' in t.settings::text) > 0`)),
     ]))
     .executeTakeFirst();
 }
