@@ -10,20 +10,18 @@ import { invalid } from '@zhanqun/core/errors';
 import { isUuid, newId } from '@zhanqun/core/id';
 import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
-import { appendRevision } from '@zhanqun/content/article-revision.service';
-import { insertDraft, publishLatest, revisionContent, validateContent, type CreateDraftInput, type RevisionContent } from '@zhanqun/content/article.service';
-import * as articleRepository from '@zhanqun/content/article.repository';
+import { revisionContent, validateContent, type CreateDraftInput } from '@zhanqun/content/article.service';
 import { columnAccess } from '@zhanqun/content/column-access';
 import type { LegacySiteRow } from '@zhanqun/db/database';
-import { inScope, type Tx } from '@zhanqun/db/scope';
+import { inScope } from '@zhanqun/db/scope';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import { writableSite } from '@zhanqun/tenancy/site-access';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
-import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
 import { WxrUnreadableError } from '../legacy.errors.js';
+import { importItem } from '../import-item.js';
 import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from './link-rewrite.js';
-import { planItem, type ItemPlan } from './wxr-map.js';
-import { parseWxr, type WxrItem } from './wxr-parser.js';
+import { planItem } from './wxr-map.js';
+import { parseWxr } from './wxr-parser.js';
 
 export interface WxrImportInput {
   /** The export's text. */
@@ -124,7 +122,8 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
       const content = revisionContent(draft); // the platform's sanitiser, as for every save; outside the transaction
       const relinked = rewriteBody(content.body_html, links);
       content.body_html = relinked.body;
-      const outcome = await inScope(ctx.db, ctx.scope, (trx) => importItem(trx, ctx, siteId, legacy, runId, item, plan, draft, content, input.overwrite ?? false));
+      const toImport = { key: plan.key, hash: plan.hash, publish: plan.publish, publishedAt: plan.article.publishedAt, legacyUrl: item.link, legacyUrls: plan.legacyUrls };
+      const outcome = await inScope(ctx.db, ctx.scope, (trx) => importItem(trx, ctx, siteId, legacy, runId, toImport, draft, content, input.overwrite ?? false));
       for (const key of outcome.keys) {
         links.known.add(key);
         if (outcome.url) links.live.set(key, outcome.url);
@@ -161,66 +160,6 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
     });
   });
   return { runId, report };
-}
-
-type ItemResult = ({ result: 'imported' | 'updated' | 'unchanged' } | { result: 'skipped'; reason: string })
-  & { entries: number; notes: string[]; keys: string[]; url: string | null };
-
-async function importItem(
-  trx: Tx, ctx: ServiceContext, siteId: string, legacy: LegacySiteRow, runId: string, item: WxrItem, plan: Extract<ItemPlan, { action: 'import' }>,
-  draft: CreateDraftInput, content: RevisionContent, overwrite: boolean,
-): Promise<ItemResult> {
-  const now = ctx.clock.now();
-  const mapped = await trx.selectFrom('legacy_item').select(['id', 'article_id', 'revision_id', 'content_hash'])
-    .where('site_id', '=', siteId).where('legacy_site_id', '=', legacy.id).where('legacy_key', '=', plan.key).executeTakeFirst();
-  if (mapped?.content_hash === plan.hash) return { result: 'unchanged', entries: 0, notes: [], keys: [], url: null };
-  let articleId: string;
-  let revisionId: string;
-  if (mapped?.article_id) {
-    const article = await articleRepository.lockById(trx, siteId, mapped.article_id);
-    if (!article || article.deleted_at) return { result: 'skipped', reason: `article ${mapped.article_id} was deleted on the platform`, entries: 0, notes: [], keys: [], url: null };
-    if (article.latest_revision_id !== mapped.revision_id && !overwrite) {
-      return { result: 'skipped', reason: `article ${article.id} was edited on the platform since it was imported (overwrite replaces it)`, entries: 0, notes: [], keys: [], url: null };
-    }
-    revisionId = (await appendRevision(trx, ctx, siteId, article.id, article.latest_revision_id!, content, [], 'article.revision.import')).id;
-    articleId = article.id;
-  } else {
-    const article = await insertDraft(trx, ctx, siteId, draft, content);
-    articleId = article.id;
-    revisionId = article.latest_revision_id!;
-  }
-  const live = plan.publish ? await publishLatest(trx, ctx, siteId, articleId, { publishedAt: plan.article.publishedAt! }) : null;
-  const { ids, keys, notes } = await writeEntries(trx, siteId, legacy, articleId, live?.url_path ?? null, plan.legacyUrls);
-  if (mapped) {
-    await trx.updateTable('legacy_item').set({ content_hash: plan.hash, revision_id: revisionId, updated_run_id: runId, updated_at: now, url_path_id: ids[0] ?? null })
-      .where('site_id', '=', siteId).where('id', '=', mapped.id).execute();
-  } else {
-    await trx.insertInto('legacy_item').values({
-      id: newId(), site_id: siteId, legacy_site_id: legacy.id, legacy_key: plan.key, legacy_url: item.link, article_id: articleId,
-      url_path_id: ids[0] ?? null, revision_id: revisionId, content_hash: plan.hash, created_run_id: runId, updated_run_id: runId,
-      created_at: now, updated_at: now,
-    }).execute();
-  }
-  return { result: mapped ? 'updated' : 'imported', entries: ids.length, notes, keys, url: live?.url_path ?? null };
-}
-
-/** The old URLs of an item: 301 to the article once live, awaiting while it is a draft. */
-async function writeEntries(trx: Tx, siteId: string, legacy: LegacySiteRow, articleId: string, url: string | null, legacyUrls: readonly string[]): Promise<{ ids: string[]; keys: string[]; notes: string[] }> {
-  const hosts = await siteHosts(trx, siteId);
-  const notes: string[] = [];
-  const entries = [];
-  for (const legacyUrl of legacyUrls) {
-    const entry = prepareEntry(legacy, hosts, { legacyUrl, kind: url ? 'legacy' : 'awaiting', target: url, articleId });
-    if (entry.key === '/') { notes.push(`${legacyUrl} is the old home page: no entry`); continue; }
-    const taken = await trx.selectFrom('url_path').select(['legacy_site_id', 'article_id']).where('site_id', '=', siteId).where('path', '=', entry.key).executeTakeFirst();
-    if (taken && (taken.legacy_site_id !== legacy.id || taken.article_id !== articleId)) {
-      notes.push(`${legacyUrl} already answers for another page: no entry`);
-      continue;
-    }
-    entries.push(entry);
-  }
-  const { ids } = await upsertEntries(trx, siteId, legacy.id, entries);
-  return { ids, keys: entries.map((e) => e.key), notes };
 }
 
 async function legacySiteFor(ctx: ServiceContext, siteId: string, code: string, hosts: string[], title: string | null): Promise<{ legacy: LegacySiteRow; created: boolean }> {
