@@ -190,6 +190,12 @@ describe('the built-in theme packs', () => {
     const en = decode((await get('yunxi.localhost', '/en/news/')).body);
     expect(en).toContain('<html lang="en"');
     expect(nav(en)).toEqual(['Home /en/', 'News /en/news/', 'About /en/about/']);
-    expect(visible(en)).toMatch(/当前位置：\s*Home\s*>\s*News/);
+    // The pack's words in the version's language (locales/en.json); the accessibility toolbar stays Chinese on every page.
+    expect(visible(en)).toMatch(/You are here:\s*Home\s*>\s*News/);
+    expect(en).toContain('<a class="skip-link" href="#main">Skip to main content</a>');
+    expect(en).toContain('<nav class="site-nav" aria-label="Main navigation">');
+    expect(en).toContain('<li class="empty">Nothing here yet</li>');
+    expect(en).toContain('data-zq-mode="elder" aria-pressed="false">长辈模式</button>');
+    expect(visible(decode((await get('yunxi.localhost', '/xwdt/')).body))).toMatch(/当前位置：\s*首页\s*>\s*新闻动态/);
   });
 });

@@ -79,9 +79,11 @@ export function loadTheme(name: string, themesDir = THEMES_DIR): Theme {
     }
     return partials;
   };
+  const labels = loadLabels(dir);
   const draw = (template: TemplateName, page: PageContext, partials: Record<string, HandlebarsTemplateDelegate> | undefined) => {
-    // `@site` is this render's own object (the site and its settings), never shared between renders.
-    const data = () => ({ root: page, site: { ...page.site, settings: page.settings } });
+    // `@site` is this render's own object (the site and its settings), never shared between renders;
+    // `@labels` are the pack's words for the page's language (locales/<lang>.json over zh-CN.json), frozen.
+    const data = () => ({ root: page, site: { ...page.site, settings: page.settings }, labels: labels(page.lang) });
     const options = (partials ? { data: data(), partials } : { data: data() }) as Handlebars.RuntimeOptions;
     const body = templates.get(template)!(page, options);
     return layout({ ...page, body: new Handlebars.SafeString(body) }, { ...options, data: data() });
@@ -102,6 +104,36 @@ export function loadTheme(name: string, themesDir = THEMES_DIR): Theme {
       }
       return draw(template, page, undefined);
     },
+  };
+}
+
+/**
+ * The pack's words by language: `locales/<lang>.json`, flat objects of strings, each over the
+ * Chinese ones (zh-CN.json), so a page under /en/ reads its chrome in English where the pack says it.
+ */
+function loadLabels(dir: string): (lang: string) => Readonly<Record<string, string>> {
+  const byLang = new Map<string, Record<string, string>>();
+  const localesDir = join(dir, 'locales');
+  if (existsSync(localesDir)) {
+    for (const file of readdirSync(localesDir).filter((f) => /^[a-zA-Z-]+\.json$/.test(f))) {
+      try {
+        const json = JSON.parse(readFileSync(join(localesDir, file), 'utf8')) as unknown;
+        if (typeof json !== 'object' || json === null || Array.isArray(json)) continue;
+        byLang.set(file.slice(0, -5), Object.fromEntries(Object.entries(json).filter((e): e is [string, string] => typeof e[1] === 'string')));
+      } catch {
+        // A pack's broken locale file leaves that language in Chinese.
+      }
+    }
+  }
+  const zh = byLang.get('zh-CN') ?? {};
+  const merged = new Map<string, Readonly<Record<string, string>>>();
+  return (lang) => {
+    let m = merged.get(lang);
+    if (!m) {
+      m = Object.freeze({ ...zh, ...(lang === 'zh-CN' ? {} : byLang.get(lang)) });
+      if (byLang.has(lang) || lang === 'zh-CN') merged.set(lang, m);
+    }
+    return m;
   };
 }
 
