@@ -86,7 +86,10 @@ export function findArticleAt(db: Db, siteId: string, articleId: string, which: 
   return articleAt(db, siteId, articleId, which).executeTakeFirst();
 }
 
-function articleAt(db: Db, siteId: string, articleId: string, which: 'live' | 'latest') {
+/** An article by id, or (live only) by the path its live URL entry names. */
+export type ArticleKey = string | { path: string };
+
+function articleAt(db: Db, siteId: string, key: ArticleKey, which: 'live' | 'latest') {
   let q = db.selectFrom('article as a')
     .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', which === 'live' ? 'a.live_revision_id' : 'a.latest_revision_id'))
     .select([
@@ -94,8 +97,15 @@ function articleAt(db: Db, siteId: string, articleId: string, which: 'live' | 'l
       'r.subtitle', 'r.summary', 'r.body_html', 'r.source', 'r.author', 'r.document_number', 'r.issuing_organ', 'r.date_written',
       'r.topic_category', 'r.validity', 'r.keywords', 'r.external_url',
     ])
-    .where('a.site_id', '=', siteId).where('a.id', '=', articleId).where('a.deleted_at', 'is', null);
-  if (which === 'live') q = q.where('a.live', '=', true);
+    .where('a.site_id', '=', siteId).where('a.deleted_at', 'is', null);
+  if (typeof key === 'string') {
+    q = q.where('a.id', '=', key);
+  } else {
+    // The path's URL entry says which article lives there (url_path is the authority on paths).
+    q = q.innerJoin('url_path as u', (j) => j.onRef('u.site_id', '=', 'a.site_id').onRef('u.article_id', '=', 'a.id'))
+      .where('u.path', '=', key.path).where('u.kind', '=', 'live').where('u.legacy_site_id', 'is', null);
+  }
+  if (which === 'live' || typeof key !== 'string') q = q.where('a.live', '=', true);
   return q;
 }
 
@@ -104,13 +114,13 @@ function articleAt(db: Db, siteId: string, articleId: string, which: 'live' | 'l
  * `findArticleAt` reads it, its revision's attachments in order, and the live policy document it
  * interprets and live interpretations of it (as interpretationLinks reads them). Run it in scope.
  */
-export function findArticlePage(db: Db, siteId: string, articleId: string, which: 'live' | 'latest') {
+export function findArticlePage(db: Db, siteId: string, key: ArticleKey, which: 'live' | 'latest') {
   const linked = (eb: ExpressionBuilder<Database & { a: Database['article'] }, 'a'>) => {
     return eb.selectFrom('article as p')
       .innerJoin('article_revision as pr', (j) => j.onRef('pr.site_id', '=', 'p.site_id').onRef('pr.id', '=', 'p.live_revision_id'))
       .select(['p.id', 'pr.title', 'p.url_path']).whereRef('p.site_id', '=', 'a.site_id').where('p.deleted_at', 'is', null).where('p.live', '=', true);
   };
-  return articleAt(db, siteId, articleId, which).select((eb) => [
+  return articleAt(db, siteId, key, which).select((eb) => [
     jsonArrayFrom(eb.selectFrom('revision_attachment as ra')
       .innerJoin('attachment as f', (j) => j.onRef('f.site_id', '=', 'ra.site_id').onRef('f.id', '=', 'ra.attachment_id'))
       .select(['f.id', 'f.filename', 'f.media_type', 'f.size'])

@@ -298,8 +298,8 @@ export async function columnContext(db: Db, s: SiteScope, column: SiteColumnRow,
 }
 
 /** An article page, with its government-information box (索引号, 发文字号 …) when it has one. */
-export async function articleContext(db: Db, s: SiteScope, articleId: string, origin: string, which: 'live' | 'latest' = 'live'): Promise<PageContext | null> {
-  const a = await reads.findArticlePage(db, s.site.id, articleId, which);
+export async function articleContext(db: Db, s: SiteScope, article: reads.ArticleKey, origin: string, which: 'live' | 'latest' = 'live'): Promise<PageContext | null> {
+  const a = await reads.findArticlePage(db, s.site.id, article, which);
   if (!a) return null;
   if (which === 'live' && (!a.published_at || !a.url_path)) return null;
   const column = s.columns.find((c) => c.id === a.primary_column_id);

@@ -12,6 +12,8 @@ import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
 import { articleContext, columnContext, errorContext, homeContext, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
 import type { PageContext } from '@zhanqun/render/theme-context';
+import type { ArticleKey } from '@zhanqun/content/article-read.repository';
+import type { SiteColumnRow } from '@zhanqun/db/database';
 import { portSuffix } from '../console/console.routes.js';
 import type { SiteDirectory } from './site-directory.js';
 import { resolveSite } from './site-resolver.js';
@@ -146,22 +148,34 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
     if (relativePath === '/' || relativePath === '/index.html') {
       return { type: 'page', status: 200, template: 'home', page: await homeContext(trx, scope), theme, siteIds };
     }
+    const columnPage = async (column: SiteColumnRow): Promise<Outcome> => {
+      // ?page=<block> names an older page (columnPagination); none, or junk, is the column's own page.
+      const block = /^\d{1,6}$/.test(query.get('page') ?? '') ? Number(query.get('page')) : Number.NaN;
+      return { type: 'page', status: 200, template: 'column', page: await columnContext(trx, scope, column, block), theme, siteIds };
+    };
+    const articlePage = async (article: ArticleKey): Promise<Outcome | null> => {
+      const page = await articleContext(trx, scope, article, `${request.protocol}://${request.headers.host ?? host}`);
+      // An external-link article's own URL sends readers to the address it links (302: it may change).
+      if (page?.article?.externalUrl) return { type: 'redirect', status: 302, location: page.article.externalUrl };
+      return page ? { type: 'page', status: 200, template: 'article', page, theme, siteIds } : null;
+    };
+    // The common cases straight away: an open column's path (the site directory knows them), or a
+    // live article's (its page query finds it through its URL entry) — one query, not two.
+    const open = relativePath.endsWith('/') ? scope.columns.find((c) => c.path === relativePath && c.status === 'open') : undefined;
+    if (open) return columnPage(open);
+    if (!relativePath.endsWith('/')) {
+      const article = await articlePage({ path: relativePath });
+      if (article) return article;
+    }
     const entry = await trx.selectFrom('url_path').select(['kind', 'article_id', 'column_id', 'target'])
       .where('site_id', '=', site.id).where('path', '=', relativePath).where('legacy_site_id', 'is', null).executeTakeFirst();
     if (entry?.kind === 'live' && entry.column_id) {
       const column = scope.columns.find((c) => c.id === entry.column_id);
-      if (column) {
-        // ?page=<block> names an older page (columnPagination); none, or junk, is the column's own page.
-        const block = /^\d{1,6}$/.test(query.get('page') ?? '') ? Number(query.get('page')) : Number.NaN;
-        return { type: 'page', status: 200, template: 'column', page: await columnContext(trx, scope, column, block), theme, siteIds };
-      }
+      if (column) return columnPage(column);
     }
     if (entry?.kind === 'live' && entry.article_id) {
-      const origin = `${request.protocol}://${request.headers.host ?? host}`;
-      const page = await articleContext(trx, scope, entry.article_id, origin);
-      // An external-link article's own URL sends readers to the address it links (302: it may change).
-      if (page?.article?.externalUrl) return { type: 'redirect', status: 302, location: page.article.externalUrl };
-      if (page) return { type: 'page', status: 200, template: 'article', page, theme, siteIds };
+      const article = await articlePage(entry.article_id);
+      if (article) return article;
     }
     if ((entry?.kind === 'redirect' || entry?.kind === 'legacy') && entry.target) {
       const location = entry.target.startsWith('/') ? `${prefix.slice(0, -1)}${entry.target}` : entry.target;
