@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ManualClock } from '@zhanqun/core/clock';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { corpusPath } from '@zhanqun/legacy/corpus.fixture';
+import { LEGACY_HOST, writeMirror } from '@zhanqun/legacy/testsite/county-site.fixture';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -76,6 +77,24 @@ describe.skipIf(inject('zqTestBackend').kind !== 'postgres')('zhanqun legacy (sp
         .toMatchObject({ code: 0, stdout: expect.stringContaining('新增 2 条') });
       const status = await cli('legacy', 'status', '--site', 'qingchuan', '--as', 'zhanzhang');
       expect(status.stdout).toContain('旧网站 qc-old（青川市旧网站）状态 planned：301 1 条，410 1 条，待发布 0 条');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('should import a static mirror by its profile, reporting what it could not place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zq-mirror-'));
+    try {
+      const root = writeMirror(dir);
+      const profile = join(dir, 'profile.yaml');
+      writeFileSync(profile, [`host: ${LEGACY_HOST}`, "articles: '^/art/\\d{4}/\\d{1,2}/\\d{1,2}/art_(?<section>\\d+)_\\d+\\.html$'",
+        "lists: '^/col/col(?<section>\\d+)/index(?:_\\d+)?\\.html$'", "retired: ['^/col/col9/', '^/art/.*/art_9_']",
+        "sections: { '1': /xwdt/tzgg/, '2': /zwgk/zcwj/, '3': /xwdt/bmdt/ }", "selectors: { title: h1.title, body: '#zoom', time: .info }"].join('\n'));
+      const run = await cli('legacy', 'mirror', '--site', 'qingchuan', '--dir', root, '--profile', profile, '--as', 'zhanzhang');
+      expect(run.stderr).toBe('');
+      expect(run.stdout, run.stdout.slice(0, 600)).toMatch(/导入 imported 156 .* 重复 duplicates 1 /);
+      expect(run.stdout).toContain('栏目 3 → /xwdt/bmdt/：页面 54，导入 50');
+      expect(run.stdout).toContain('未归类 /art/2019/'); // section 4 has no column in this profile: reported, not dropped
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

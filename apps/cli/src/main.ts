@@ -83,6 +83,10 @@ const USAGE = `用法 Usage: zhanqun <命令>
                              导入 WordPress 导出文件（WXR）：保留原发布时间，旧网址 301 到新稿件；重复执行不会重复导入，
                              本站修改过的稿件不被覆盖（除非 --overwrite）；逐项报告失败原因
                              (import a WordPress export; re-runs never duplicate; per-item failures reported)
+  legacy mirror --site <code> --dir <镜像目录> --profile <映射配置.yaml> --as <账号> [--legacy <旧网站 code>] [--overwrite] [--json]
+                             导入旧网站的静态镜像（wget --mirror）：按映射配置把文章页导入对应栏目、列表页 301 到栏目、
+                             停用页面 410，同一文件在两个栏目只导入一次；未归类页面逐一报告
+                             (import a static mirror by its mapping profile; unmapped pages reported)
   legacy site --site <code> --legacy <旧网站 code> --as <账号> [--name <名称>] [--host <旧域名> …]
               [--query-params a:b] [--archive-prefix <存档地址前缀>] [--global redirect|gone [--global-target <地址>] [--append-path]]
               [--allow-host <域名> …] [--allow-suffix .gov.cn …]
@@ -124,7 +128,7 @@ async function run(argv: string[]): Promise<number> {
       at: { type: 'string' }, wxr: { type: 'string' }, 'page-column': { type: 'string' }, legacy: { type: 'string' },
       overwrite: { type: 'boolean' }, json: { type: 'boolean' }, run: { type: 'string' }, 'query-params': { type: 'string' },
       'archive-prefix': { type: 'string' }, global: { type: 'string' }, 'global-target': { type: 'string' }, 'append-path': { type: 'boolean' },
-      'allow-host': { type: 'string', multiple: true }, 'allow-suffix': { type: 'string', multiple: true },
+      'allow-host': { type: 'string', multiple: true }, 'allow-suffix': { type: 'string', multiple: true }, dir: { type: 'string' }, profile: { type: 'string' },
     },
   });
   const [group, command] = positionals;
@@ -136,7 +140,7 @@ async function run(argv: string[]): Promise<number> {
   const known = ['db migrate', 'db rollback', 'db status', 'platform create', 'platform create-city', 'user create-admin', 'seed demo', 'audit verify',
     'audit anchor', 'totp code', 'org import', 'site create', 'site list', 'site show', 'site close', 'site import', 'columns apply-template',
     'article list', 'article create', 'article show', 'article submit', 'article approve', 'article reject', 'article publish', 'article withdraw',
-    'terms import', 'terms list', 'theme check', 'legacy import', 'legacy status', 'legacy rollback', 'legacy site', 'legacy urls'];
+    'terms import', 'terms list', 'theme check', 'legacy import', 'legacy status', 'legacy rollback', 'legacy site', 'legacy urls', 'legacy mirror'];
   if (!known.includes(key)) throw new UsageError(`未知命令 "${key}" (unknown command)\n\n${USAGE}`);
 
   if (key === 'totp code') {

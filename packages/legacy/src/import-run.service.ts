@@ -43,14 +43,22 @@ export async function rollbackRun(ctx: ServiceContext, siteId: string, runId: st
     const articleIds = created.map((i) => i.article_id).filter((id): id is string => id !== null && !released.has(id));
     const keptUpdated = await trx.selectFrom('legacy_item').select('id').where('site_id', '=', siteId)
       .where('updated_run_id', '=', runId).where('created_run_id', '!=', runId).execute();
+    // Entries the run made without an article (list pages, retired pages) go with their ID map rows.
+    const entryIds = (await trx.selectFrom('legacy_item').select('url_path_id').where('site_id', '=', siteId).where('created_run_id', '=', runId)
+      .where('article_id', 'is', null).where('url_path_id', 'is not', null).execute()).map((r) => r.url_path_id!);
     // Items of later runs that only updated what this run created go with it: their articles are gone.
     await trx.deleteFrom('legacy_item').where('site_id', '=', siteId).where('created_run_id', '=', runId)
       .where((eb) => eb.or([eb('article_id', 'is', null), eb('article_id', 'not in', [...released, '00000000-0000-0000-0000-000000000000'])])).execute();
     let removedEntries = 0;
+    for (let i = 0; i < entryIds.length; i += 1000) {
+      const removed = await trx.deleteFrom('url_path').where('site_id', '=', siteId).where('id', 'in', entryIds.slice(i, i + 1000))
+        .where('legacy_site_id', 'is not', null).executeTakeFirst();
+      removedEntries += Number(removed.numDeletedRows);
+    }
     if (articleIds.length) {
       const entries = await trx.deleteFrom('url_path').where('site_id', '=', siteId).where('article_id', 'in', articleIds)
         .where('legacy_site_id', 'is not', null).executeTakeFirst();
-      removedEntries = Number(entries.numDeletedRows);
+      removedEntries += Number(entries.numDeletedRows);
       await removeArticles(trx, siteId, articleIds);
     }
     await trx.updateTable('legacy_import_run').set({ status: 'rolled_back', rolled_back_at: ctx.clock.now() })

@@ -16,6 +16,7 @@ import { createLegacySite, findLegacySiteByCode, findLegacySites, updateLegacySi
 import { countEntries, importEntriesCsv, listEntries } from '@zhanqun/legacy/legacy-url.service';
 import type { ImportReport } from '@zhanqun/legacy/wxr/wxr-import.service';
 import { importWxr } from '@zhanqun/legacy/wxr/wxr-import.service';
+import { importMirror, type MirrorReport } from '@zhanqun/legacy/mirror/mirror-import.service';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import { list, need, optional, printImportErrors, readCsv, RefusedError, UsageError, type Values } from '../cli-support.js';
 import { asAccount, siteOf } from './article.js';
@@ -107,6 +108,17 @@ function printReport(runId: string, r: ImportReport): void {
   for (const b of r.brokenLinks ?? []) console.log(`  断链 「${b.title}」→ ${b.url}（旧网站上的页面未导入）(broken link)`);
 }
 
+function printMirrorReport(runId: string, r: MirrorReport): void {
+  console.log(`导入批次 (run) ${runId}  来源 ${r.source}  旧网站 ${r.legacySite}${r.createdLegacySite ? '（新建）' : ''}`);
+  console.log(`  文件 found ${r.found}  导入 imported ${r.imported}  更新 updated ${r.updated}  未变 unchanged ${r.unchanged}  重复 duplicates ${r.duplicates}  ` +
+    `列表页 lists ${r.lists}  停用 retired ${r.retired}  附件 files ${r.files}  失败 failed ${r.failed.length}  未归类 unmapped ${r.unmapped.length}`);
+  for (const [section, s] of Object.entries(r.sections)) console.log(`  栏目 ${section} → ${s.column}：页面 ${s.found}，导入 ${s.imported}`);
+  for (const f of r.failed) console.log(`  失败 ${f.key}${f.title ? `「${f.title}」` : ''}：${zh(f.reason)}`);
+  for (const u of r.unmapped) console.log(`  未归类 ${u.path}：${u.reason}`);
+  if (r.linksRewritten) console.log(`  站内链接：${r.linksRewritten} 个旧链接已改为新地址 (links rewritten)`);
+  for (const b of r.brokenLinks) console.log(`  断链 「${b.title}」→ ${b.url}（旧网站上的页面未导入）(broken link)`);
+}
+
 export async function legacyCommand(db: Kysely<Database>, command: string, values: Values, positionals: string[]): Promise<number> {
   const ctx = await asAccount(db, values);
   const site = await siteOf(ctx, values);
@@ -159,6 +171,24 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       }
       console.log(`旧网址：新增 ${result.inserted} 条，更新 ${result.updated} 条，未变 ${result.unchanged} 条 (inserted, updated, unchanged)`);
       return 0;
+    }
+    case 'mirror': {
+      // A static mirror (wget --mirror) by its mapping profile (YAML).
+      const dir = need(values, 'dir');
+      const profileFile = need(values, 'profile');
+      let profile: string;
+      try {
+        profile = readFileSync(profileFile, 'utf8');
+      } catch (err) {
+        throw new UsageError(`无法读取文件 ${profileFile}（字段 --profile）(cannot read the file): ${(err as Error).message}`);
+      }
+      const { runId, report } = await importMirror(ctx, site.id, {
+        dir, profile, sourceName: basename(dir), legacyCode: optional(values, 'legacy') ?? null, overwrite: values.overwrite === true,
+        ...(values.json ? {} : { onProgress: progress() }),
+      });
+      if (values.json) console.log(JSON.stringify({ runId, report }, null, 2));
+      else printMirrorReport(runId, report);
+      return report.failed.length ? 1 : 0;
     }
     case 'status': {
       const runId = optional(values, 'run');

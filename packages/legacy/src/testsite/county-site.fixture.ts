@@ -83,18 +83,19 @@ ${main}
 }
 
 function articlePage(section: Section, n: number, shared = false): string {
-  const it = itemOf(section, n);
+  // The shared document is the same text in both sections, on the same day.
+  const it = shared ? { ...itemOf(section, n), y: 2019, m: 1, d: 20, time: '2019-01-20 09:00' } : itemOf(section, n);
   const title = shared ? SHARED.title : titleOf(section, n);
   const box = section.kind === 'policy' ? `<table class="xxgk"><tr><td>索&ensp;引&ensp;号：</td><td>001234567/${it.y}-${pad(n + 1)}</td><td>主题分类：</td><td>综合政务</td></tr>
 <tr><td>发文机关：</td><td>安和县人民政府办公室</td><td>成文日期：</td><td>${it.y}年${it.m}月${Math.max(1, it.d - 1)}日</td></tr>
 <tr><td>标&emsp;&emsp;题：</td><td>${title}</td></tr><tr><td>发文字号：</td><td>安府办字〔${it.y}〕${n + 1}号</td><td>发布日期：</td><td>${it.y}-${pad(it.m)}-${pad(it.d)}</td></tr>
 <tr><td>有&ensp;效&ensp;性：</td><td>${n % 7 === 0 ? '废止' : '有效'}</td></tr></table>` : '';
-  const attachment = n % 5 === 0 ? `<p>附件：<a href="/module/download/downfile.jsp?classid=0&amp;filename=${it.id}.pdf">${title}.pdf</a></p>` : '';
-  const image = section.kind === 'news' && n % 4 === 0 ? `<p><img src="/picture/0/${it.id}.png" alt="${section.name}现场照片"></p>` : '';
+  const attachment = !shared && n % 5 === 0 ? `<p>附件：<a href="/module/download/downfile.jsp?classid=0&amp;filename=${it.id}.pdf">${title}.pdf</a></p>` : '';
+  const image = !shared && section.kind === 'news' && n % 4 === 0 ? `<p><img src="/picture/0/${it.id}.png" alt="${section.name}现场照片"></p>` : '';
   const related = n > 0 ? `<p>相关阅读：<a href="${itemOf(section, n - 1).path}">${titleOf(section, n - 1)}</a></p>` : '';
   return layout(section, title, `${box}<div class="article"><h1 class="title">${title}</h1>
 <div class="info">发布时间：${it.time} 来源：安和县${section.name}办 浏览次数：<span id="hits">0</span></div>
-<div class="content" id="zoom"><p>各乡镇人民政府，县直各单位：</p><p>为进一步做好${section.name}相关工作，现将有关事项通知如下。</p>
+<div class="content" id="zoom"><p>各乡镇人民政府，县直各单位：</p><p>为进一步做好${shared ? '春节期间安全生产' : section.name}相关工作，现将有关事项通知如下。</p>
 <p>一、提高思想认识。各单位要充分认识做好此项工作的重要性。</p><p>二、落实工作责任。${'请认真贯彻执行。'.repeat(3)}</p>${image}${attachment}${related}
 <p style="text-align:right">安和县人民政府办公室<br>${it.y}年${it.m}月${it.d}日</p></div></div>`);
 }
@@ -130,7 +131,7 @@ export function countySite(): Map<string, LegacyPage> {
   }
   for (const sectionId of SHARED.sections) {
     const section = SECTIONS.find((s) => s.id === sectionId)!;
-    html(`/art/2019/1/20/art_${sectionId}_${SHARED.id}.html`, section, articlePage(section, 0, true).replace(/发布时间：[^ ]+ [^ ]+/, '发布时间：2019-01-20 09:00'),
+    html(`/art/2019/1/20/art_${sectionId}_${SHARED.id}.html`, section, articlePage(section, 0, true),
       { kind: 'article', section: sectionId, title: SHARED.title, publishedAt: '2019-01-20 09:00' });
   }
   const home = SECTIONS[0]!;

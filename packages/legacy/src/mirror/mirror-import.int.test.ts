@@ -1,0 +1,115 @@
+// Importing a static mirror of the generated legacy county site (../testsite) by a mapping profile,
+// on the real database: every article in its column at its original time (GBK pages included),
+// the disclosure fields kept, list pages 301 to their column, the closed section 410, the document
+// of two sections one article, unmapped pages reported; a re-run changes nothing; rollback
+// leaves the site as it was; another site's account cannot import.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatZoned } from '@zhanqun/core/time';
+import { inScope } from '@zhanqun/db/scope';
+import { createColumn } from '@zhanqun/tenancy/column.service';
+import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
+import { rollbackRun } from '../import-run.service.js';
+import { legacyWorld, type LegacyWorld } from '../legacy.fixture.js';
+import { resolveLegacy } from '../legacy-resolve.js';
+import { countySite, LEGACY_HOST, SHARED, writeMirror } from '../testsite/county-site.fixture.js';
+import { importMirror } from './mirror-import.service.js';
+
+const PROFILE = `
+host: ${LEGACY_HOST}
+articles: '^/art/\\d{4}/\\d{1,2}/\\d{1,2}/art_(?<section>\\d+)_\\d+\\.html$'
+lists: '^/col/col(?<section>\\d+)/index(?:_\\d+)?\\.html$'
+retired: ['^/col/col9/', '^/art/.*/art_9_']
+sections: { '1': /tzgg/, '2': /zcwj/, '3': /bmdt/, '4': /xzdt/ }
+selectors: { title: h1.title, body: '#zoom', time: .info }
+`;
+
+describe('mirror import', () => {
+  let t: TestDatabase;
+  let w: LegacyWorld;
+  let dir: string;
+  let root: string;
+  const pages = countySite();
+  const census = async () => {
+    const n = async (table: string) => Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where site_id = ${w.siteId}`.execute(t.db)).rows[0]!.n);
+    return { article: await n('article'), article_revision: await n('article_revision'), url_path: await n('url_path'), legacy_item: await n('legacy_item') };
+  };
+  const ask = (path: string) => inScope(t.db, { kind: 'public', siteIds: [w.siteId] }, (trx) => resolveLegacy(trx, w.siteId, { host: LEGACY_HOST, rawPathAndQuery: path }));
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    w = await legacyWorld(t, 'mir');
+    for (const [slug, name, kind] of [['zcwj', '政策文件', 'policy'], ['bmdt', '部门动态', 'news'], ['xzdt', '乡镇动态', 'news']] as const) {
+      await createColumn(w.ctx, w.siteId, { slug, name, kind });
+    }
+    dir = mkdtempSync(join(tmpdir(), 'zq-mirror-'));
+    root = writeMirror(dir, pages);
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await t?.destroy();
+  });
+
+  let runId: string;
+  let before: Awaited<ReturnType<typeof census>>;
+
+  it('should import every article of the mapped sections at its original time, and place every other page', async () => {
+    before = await census();
+    const { runId: id, report } = await importMirror(w.ctx, w.siteId, { dir: root, profile: PROFILE, sourceName: 'anhe-old mirror' });
+    runId = id;
+    const articles = [...pages.values()].filter((p) => p.expect?.kind === 'article');
+    const mapped = articles.filter((p) => p.expect!.section !== 9);
+    expect(report.failed).toEqual([]);
+    expect(report.imported).toBe(mapped.length - 1); // the shared document once
+    expect(report.duplicates).toBe(1);
+    expect(report.lists).toBe(11);
+    expect(report.retired).toBe(articles.length - mapped.length + 1); // col9's articles and its list page
+    expect(report.unmapped.map((u) => u.path).sort()).toEqual(['/index.html', '/module/search/search.jsp?q=1', '/robots.txt']);
+    expect(report.files).toBeGreaterThan(30);
+    expect(report.sections['3']).toMatchObject({ column: '/bmdt/', imported: 50 });
+    expect(report.linksRewritten).toBeGreaterThan(100); // 相关阅读 links to the previous article
+
+    const rows = await t.db.selectFrom('legacy_item as i').innerJoin('article as a', 'a.id', 'i.article_id')
+      .innerJoin('article_revision as r', 'r.id', 'a.live_revision_id')
+      .select(['i.legacy_url', 'a.published_at', 'r.title', 'r.document_number', 'r.issuing_organ', 'r.validity', 'r.body_html']).execute();
+    const byUrl = new Map(rows.map((r) => [r.legacy_url, r]));
+    for (const page of mapped.filter((p) => !p.path.includes(`_${SHARED.id}.`))) {
+      const row = byUrl.get(`http://${LEGACY_HOST}${page.path}`)!;
+      expect(row?.title, page.path).toBe(page.expect!.title);
+      expect(formatZoned(row.published_at!, 'yyyy-MM-dd HH:mm'), page.path).toBe(page.expect!.publishedAt);
+    }
+    const policy = rows.find((r) => r.document_number)!;
+    expect(policy).toMatchObject({ issuing_organ: '安和县人民政府办公室', document_number: expect.stringMatching(/^安府办字〔2019〕\d+号$/) });
+    expect(rows.every((r) => !/<script|\/art\/\d{4}\//.test(r.body_html.replace(/href="\/art\/2019\/1\/20\/[^"]*"/, '')))).toBe(true);
+  });
+
+  it('should answer the old URLs: articles 301 to their new page, the second copy to the same, lists to the column, the closed section 410', async () => {
+    const [first, second] = SHARED.sections.map((s) => `/art/2019/1/20/art_${s}_${SHARED.id}.html`);
+    const a = (await ask(first!))?.decision;
+    expect(a).toMatchObject({ type: 'redirect', location: expect.stringMatching(/^\/(tzgg|bmdt)\/201901\/t20190120_\d+\.html$/) });
+    expect((await ask(second!))?.decision).toEqual(a);
+    expect((await ask('/col/col3/index_1.html'))?.decision).toMatchObject({ type: 'redirect', location: '/bmdt/' });
+    expect((await ask('/COL/col9/index.html'))?.decision).toMatchObject({ type: 'gone' });
+  });
+
+  it('should change nothing when run again, and roll back to the site as it was', async () => {
+    const now = await census();
+    const again = await importMirror(w.ctx, w.siteId, { dir: root, profile: PROFILE, sourceName: 'again' });
+    expect(again.report).toMatchObject({ imported: 0, updated: 0, failed: [] });
+    expect(await census()).toEqual(now);
+    await rollbackRun(w.ctx, w.siteId, runId);
+    expect(await census()).toEqual(before);
+  });
+
+  it('should refuse a profile that names a missing column or a bad pattern, by field, and another site\'s account', async () => {
+    await expect(importMirror(w.ctx, w.siteId, { dir: root, profile: PROFILE.replace('/xzdt/', '/nosuch/'), sourceName: 'x' }))
+      .rejects.toMatchObject({ code: 'ZQ_VALIDATION', field: 'sections.4' });
+    await expect(importMirror(w.ctx, w.siteId, { dir: root, profile: PROFILE.replace("'^/col/col9/'", "'^/col/col9/('"), sourceName: 'x' }))
+      .rejects.toMatchObject({ code: 'ZQ_VALIDATION', field: 'retired[0]' });
+    await expect(importMirror({ ...w.ctx, scope: { kind: 'sites', siteIds: [w.otherSiteId] } }, w.siteId, { dir: root, profile: PROFILE, sourceName: 'x' }))
+      .rejects.toMatchObject({ statusCode: 404 });
+  });
+});

@@ -1,0 +1,265 @@
+/**
+ * Import of a static mirror of a legacy site (issue 7, source 2: what `wget --mirror` leaves on
+ * disk), by its mapping profile: article pages become articles in their section's column,
+ * published at their original time with their government-information fields; list pages answer
+ * 301 to the column; retired pages 410; a document published in two sections becomes one article
+ * and its other URL redirects to it. Pages the profile does not place are reported, never
+ * dropped silently. Items are written as the WordPress import writes them (import-item.ts): one
+ * transaction each, an ID map for re-runs, a run that names its operator and can be rolled back.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { invalid } from '@zhanqun/core/errors';
+import { newId } from '@zhanqun/core/id';
+import { writeAudit } from '@zhanqun/audit/audit.writer';
+import type { ServiceContext } from '@zhanqun/audit/context';
+import { revisionContent, validateContent, type CreateDraftInput } from '@zhanqun/content/article.service';
+import { columnAccess } from '@zhanqun/content/column-access';
+import type { LegacySiteRow, Validity } from '@zhanqun/db/database';
+import { inScope } from '@zhanqun/db/scope';
+import * as columnRepository from '@zhanqun/tenancy/column.repository';
+import { chunks } from '@zhanqun/tenancy/csv-import';
+import { writableSite } from '@zhanqun/tenancy/site-access';
+import { canonicalKeyOfUrl } from '../canonical-url.js';
+import { decodePage } from '../extract/decode.js';
+import { importItem } from '../import-item.js';
+import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
+import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
+import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from '../wxr/link-rewrite.js';
+import type { ItemOutcome } from '../wxr/wxr-import.service.js';
+import { parseProfile, type MirrorProfile } from './mirror-profile.js';
+import { extractArticle } from './page-extract.js';
+
+export interface MirrorImportInput {
+  /** The mirror's directory for the old host (`<wget dir>/<host>`). */
+  dir: string;
+  /** The mapping profile (YAML). */
+  profile: string;
+  sourceName: string;
+  legacyCode?: string | null;
+  overwrite?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface MirrorReport {
+  source: string;
+  legacySite: string;
+  createdLegacySite: boolean;
+  found: number;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  /** Pages that repeat an article of another section: their URL leads to it. */
+  duplicates: number;
+  lists: number;
+  retired: number;
+  /** Attachments and images found in the mirror (imported by a later slice). */
+  files: number;
+  urlEntries: number;
+  failed: ItemOutcome[];
+  notes: ItemOutcome[];
+  /** Pages the profile places nowhere, with why. */
+  unmapped: { path: string; reason: string }[];
+  /** Per legacy section: pages found, articles imported, and the column they went to. */
+  sections: Record<string, { column: string; found: number; imported: number }>;
+  linksRewritten: number;
+  brokenLinks: { articleId: string; title: string; url: string }[];
+  timings: { pagesMs: number; linksMs: number };
+}
+
+const FILE_EXT = /\.(pdf|docx?|xlsx?|pptx?|wps|et|ofd|zip|rar|7z|txt|csv|png|jpe?g|gif|bmp|webp|mp4|mp3)$/i;
+
+/** An attachment or image (also behind a download script: `downfile.jsp?filename=1.pdf`). */
+function isFile(path: string): boolean {
+  const [pathOnly = '', query = ''] = path.split('?');
+  return FILE_EXT.test(pathOnly) || [...new URLSearchParams(query).values()].some((v) => FILE_EXT.test(v));
+}
+const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/** A page that repeats the article of an earlier one (the same document in two sections). */
+interface Repeat { url: string; key: string; hash: string; firstKey: string }
+
+/** Every file of the mirror as the path it was served at (wget keeps the query in the name). */
+export function mirrorPaths(dir: string): { path: string; file: string }[] {
+  const out: { path: string; file: string }[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const file = join(d, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else out.push({ path: `/${relative(dir, file).split(sep).join('/')}`, file });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Import a mirror into a site (site.manage and content.edit on the mapped columns). */
+export async function importMirror(ctx: ServiceContext, siteId: string, input: MirrorImportInput): Promise<{ runId: string; report: MirrorReport }> {
+  const profile = parseProfile(input.profile);
+  let pages: { path: string; file: string }[];
+  try {
+    pages = mirrorPaths(input.dir);
+  } catch (err) {
+    throw invalid('dir', `cannot read the mirror: ${(err as Error).message}`);
+  }
+  const code = input.legacyCode ?? profile.host.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  const runId = newId();
+  const { legacy, created, columns } = await prepareRun(ctx, siteId, profile, code, runId, input.sourceName);
+  const report: MirrorReport = {
+    source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, found: pages.length, imported: 0, updated: 0, unchanged: 0,
+    duplicates: 0, lists: 0, retired: 0, files: 0, urlEntries: 0, failed: [], notes: [], unmapped: [], sections: {}, linksRewritten: 0, brokenLinks: [],
+    timings: { pagesMs: 0, linksMs: 0 },
+  };
+  for (const [section, column] of profile.sections) report.sections[section] = { column, found: 0, imported: 0 };
+  const known = new Map((await inScope(ctx.db, ctx.scope, (trx) => trx.selectFrom('legacy_item').select(['legacy_key', 'content_hash'])
+    .where('site_id', '=', siteId).where('legacy_site_id', '=', legacy.id).execute())).map((r) => [r.legacy_key, r.content_hash]));
+  const links = await inScope(ctx.db, ctx.scope, (trx) => loadLinkTargets(trx, siteId, legacy));
+  /** The first page of each document (by title and text), and the later pages that repeat it. */
+  const firstOf = new Map<string, string>();
+  const repeats: Repeat[] = [];
+  const profileDigest = digest(input.profile);
+  const entries: { url: string; kind: 'legacy' | 'gone'; target: string | null }[] = [];
+  const started = performance.now();
+  for (const [i, { path, file }] of pages.entries()) {
+    input.onProgress?.(i, pages.length);
+    const url = `http://${profile.host}${path}`;
+    const base = { index: i + 1, line: 0, key: path, title: '' };
+    if (profile.retired.some((re) => re.test(path))) {
+      entries.push({ url, kind: 'gone', target: null });
+      report.retired += 1;
+      continue;
+    }
+    const article = profile.articles.exec(path);
+    const list = article ? null : profile.lists?.exec(path);
+    const section = (article ?? list)?.groups?.['section'] ?? ((article ?? list) ? profile.defaultSection : null);
+    if (article || list) {
+      const column = section ? profile.sections.get(section) : undefined;
+      if (!column) {
+        report.unmapped.push({ path, reason: `section ${section ?? '(none)'} has no column in the profile` });
+        continue;
+      }
+      report.sections[section!]!.found += 1;
+      if (list) {
+        entries.push({ url, kind: 'legacy', target: column });
+        report.lists += 1;
+        continue;
+      }
+    } else {
+      if (isFile(path) && path !== '/robots.txt') report.files += 1;
+      else report.unmapped.push({ path, reason: 'neither an article nor a list page by the profile' });
+      continue;
+    }
+    try {
+      const bytes = readFileSync(file);
+      const key = canonicalKeyOfUrl(url, profile.queryParams).key;
+      // The page's bytes under this profile: unchanged, it costs no parsing, no sanitising, no transaction.
+      const hash = digest([profileDigest, createHash('sha256').update(bytes).digest('hex')]);
+      if (known.get(key) === hash) { report.unchanged += 1; continue; }
+      const page = decodePage(bytes);
+      const extracted = extractArticle(page.text, url, profile);
+      if (!extracted) throw new Error(`no body found${profile.selectors.body ? ` by ${profile.selectors.body}` : ''}`);
+      base.title = extracted.title;
+      if (!extracted.publishedAt) throw new Error('no publish time found');
+      const fingerprint = digest([extracted.title, extracted.bodyHtml.replace(/<[^>]*>|\s+/g, '')]);
+      const first = firstOf.get(fingerprint);
+      if (first) {
+        repeats.push({ url, key, hash, firstKey: first });
+        report.duplicates += 1;
+        continue;
+      }
+      firstOf.set(fingerprint, key);
+      const box = extracted.box;
+      const draft: CreateDraftInput = {
+        columnId: columns.get(section!)!, title: extracted.title, bodyHtml: extracted.bodyHtml, documentNumber: box.documentNumber,
+        issuingOrgan: box.issuingOrgan, dateWritten: box.dateWritten, topicCategory: box.topicCategory === '无' ? null : box.topicCategory,
+        validity: box.validity as Validity | null,
+      };
+      validateContent(draft);
+      const content = revisionContent(draft);
+      content.body_html = rewriteBody(content.body_html, links).body;
+      const outcome = await inScope(ctx.db, ctx.scope, (trx) => importItem(trx, ctx, siteId, legacy, runId,
+        { key, hash, publish: true, publishedAt: extracted.publishedAt!.at, legacyUrl: url, legacyUrls: [url] }, draft, content, input.overwrite ?? false));
+      for (const k of outcome.keys) { links.known.add(k); if (outcome.url) links.live.set(k, outcome.url); }
+      if (outcome.result === 'skipped') report.notes.push({ ...base, reason: outcome.reason });
+      else report[outcome.result] += 1;
+      if (outcome.result === 'imported') report.sections[section!]!.imported += 1;
+      report.urlEntries += outcome.entries;
+      for (const note of outcome.notes) report.notes.push({ ...base, reason: note });
+    } catch (err) {
+      report.failed.push({ ...base, reason: (err as Error).message });
+    }
+  }
+  input.onProgress?.(pages.length, pages.length);
+  report.urlEntries += await writePageEntries(ctx, siteId, legacy, runId, entries, repeats);
+  report.timings.pagesMs = Math.round(performance.now() - started);
+  const linksStarted = performance.now();
+  const after = await rewriteLegacyLinks(ctx, siteId, legacy);
+  report.timings.linksMs = Math.round(performance.now() - linksStarted);
+  report.linksRewritten = after.rewritten;
+  report.brokenLinks = after.broken;
+  await finishRun(ctx, siteId, runId, report);
+  return { runId, report };
+}
+
+async function prepareRun(ctx: ServiceContext, siteId: string, profile: MirrorProfile, code: string, runId: string, sourceName: string): Promise<{ legacy: LegacySiteRow; created: boolean; columns: Map<string, string> }> {
+  const { existing, columns } = await inScope(ctx.db, ctx.scope, async (trx) => {
+    const site = await writableSite(trx, ctx, siteId);
+    const columns = new Map<string, string>();
+    for (const [section, path] of profile.sections) {
+      const column = await columnRepository.findByPath(trx, siteId, path);
+      if (!column) throw invalid(`sections.${section}`, `${path} is not a column of site ${site.code}`);
+      await columnAccess(trx, ctx, siteId, column.id, 'content.edit');
+      columns.set(section, column.id);
+    }
+    return { existing: await findLegacySiteByCode(trx, siteId, code), columns };
+  });
+  const legacy = existing ?? await createLegacySite(ctx, siteId, { code, name: profile.host, hosts: [profile.host, ...profile.aliases], queryParams: profile.queryParams });
+  await inScope(ctx.db, ctx.scope, (trx) => trx.insertInto('legacy_import_run').values({
+    id: runId, site_id: siteId, legacy_site_id: legacy.id, source_kind: 'mirror', source_name: sourceName,
+    operator_user_id: ctx.actor.userId, operator_label: ctx.actor.label, started_at: ctx.clock.now(), finished_at: null, rolled_back_at: null,
+  }).execute());
+  return { legacy, created: !existing, columns };
+}
+
+/** List pages (301 to their column), retired pages (410), and repeats (301 to the first page's article). */
+async function writePageEntries(ctx: ServiceContext, siteId: string, legacy: LegacySiteRow, runId: string,
+  entries: { url: string; kind: 'legacy' | 'gone'; target: string | null }[], repeats: Repeat[]): Promise<number> {
+  return inScope(ctx.db, ctx.scope, async (trx) => {
+    const hosts = await siteHosts(trx, siteId);
+    const prepared = entries.map((e) => prepareEntry(legacy, hosts, { legacyUrl: e.url, kind: e.kind, target: e.target }));
+    const hashes = prepared.map((e) => digest([e.kind, e.target]));
+    for (const r of repeats) {
+      const first = await trx.selectFrom('legacy_item as i').innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'i.site_id').onRef('a.id', '=', 'i.article_id'))
+        .select(['a.id', 'a.url_path']).where('i.site_id', '=', siteId).where('i.legacy_site_id', '=', legacy.id).where('i.legacy_key', '=', r.firstKey).executeTakeFirst();
+      if (!first?.url_path) continue;
+      prepared.push(prepareEntry(legacy, hosts, { legacyUrl: r.url, kind: 'legacy', target: first.url_path, articleId: first.id }));
+      hashes.push(r.hash);
+    }
+    const result = await upsertEntries(trx, siteId, legacy.id, prepared);
+    // Every entry goes into the ID map: a rollback removes what its run made, a re-run skips a repeat.
+    const now = ctx.clock.now();
+    const rows = prepared.map((e, i) => ({
+      id: newId(), site_id: siteId, legacy_site_id: legacy.id, legacy_key: e.articleId ? e.key : `url:${e.key}`, legacy_url: e.legacyUrl,
+      article_id: e.articleId, url_path_id: result.ids[i]!, revision_id: null, content_hash: hashes[i]!, created_run_id: runId, updated_run_id: runId,
+      created_at: now, updated_at: now,
+    }));
+    for (const part of chunks(rows, 500)) {
+      await trx.insertInto('legacy_item').values(part).onConflict((oc) => oc.columns(['site_id', 'legacy_site_id', 'legacy_key']).doNothing()).execute();
+    }
+    return result.inserted + result.updated;
+  });
+}
+
+async function finishRun(ctx: ServiceContext, siteId: string, runId: string, report: MirrorReport): Promise<void> {
+  await inScope(ctx.db, ctx.scope, async (trx) => {
+    const site = await writableSite(trx, ctx, siteId);
+    await trx.updateTable('legacy_import_run').set({ status: 'finished', finished_at: ctx.clock.now(), report: JSON.stringify(report) })
+      .where('site_id', '=', siteId).where('id', '=', runId).execute();
+    await writeAudit(trx, ctx.clock, ctx.actor, {
+      platformId: site.platform_id, siteId, action: 'legacy_import.run', objectType: 'legacy_import_run', objectId: runId,
+      after: { source: report.source, legacySite: report.legacySite, found: report.found, imported: report.imported, updated: report.updated,
+        unchanged: report.unchanged, duplicates: report.duplicates, failed: report.failed.length, unmapped: report.unmapped.length },
+    });
+  });
+}
