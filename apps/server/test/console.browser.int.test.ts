@@ -152,4 +152,32 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     expect(sub?.status()).toBe(200);
     expect(await page.locator('body').innerText()).toContain('河口乡（演示）');
   });
+
+  it('should pick a theme pack and preview unsaved settings without script, on an accessible page, then save them', async () => {
+    const anhe = await id('site', 'code', 'anhe');
+    await page.goto(`${admin}/sites/${anhe}/theme?partial=share`);
+    expect(await axeProblems(page)).toEqual([]);
+    // Without script, as a site admin without it would: the 预览 button posts the form into the frame.
+    const context = await browser.newContext({ locale: 'zh-CN', javaScriptEnabled: false, storageState: await page.context().storageState() });
+    const noJs = await context.newPage();
+    noJs.setDefaultTimeout(10_000);
+    await noJs.goto(`${admin}/sites/${anhe}/theme`);
+    expect(await noJs.locator('#theme-choose option[selected]').textContent()).toContain('county');
+    await noJs.fill('#set-slogan', '预览中的标语');
+    const previewed = noJs.waitForResponse((r) => r.url().endsWith('/theme/preview') && r.request().method() === 'POST');
+    await noJs.click('button[formtarget="zq-theme-preview"]');
+    expect((await previewed).status()).toBe(200);
+    const frame = noJs.frameLocator('iframe[name="zq-theme-preview"]');
+    await expect.poll(() => frame.locator('.slogan').textContent(), { timeout: 10_000 }).toBe('预览中的标语');
+    expect(await frame.locator('.preview-banner').count()).toBe(1);
+    expect((await page.goto(`http://anhe.localhost:${port}/`))?.status()).toBe(200);
+    expect(await page.locator('.slogan').innerText()).not.toBe('预览中的标语'); // not saved yet
+    await noJs.click('#theme-form button.btn:not(.btn-secondary)');
+    await noJs.waitForURL(/ok=site\.theme/);
+    expect(await noJs.locator('.notice').innerText()).toContain('主题与设置已保存');
+    await page.goto(`http://anhe.localhost:${port}/`);
+    expect(await page.locator('.slogan').innerText()).toBe('预览中的标语');
+    await noJs.screenshot({ path: `${SCREENSHOTS}/console-theme.png`, fullPage: true });
+    await context.close();
+  });
 });
