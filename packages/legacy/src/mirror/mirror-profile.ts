@@ -6,6 +6,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { invalid } from '@zhanqun/core/errors';
+import { isSupportedSelector } from './html-tree.js';
 
 export interface MirrorProfile {
   host: string;
@@ -71,6 +72,10 @@ export function parseProfile(source: string): MirrorProfile {
   }
   const selectors = (p['selectors'] ?? {}) as Record<string, unknown>;
   if (typeof selectors !== 'object' || Array.isArray(selectors)) throw invalid('selectors', 'must map title, body and time to CSS selectors');
+  for (const key of ['title', 'body', 'time'] as const) {
+    const selector = text(selectors[key], `selectors.${key}`);
+    if (selector && !isSupportedSelector(selector)) throw invalid(`selectors.${key}`, 'must be tag, #id, .class or their compounds, joined by spaces');
+  }
   const articles = regex(p['articles'], 'articles');
   const defaultSection = text(p['default_section'], 'default_section');
   if (!/\(\?<section>/.test(articles.source) && !defaultSection) throw invalid('articles', 'needs a (?<section>…) group, or give default_section');
