@@ -87,5 +87,10 @@ describe('theme settings per site', () => {
     await get('qingchuan');
     expect(h.app.pageCache.snapshot().hits).toBe(hits + 2); // still cached
     expect(decode((await get('yunxi')).body)).toContain('primary_color=006633');
+    // Another pack: the site's cached pages go too, and come back in the new pack.
+    await get('yunxi', '/xwdt/');
+    await setSiteTheme(siteCtx('yunxi'), ids.yunxi!, { theme: 'county', settings: {} });
+    await until(async () => decode((await get('yunxi', '/xwdt/')).body).includes('/_assets/county/site.css'));
+    expect(decode((await get('qingchuan')).body)).toContain('/_assets/default/site.css');
   });
 });
