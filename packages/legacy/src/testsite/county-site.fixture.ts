@@ -76,7 +76,7 @@ function layout(section: Section, title: string, main: string): string {
 <html><head><meta http-equiv="Content-Type" content="text/html; charset=${charset}">
 <title>${title}_安和县人民政府</title><meta name="SiteName" content="安和县人民政府"><meta name="ColumnName" content="${section.name}">
 <script src="/module/jslib/jquery/jquery.js"></script></head>
-<body><div class="top"><a href="/">首页</a> ${SECTIONS.filter((s) => s.id !== 9).map((s) => `<a href="/col/col${s.id}/index.html">${s.name}</a>`).join(' ')}</div>
+<body><div class="top"><a href="/">首页</a> <a href="${DISALLOWED}search.jsp?q=1">搜索</a> ${SECTIONS.filter((s) => s.id !== 9).map((s) => `<a href="/col/col${s.id}/index.html">${s.name}</a>`).join(' ')}</div>
 <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/col/col${section.id}/index.html">${section.name}</a></div>
 ${main}
 <div class="foot">主办：安和县人民政府办公室 网站标识码：9901210001 赣ICP备00000000号</div></body></html>`;
