@@ -59,6 +59,26 @@ export async function listFromOldestInColumn(db: Db, siteId: string, columnId: s
   return rows.reverse();
 }
 
+/** `%`, `_` and `\` taken literally in a LIKE pattern. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+/**
+ * The site's simple search (full-text search comes later): live articles whose title contains
+ * every one of the words, newest first, with how many there are. Run it in scope.
+ */
+export async function searchLive(db: Db, siteId: string, words: readonly string[], page: { limit: number; offset: number }): Promise<{ total: number; items: ArticleListItem[] }> {
+  if (words.length === 0) return { total: 0, items: [] };
+  const rows = await db.selectFrom('article as a')
+    .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
+    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'r.external_url', 'r.cover_attachment_id'])
+    .select([sql<boolean>`false`.as('pinned'), sql<number>`count(*) over ()`.as('total')])
+    .where('a.site_id', '=', siteId).where('a.live', '=', true).where('a.deleted_at', 'is', null)
+    .where((eb) => eb.and(words.map((w) => eb('r.title', 'ilike', `%${likeLiteral(w)}%`))))
+    .orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(page.limit).offset(page.offset)
+    .execute();
+  return { total: Number(rows[0]?.total ?? 0), items: rows.map(({ total: _t, ...item }) => item) as ArticleListItem[] };
+}
+
 /** Live articles placed in any of these columns (a channel's subtree), newest first. */
 export function listLiveInColumns(db: Db, siteId: string, columnIds: readonly string[], limit: number): Promise<ArticleListItem[]> {
   if (columnIds.length === 0) return Promise.resolve([]);

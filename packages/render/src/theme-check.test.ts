@@ -8,12 +8,12 @@ import { loadTheme, THEMES_DIR, ThemeRegistry } from './theme.js';
 let root: string;
 let n = 0;
 
-/** A copy of the default theme, with the three upcoming templates added so only the breakage under test is reported. */
+/** A copy of the default theme, with the upcoming template added so only the breakage under test is reported. */
 function pack(edits: Record<string, string | null> = {}): { name: string; dir: string } {
   const name = `t${++n}`;
   const dir = join(root, name);
   cpSync(join(THEMES_DIR, 'default'), dir, { recursive: true });
-  for (const t of ['channel', 'search', 'interaction']) writeFileSync(join(dir, `${t}.hbs`), `{{!-- ${t} --}}\n<h1>{{title}}</h1>\n`);
+  for (const t of ['interaction']) writeFileSync(join(dir, `${t}.hbs`), `{{!-- ${t} --}}\n<h1>{{title}}</h1>\n`);
   for (const [file, text] of Object.entries(edits)) {
     if (text === null) unlinkSync(join(dir, file));
     else writeFileSync(join(dir, file), text);
@@ -34,9 +34,7 @@ describe('checkTheme', () => {
     const report = await checkTheme(join(THEMES_DIR, 'default'));
     expect(report.fatal).toBe(false);
     expect(report.findings.map(formatFinding)).toEqual([
-      'channel.hbs  ZQ-T002  缺少模板 channel.hbs，引擎开始渲染该类页面后将成为必需 (template will be required once the engine renders these pages)',
       'interaction.hbs  ZQ-T002  缺少模板 interaction.hbs，引擎开始渲染该类页面后将成为必需 (template will be required once the engine renders these pages)',
-      'search.hbs  ZQ-T002  缺少模板 search.hbs，引擎开始渲染该类页面后将成为必需 (template will be required once the engine renders these pages)',
     ]);
   });
 

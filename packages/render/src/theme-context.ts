@@ -21,7 +21,7 @@ export const KIND_LABELS: Record<ColumnKind, string> = {
   interpretation: '政策解读', interaction: '互动交流', service: '办事服务', page: '单页', link: '外部链接',
 };
 
-export interface SiteView { name: string; code: string; host: string; homeUrl: string; siteIdCode: string | null; parentName: string | null }
+export interface SiteView { name: string; code: string; host: string; homeUrl: string; searchUrl: string; siteIdCode: string | null; parentName: string | null }
 export interface LinkView { name: string; url: string; current?: boolean; lang?: string; children?: LinkView[] }
 export interface ListItemView {
   title: string; url: string; date: string; pinned: boolean;
@@ -79,6 +79,8 @@ export interface PageContext {
   error?: { status: number; message: string };
   /** Home page: live portals above this site and live sites of its kind beside it (上级网站、同级网站). */
   relatedSites?: { superior: LinkView[]; siblings: LinkView[] };
+  /** The search page: what was asked (trimmed) and how many live articles match. */
+  search?: { query: string; total: number };
   /** Unpublished content shown on the admin host only (noindex, with a banner). */
   preview?: boolean;
   /** The site's own versions of its pack's partials, by name (checked when saved). */
@@ -184,7 +186,7 @@ function basePage(s: SiteScope, title: string, currentPath: string | null): Page
     languages: languagesOf(s, lang),
     title: title === s.site.name ? s.site.name : `${title} - ${s.site.name}`,
     site: {
-      name: s.site.name, code: s.site.code, host: s.mount.host, homeUrl: url(s.mount, '/'),
+      name: s.site.name, code: s.site.code, host: s.mount.host, homeUrl: url(s.mount, '/'), searchUrl: url(s.mount, SEARCH_PATH),
       siteIdCode: footerSite.site_id_code, parentName: s.parent?.name ?? null,
     },
     nav: [{ ...home, current: currentPath === null || currentPath === root?.path }, ...nav],
@@ -196,6 +198,9 @@ function basePage(s: SiteScope, title: string, currentPath: string | null): Page
     ...(Object.keys(s.partials).length ? { [PARTIAL_OVERRIDES]: s.partials } : {}),
   };
 }
+
+/** The site's search page, under its prefix. Column slugs start with a letter or digit, so no column can take it. */
+export const SEARCH_PATH = '/_search/';
 
 const HOME_LABELS: Record<string, string> = { en: 'Home', fr: 'Accueil', de: 'Startseite', ru: 'Главная', ja: 'ホーム', ko: '홈', es: 'Inicio' };
 /** A foreign-language version's root column (`/en/`): its own home, never a channel of the Chinese site. */
@@ -334,6 +339,50 @@ export async function articleContext(db: Db, s: SiteScope, article: reads.Articl
   const linkOf = (x: { title: string; url_path: string | null }) => ({ name: x.title, url: url(s.mount, x.url_path ?? '/') });
   page.article.interprets = a.policy?.url_path ? linkOf(a.policy) : null;
   page.article.interpretations = a.interpretations.filter((x) => x.url_path).map(linkOf);
+  return page;
+}
+
+/** A channel (频道): a top-level column with open sub-columns, shown as a block of newest items per sub-column. */
+export function isChannel(s: SiteScope, column: SiteColumnRow): boolean {
+  return column.parent_id === null && s.columns.some((c) => c.parent_id === column.id && c.status === 'open');
+}
+
+/** A channel's landing page: each open sub-column with its newest items (its own subtree), in the columns' order. */
+export async function channelContext(db: Db, s: SiteScope, column: SiteColumnRow): Promise<PageContext> {
+  const page = basePage(s, column.name, column.path);
+  const children = s.columns.filter((c) => c.parent_id === column.id && c.status === 'open');
+  page.breadcrumbs.push(...crumbs(s, column));
+  page.column = {
+    name: column.name, kind: column.kind, kindLabel: KIND_LABELS[column.kind], description: column.description, url: url(s.mount, column.path),
+    children: children.map((c) => ({ name: c.name, url: url(s.mount, c.path) })),
+  };
+  page.blocks = await Promise.all(children.map(async (c) => ({
+    name: c.name, url: url(s.mount, c.path), items: toItems(s, await reads.listLiveInColumns(db, s.site.id, subtreeIds(s, c), 6)),
+  })));
+  return page;
+}
+
+const SEARCH_PAGE_SIZE = 20;
+/** The most words a search takes, and the longest query. */
+const SEARCH_MAX_WORDS = 5;
+export const SEARCH_MAX_LENGTH = 60;
+
+/** The site's simple search page: `?q=` words (all of them in the title), newest first, 20 to a page. */
+export async function searchContext(db: Db, s: SiteScope, rawQuery: string, pageNo: number): Promise<PageContext> {
+  const query = rawQuery.trim().slice(0, SEARCH_MAX_LENGTH);
+  const words = query.split(/\s+/).filter(Boolean).slice(0, SEARCH_MAX_WORDS);
+  const current = Number.isInteger(pageNo) && pageNo >= 1 && pageNo <= 500 ? pageNo : 1;
+  const found = await reads.searchLive(db, s.site.id, words, { limit: SEARCH_PAGE_SIZE, offset: (current - 1) * SEARCH_PAGE_SIZE });
+  const page = basePage(s, query ? `搜索：${query}` : '站内搜索', SEARCH_PATH);
+  page.search = { query, total: found.total };
+  page.items = toItems(s, found.items);
+  const pages = Math.max(1, Math.ceil(found.total / SEARCH_PAGE_SIZE));
+  const at = (n: number) => `${url(s.mount, SEARCH_PATH)}?${new URLSearchParams({ q: query, page: String(n) }).toString()}`;
+  page.pagination = {
+    page: current, pages,
+    prevUrl: current > 1 ? at(current - 1) : null,
+    nextUrl: current < pages ? at(current + 1) : null,
+  };
   return page;
 }
 

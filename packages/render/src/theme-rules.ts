@@ -12,14 +12,14 @@ export interface Rule { severity: Severity; message: string }
 export const ENGINE_VERSION = '0.1.0';
 
 /** Templates the engine renders today: a pack without one of them cannot serve every page. */
-export const REQUIRED_TEMPLATES = ['layout', 'home', 'column', 'article', 'error-404', 'error-410'] as const;
+export const REQUIRED_TEMPLATES = ['layout', 'home', 'channel', 'column', 'article', 'search', 'error-404', 'error-410'] as const;
 
 /**
- * Templates issue 6 lists but the engine does not render yet (no channel landing context, no
- * /search route, no interaction pages). They move to REQUIRED_TEMPLATES in the engine version
- * that renders them; until then their absence is a warning, so today's packs keep loading.
+ * Templates issue 6 lists but the engine does not render yet (no interaction pages: letters,
+ * solicitations and surveys come with their own issue). They move to REQUIRED_TEMPLATES in the
+ * engine version that renders them; until then their absence is a warning.
  */
-export const UPCOMING_TEMPLATES = ['channel', 'search', 'interaction'] as const;
+export const UPCOMING_TEMPLATES = ['interaction'] as const;
 
 /** Handlebars' own helpers a theme may use besides the engine's (`else` is syntax, not a helper). */
 export const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'log'] as const;

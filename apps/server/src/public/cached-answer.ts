@@ -15,12 +15,16 @@ import { normaliseHost } from '@zhanqun/tenancy/host';
 import { etagMatches, pickEncoding, type CachedPage, type PageCache } from './page-cache.js';
 import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
 
-/** Cache keys of public requests: the host (normalised) and the path, plus the page number, the only query a page reads. */
+/**
+ * Cache keys of public requests: the host (normalised) and the path, plus the page number, the only
+ * query a cached page reads (so random query strings cannot fill the cache); null: never cached.
+ */
 export function pageCacheKey(host: string | null, rawUrl: string): string | null {
   if (!host) return null;
   const q = rawUrl.indexOf('?');
   const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
-  if (path.includes('/_files/')) return null;
+  // Attachments (checked on every request) and search answers (one per query) are never cached.
+  if (path.includes('/_files/') || path.includes('/_search/')) return null;
   const page = q === -1 ? null : new URLSearchParams(rawUrl.slice(q + 1)).get('page');
   return `${host}${path}${page && /^\d{1,6}$/.test(page) ? `?page=${page}` : ''}`;
 }

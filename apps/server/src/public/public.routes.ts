@@ -9,7 +9,7 @@ import { sendUnknownHost } from './unknown-host.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { pageAnswer, pageCacheKey, pageHeaders, writeCachedPage } from './cached-answer.js';
 import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
-import { articleContext, columnContext, errorContext, homeContext, type SiteScope } from '@zhanqun/render/theme-context';
+import { articleContext, channelContext, columnContext, errorContext, homeContext, isChannel, searchContext, SEARCH_PATH, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
 import type { PageContext } from '@zhanqun/render/theme-context';
 import type { ArticleKey } from '@zhanqun/content/article-read.repository';
@@ -162,7 +162,16 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
     // The common cases straight away: an open column's path (the site directory knows them), or a
     // live article's (its page query finds it through its URL entry) — one query, not two.
     const open = relativePath.endsWith('/') ? scope.columns.find((c) => c.path === relativePath && c.status === 'open') : undefined;
+    // A channel (a top-level column with sub-columns) lands on its blocks; ?page= lists all its items.
+    if (open && isChannel(scope, open) && !query.has('page')) {
+      return { type: 'page', status: 200, template: 'channel', page: await channelContext(trx, scope, open), theme, siteIds };
+    }
     if (open) return columnPage(open);
+    if (relativePath === SEARCH_PATH) {
+      // Never cached (pageCacheKey leaves /_search/ out): every query is its own answer.
+      const pageNo = /^\d{1,3}$/.test(query.get('page') ?? '') ? Number(query.get('page')) : 1;
+      return { type: 'page', status: 200, template: 'search', page: await searchContext(trx, scope, query.get('q') ?? '', pageNo), theme, siteIds };
+    }
     if (!relativePath.endsWith('/')) {
       const article = await articlePage({ path: relativePath });
       if (article) return article;
