@@ -100,6 +100,17 @@ describe.skipIf(inject('zqTestBackend').kind !== 'postgres')('zhanqun legacy (sp
     }
   });
 
+  it('should refuse to crawl a private address from the command line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zq-crawl-'));
+    try {
+      const run = await cli('legacy', 'crawl', '--start', 'http://127.0.0.1:9/', '--dir', dir, '--max-pages', '5');
+      expect(run).toMatchObject({ code: 1, stdout: expect.stringContaining('失败 http://127.0.0.1:9/：private_address') });
+      expect(await cli('legacy', 'crawl', '--start', 'ftp://x', '--dir', dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--start') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('should refuse a file that is no WXR export, and another tenant\'s site, in Chinese without a stack trace', async () => {
     const bad = await cli('legacy', 'import', '--site', 'qingchuan', '--wxr', `${WXR}/missing-version-tag.xml`, '--as', 'zhanzhang', '--column', '/xwdt/yw/');
     expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('ZQ_LEGACY_WXR_UNREADABLE') });

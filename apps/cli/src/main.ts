@@ -16,7 +16,7 @@ import { totpCode } from '@zhanqun/identity/totp';
 import { findPlatform, need, open, operator, platformContext, RefusedError, UsageError } from './cli-support.js';
 import { articleCommand, termsCommand } from './commands/article.js';
 import { applyTemplateCommand } from './commands/columns.js';
-import { legacyCommand } from './commands/legacy.js';
+import { crawlCommand, legacyCommand } from './commands/legacy.js';
 import { importOrgUnitsCommand } from './commands/org.js';
 import { closeSiteCommand, createSiteCommand, importSitesCommand, listSitesCommand, showSiteCommand } from './commands/site.js';
 import { themeCheckCommand } from './commands/theme.js';
@@ -83,6 +83,11 @@ const USAGE = `用法 Usage: zhanqun <命令>
                              导入 WordPress 导出文件（WXR）：保留原发布时间，旧网址 301 到新稿件；重复执行不会重复导入，
                              本站修改过的稿件不被覆盖（除非 --overwrite）；逐项报告失败原因
                              (import a WordPress export; re-runs never duplicate; per-item failures reported)
+  legacy crawl --start <网址> --dir <镜像目录> [--alias <域名> …] [--max-pages N] [--max-depth N] [--concurrency N] [--rate 每秒请求数]
+               [--ignore-robots]
+                             抓取旧网站到镜像目录（仅本站域名，遵守 robots.txt，除非网站主办单位要求忽略；可中断后续抓；
+                             拒绝内网、回环地址）；无需数据库，之后用 legacy mirror 导入
+                             (crawl a legacy site into a mirror; resumable; no database)
   legacy mirror --site <code> --dir <镜像目录> --profile <映射配置.yaml> --as <账号> [--legacy <旧网站 code>] [--overwrite] [--json]
                              导入旧网站的静态镜像（wget --mirror）：按映射配置把文章页导入对应栏目、列表页 301 到栏目、
                              停用页面 410，同一文件在两个栏目只导入一次；未归类页面逐一报告
@@ -129,6 +134,8 @@ async function run(argv: string[]): Promise<number> {
       overwrite: { type: 'boolean' }, json: { type: 'boolean' }, run: { type: 'string' }, 'query-params': { type: 'string' },
       'archive-prefix': { type: 'string' }, global: { type: 'string' }, 'global-target': { type: 'string' }, 'append-path': { type: 'boolean' },
       'allow-host': { type: 'string', multiple: true }, 'allow-suffix': { type: 'string', multiple: true }, dir: { type: 'string' }, profile: { type: 'string' },
+      start: { type: 'string' }, alias: { type: 'string', multiple: true }, 'max-pages': { type: 'string' }, 'max-depth': { type: 'string' },
+      concurrency: { type: 'string' }, rate: { type: 'string' }, 'ignore-robots': { type: 'boolean' },
     },
   });
   const [group, command] = positionals;
@@ -140,7 +147,7 @@ async function run(argv: string[]): Promise<number> {
   const known = ['db migrate', 'db rollback', 'db status', 'platform create', 'platform create-city', 'user create-admin', 'seed demo', 'audit verify',
     'audit anchor', 'totp code', 'org import', 'site create', 'site list', 'site show', 'site close', 'site import', 'columns apply-template',
     'article list', 'article create', 'article show', 'article submit', 'article approve', 'article reject', 'article publish', 'article withdraw',
-    'terms import', 'terms list', 'theme check', 'legacy import', 'legacy status', 'legacy rollback', 'legacy site', 'legacy urls', 'legacy mirror'];
+    'terms import', 'terms list', 'theme check', 'legacy import', 'legacy status', 'legacy rollback', 'legacy site', 'legacy urls', 'legacy mirror', 'legacy crawl'];
   if (!known.includes(key)) throw new UsageError(`未知命令 "${key}" (unknown command)\n\n${USAGE}`);
 
   if (key === 'totp code') {
@@ -151,6 +158,7 @@ async function run(argv: string[]): Promise<number> {
   }
 
   if (key === 'theme check') return themeCheckCommand(positionals);
+  if (key === 'legacy crawl') return crawlCommand(values);
 
   const handle = await open();
   try {

@@ -17,6 +17,7 @@ import { countEntries, importEntriesCsv, listEntries } from '@zhanqun/legacy/leg
 import type { ImportReport } from '@zhanqun/legacy/wxr/wxr-import.service';
 import { importWxr } from '@zhanqun/legacy/wxr/wxr-import.service';
 import { importMirror, type MirrorReport } from '@zhanqun/legacy/mirror/mirror-import.service';
+import { crawl } from '@zhanqun/legacy/crawl/crawler';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import { list, need, optional, printImportErrors, readCsv, RefusedError, UsageError, type Values } from '../cli-support.js';
 import { asAccount, siteOf } from './article.js';
@@ -117,6 +118,32 @@ function printMirrorReport(runId: string, r: MirrorReport): void {
   for (const u of r.unmapped) console.log(`  未归类 ${u.path}：${u.reason}`);
   if (r.linksRewritten) console.log(`  站内链接：${r.linksRewritten} 个旧链接已改为新地址 (links rewritten)`);
   for (const b of r.brokenLinks) console.log(`  断链 「${b.title}」→ ${b.url}（旧网站上的页面未导入）(broken link)`);
+}
+
+const positive = (values: Values, name: string, fallback: number): number => {
+  const raw = optional(values, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} 须为正数（字段 --${name}）(must be a positive number)`);
+  return n;
+};
+
+/** `legacy crawl`: fetch a live legacy site into a mirror (no database; `legacy mirror` imports it). */
+export async function crawlCommand(values: Values): Promise<number> {
+  const start = need(values, 'start');
+  if (!/^https?:\/\//.test(start)) throw new UsageError('--start 须为 http(s) 网址（字段 --start）');
+  const report = await crawl({
+    start, dir: need(values, 'dir'), aliases: list(values, 'alias'), maxPages: positive(values, 'max-pages', 10_000),
+    maxDepth: positive(values, 'max-depth', 20), concurrency: positive(values, 'concurrency', 4), rate: positive(values, 'rate', 10),
+    ignoreRobots: values['ignore-robots'] === true,
+    ...(process.stderr.isTTY ? { onProgress: (fetched: number, queued: number) => process.stderr.write(`\r已抓取 ${fetched} 个页面，队列中 ${queued} 个   `) } : {}),
+  });
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  console.log(`抓取完成 (crawled)：${report.fetched} 个页面，${report.pagesPerSecond} 页/秒；此前已抓取 ${report.alreadyDone} 个；` +
+    `robots.txt 禁止 ${report.disallowed.length} 个；失败 ${report.failed.length} 个；尚余 ${report.remaining} 个（再次运行可续抓）`);
+  console.log(`镜像目录 (mirror): ${report.root}`);
+  for (const f of report.failed) console.log(`  失败 ${f.url}：${f.error}${f.status ? ` ${f.status}` : ''}`);
+  return report.failed.length ? 1 : 0;
 }
 
 export async function legacyCommand(db: Kysely<Database>, command: string, values: Values, positionals: string[]): Promise<number> {
