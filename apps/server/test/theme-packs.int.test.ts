@@ -61,6 +61,10 @@ describe('the built-in theme packs', () => {
   it('should dress county and department sites of the demo in the county pack, the others in the default one', async () => {
     expect(Object.fromEntries(await Promise.all(['prov', 'qingchuan', 'anhe', 'anhe-cgz', 'qingchuan-fgw', 'prov-wjw', 'shiqiao'].map(async (c) => [c, (await site(c)).theme]))))
       .toEqual({ prov: 'default', qingchuan: 'default', anhe: 'county', 'anhe-cgz': 'county', 'qingchuan-fgw': 'county', 'prov-wjw': 'county', shiqiao: 'default' });
+    // Each pack's home shows what its templates name: the default pack its blocks, the county pack its settings' blocks and related sites.
+    const prov = visible((await get('prov.localhost')).body);
+    expect(prov).toMatch(/通知公告 关于[^]*更多通知公告/);
+    expect(prov).not.toContain('上级网站');
   });
 
   it('should render a county home: banner, channels, picture news, headlines, notices, entrances, topics, superior sites', async () => {

@@ -11,6 +11,7 @@ import * as reads from '@zhanqun/content/article-read.repository';
 import { attachmentPath } from '@zhanqun/content/article.schema';
 import { localeOfPath } from '@zhanqun/content/translation.service';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveSettings, settingDefsOf, settingsCssUrl, type SettingDef, type SettingValues } from './theme-settings.js';
 import { PARTIAL_OVERRIDES } from './partial-overrides.js';
@@ -220,22 +221,33 @@ function subtreeIds(s: SiteScope, column: SiteColumnRow): string[] {
 /** The home page: the site's main blocks (要闻, 通知公告, 政策文件, 部门动态 …) where it has them. */
 export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
   const page = basePage(s, s.site.name, null);
-  const wanted = ['/xwdt/yw/', '/xwdt/tzgg/', '/zwgk/zcwj/', '/xwdt/bmdt/', '/zwgk/zcwj/zcjd/', '/zwgk/rsxx/'];
+  // Each column's newest items are read once per page, however many blocks show them.
+  const newest = new Map<string, ListItemView[]>();
+  const itemsOf = async (column: SiteColumnRow) => {
+    let items = newest.get(column.id);
+    if (!items) {
+      items = toItems(s, await reads.listLiveInColumns(db, s.site.id, subtreeIds(s, column), 8));
+      newest.set(column.id, items);
+    }
+    return [...items];
+  };
+  // What a pack's templates never mention is not read (the county pack shows blocks of its settings instead).
+  const uses = (word: string) => packMentions(s.site.theme, word) || Object.values(s.partials).some((src) => mentionIn(src, word));
+  const wanted = uses('blocks') ? ['/xwdt/yw/', '/xwdt/tzgg/', '/zwgk/zcwj/', '/xwdt/bmdt/', '/zwgk/zcwj/zcjd/', '/zwgk/rsxx/'] : [];
   const blocks: BlockView[] = [];
   for (const path of wanted) {
     const column = s.columns.find((c) => c.path === path);
     if (!column) continue;
-    const items = toItems(s, await reads.listLiveInColumns(db, s.site.id, subtreeIds(s, column), 8));
-    blocks.push({ name: column.name, url: url(s.mount, column.path), items });
+    blocks.push({ name: column.name, url: url(s.mount, column.path), items: await itemsOf(column) });
   }
-  if (blocks.every((b) => b.items.length === 0)) {
+  if (uses('blocks') && blocks.every((b) => b.items.length === 0)) {
     // A site without the standard columns still shows its newest items.
     const items = toItems(s, await reads.listLiveInColumns(db, s.site.id, s.columns.map((c) => c.id), 10));
     blocks.push({ name: '最新信息', url: url(s.mount, '/'), items });
   }
   page.blocks = blocks;
   // Other sites are out of a public request's scope: one database function answers this one public question.
-  const related = await sql<{ relation: string; name: string; host: string; path_prefix: string }>`select relation, name, host, path_prefix from zhanqun_site_directory(${s.site.id})`.execute(db);
+  const related = !uses('relatedSites') ? { rows: [] } : await sql<{ relation: string; name: string; host: string; path_prefix: string }>`select relation, name, host, path_prefix from zhanqun_site_directory(${s.site.id})`.execute(db);
   const link = (r: { name: string; host: string; path_prefix: string }) => ({ name: r.name, url: `//${r.host}${s.mount.port ?? ''}${r.path_prefix}` });
   page.relatedSites = {
     superior: related.rows.filter((r) => r.relation === 'superior').map(link), siblings: related.rows.filter((r) => r.relation === 'sibling').map(link),
@@ -244,7 +256,7 @@ export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
   for (const def of s.settingDefs.filter((d) => d.type === 'column-list')) {
     for (const block of page.settings[def.key] as BlockView[]) {
       const column = s.columns.find((c) => url(s.mount, c.path) === block.url);
-      if (column) block.items = toItems(s, await reads.listLiveInColumns(db, s.site.id, subtreeIds(s, column), 8));
+      if (column) block.items = await itemsOf(column);
     }
   }
   return page;
@@ -253,6 +265,24 @@ export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
 function crumbs(s: SiteScope, column: SiteColumnRow): LinkView[] {
   return s.columns.filter((c) => column.path.startsWith(c.path) && !isLocaleRoot(s, c.path)).sort((a, b) => a.path.length - b.path.length)
     .map((c) => ({ name: c.name, url: url(s.mount, c.path) }));
+}
+
+const mentionIn = (source: string, word: string) => new RegExp(`\\{\\{[^}]*\\b${word}\\b`).test(source);
+const mentioned = new Map<string, boolean>();
+/** Whether the pack's home page (home.hbs, layout.hbs or a partial) names `word` inside a mustache (read once: packs are deployed, not edited live). */
+function packMentions(theme: string, word: string): boolean {
+  const key = `${theme}\u0000${word}`;
+  let found = mentioned.get(key);
+  if (found === undefined) {
+    const dir = join(THEMES_DIR, theme);
+    const partials = join(dir, 'partials');
+    const files = [join(dir, 'home.hbs'), join(dir, 'layout.hbs'), ...(existsSync(partials) ? readdirSync(partials).filter((f) => f.endsWith('.hbs')).map((f) => join(partials, f)) : [])]
+      .filter((f) => existsSync(f));
+    // Unknown or unreadable: read everything, as before.
+    found = files.length === 0 || files.some((f) => mentionIn(readFileSync(f, 'utf8'), word));
+    mentioned.set(key, found);
+  }
+  return found;
 }
 
 const PAGE_SIZE = 20;
