@@ -79,7 +79,7 @@ const USAGE = `用法 Usage: zhanqun <命令>
 
   旧网站迁移 (legacy site migration) — 以具名账号操作 (as a named account):
   legacy import --site <code> --wxr <文件> --as <账号> [--column <栏目路径>] [--page-column <栏目路径>]
-                [--legacy <旧网站 code>] [--overwrite] [--json]
+                [--legacy <旧网站 code>] [--overwrite] [--drafts] [--json]
                              导入 WordPress 导出文件（WXR）：保留原发布时间，旧网址 301 到新稿件；重复执行不会重复导入，
                              本站修改过的稿件不被覆盖（除非 --overwrite）；逐项报告失败原因
                              (import a WordPress export; re-runs never duplicate; per-item failures reported)
@@ -88,7 +88,7 @@ const USAGE = `用法 Usage: zhanqun <命令>
                              抓取旧网站到镜像目录（仅本站域名，遵守 robots.txt，除非网站主办单位要求忽略；可中断后续抓；
                              拒绝内网、回环地址）；无需数据库，之后用 legacy mirror 导入
                              (crawl a legacy site into a mirror; resumable; no database)
-  legacy mirror --site <code> --dir <镜像目录> --profile <映射配置.yaml> --as <账号> [--legacy <旧网站 code>] [--overwrite] [--json]
+  legacy mirror --site <code> --dir <镜像目录> --profile <映射配置.yaml> --as <账号> [--legacy <旧网站 code>] [--overwrite] [--drafts] [--json]
                              导入旧网站的静态镜像（wget --mirror）：按映射配置把文章页导入对应栏目、列表页 301 到栏目、
                              停用页面 410，同一文件在两个栏目只导入一次；未归类页面逐一报告
                              (import a static mirror by its mapping profile; unmapped pages reported)
@@ -135,7 +135,7 @@ async function run(argv: string[]): Promise<number> {
       'archive-prefix': { type: 'string' }, global: { type: 'string' }, 'global-target': { type: 'string' }, 'append-path': { type: 'boolean' },
       'allow-host': { type: 'string', multiple: true }, 'allow-suffix': { type: 'string', multiple: true }, dir: { type: 'string' }, profile: { type: 'string' },
       start: { type: 'string' }, alias: { type: 'string', multiple: true }, 'max-pages': { type: 'string' }, 'max-depth': { type: 'string' },
-      concurrency: { type: 'string' }, rate: { type: 'string' }, 'ignore-robots': { type: 'boolean' },
+      concurrency: { type: 'string' }, rate: { type: 'string' }, 'ignore-robots': { type: 'boolean' }, drafts: { type: 'boolean' },
     },
   });
   const [group, command] = positionals;

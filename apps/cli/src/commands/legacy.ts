@@ -107,6 +107,7 @@ function printReport(runId: string, r: ImportReport): void {
   for (const n of r.notes) console.log(`  注意 第 ${n.index} 项「${n.title}」：${zh(n.reason)}`);
   if (r.linksRewritten) console.log(`  站内链接：${r.articlesRelinked} 篇稿件中的 ${r.linksRewritten} 个旧链接已改为新地址 (links rewritten)`);
   for (const b of r.brokenLinks ?? []) console.log(`  断链 「${b.title}」→ ${b.url}（旧网站上的页面未导入）(broken link)`);
+  for (const k of r.missingAtSource ?? []) console.log(`  来源中已没有 ${k}（此前导入的稿件保留）(missing at the source)`);
 }
 
 function printMirrorReport(runId: string, r: MirrorReport): void {
@@ -118,6 +119,7 @@ function printMirrorReport(runId: string, r: MirrorReport): void {
   for (const u of r.unmapped) console.log(`  未归类 ${u.path}：${u.reason}`);
   if (r.linksRewritten) console.log(`  站内链接：${r.linksRewritten} 个旧链接已改为新地址 (links rewritten)`);
   for (const b of r.brokenLinks) console.log(`  断链 「${b.title}」→ ${b.url}（旧网站上的页面未导入）(broken link)`);
+  for (const k of r.missingAtSource ?? []) console.log(`  镜像中已没有 ${k}（此前导入的稿件保留）(missing at the source)`);
 }
 
 const positive = (values: Values, name: string, fallback: number): number => {
@@ -159,6 +161,7 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       const pageColumnId = await columnOf(ctx, site, values, 'page-column', ['page']) ?? columnId;
       const { runId, report } = await importWxr(ctx, site.id, {
         wxr, sourceName: basename(file), columnId, pageColumnId, legacyCode: optional(values, 'legacy') ?? null, overwrite: values.overwrite === true,
+        asDrafts: values.drafts === true,
         ...(values.json ? {} : { onProgress: progress() }),
       });
       if (values.json) console.log(JSON.stringify({ runId, report }, null, 2));
@@ -211,6 +214,7 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       }
       const { runId, report } = await importMirror(ctx, site.id, {
         dir, profile, sourceName: basename(dir), legacyCode: optional(values, 'legacy') ?? null, overwrite: values.overwrite === true,
+        asDrafts: values.drafts === true,
         ...(values.json ? {} : { onProgress: progress() }),
       });
       if (values.json) console.log(JSON.stringify({ runId, report }, null, 2));

@@ -39,6 +39,8 @@ export interface MirrorImportInput {
   sourceName: string;
   legacyCode?: string | null;
   overwrite?: boolean;
+  /** Import articles as drafts for review instead of publishing them. */
+  asDrafts?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -65,6 +67,8 @@ export interface MirrorReport {
   sections: Record<string, { column: string; found: number; imported: number }>;
   linksRewritten: number;
   brokenLinks: { articleId: string; title: string; url: string }[];
+  /** Pages imported before that this mirror no longer has (reported; nothing is deleted). */
+  missingAtSource: string[];
   timings: { pagesMs: number; linksMs: number };
 }
 
@@ -109,7 +113,7 @@ export async function importMirror(ctx: ServiceContext, siteId: string, input: M
   const report: MirrorReport = {
     source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, found: pages.length, imported: 0, updated: 0, unchanged: 0,
     duplicates: 0, lists: 0, retired: 0, files: 0, urlEntries: 0, failed: [], notes: [], unmapped: [], sections: {}, linksRewritten: 0, brokenLinks: [],
-    timings: { pagesMs: 0, linksMs: 0 },
+    missingAtSource: [], timings: { pagesMs: 0, linksMs: 0 },
   };
   for (const [section, column] of profile.sections) report.sections[section] = { column, found: 0, imported: 0 };
   const known = new Map((await inScope(ctx.db, ctx.scope, (trx) => trx.selectFrom('legacy_item').select(['legacy_key', 'content_hash'])
@@ -119,6 +123,7 @@ export async function importMirror(ctx: ServiceContext, siteId: string, input: M
   const firstOf = new Map<string, string>();
   const repeats: Repeat[] = [];
   const profileDigest = digest(input.profile);
+  const seenKeys = new Set<string>();
   const entries: { url: string; kind: 'legacy' | 'gone'; target: string | null }[] = [];
   const started = performance.now();
   for (const [i, { path, file }] of pages.entries()) {
@@ -154,7 +159,8 @@ export async function importMirror(ctx: ServiceContext, siteId: string, input: M
       const bytes = readFileSync(file);
       const key = canonicalKeyOfUrl(url, profile.queryParams).key;
       // The page's bytes under this profile: unchanged, it costs no parsing, no sanitising, no transaction.
-      const hash = digest([profileDigest, createHash('sha256').update(bytes).digest('hex')]);
+      const hash = digest([profileDigest, createHash('sha256').update(bytes).digest('hex'), input.asDrafts === true]);
+      seenKeys.add(key);
       if (known.get(key) === hash) { report.unchanged += 1; continue; }
       const page = decodePage(bytes);
       const extracted = extractArticle(page.text, url, profile);
@@ -179,7 +185,7 @@ export async function importMirror(ctx: ServiceContext, siteId: string, input: M
       const content = revisionContent(draft);
       content.body_html = rewriteBody(content.body_html, links).body;
       const outcome = await inScope(ctx.db, ctx.scope, (trx) => importItem(trx, ctx, siteId, legacy, runId,
-        { key, hash, publish: true, publishedAt: extracted.publishedAt!.at, legacyUrl: url, legacyUrls: [url] }, draft, content, input.overwrite ?? false));
+        { key, hash, publish: !input.asDrafts, publishedAt: extracted.publishedAt!.at, legacyUrl: url, legacyUrls: [url] }, draft, content, input.overwrite ?? false));
       for (const k of outcome.keys) { links.known.add(k); if (outcome.url) links.live.set(k, outcome.url); }
       if (outcome.result === 'skipped') report.notes.push({ ...base, reason: outcome.reason });
       else report[outcome.result] += 1;
@@ -193,6 +199,7 @@ export async function importMirror(ctx: ServiceContext, siteId: string, input: M
   input.onProgress?.(pages.length, pages.length);
   report.urlEntries += await writePageEntries(ctx, siteId, legacy, runId, entries, repeats);
   report.timings.pagesMs = Math.round(performance.now() - started);
+  report.missingAtSource = [...known.keys()].filter((k) => !k.startsWith('url:') && !seenKeys.has(k));
   const linksStarted = performance.now();
   const after = await rewriteLegacyLinks(ctx, siteId, legacy);
   report.timings.linksMs = Math.round(performance.now() - linksStarted);
@@ -232,8 +239,11 @@ async function writePageEntries(ctx: ServiceContext, siteId: string, legacy: Leg
     for (const r of repeats) {
       const first = await trx.selectFrom('legacy_item as i').innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'i.site_id').onRef('a.id', '=', 'i.article_id'))
         .select(['a.id', 'a.url_path']).where('i.site_id', '=', siteId).where('i.legacy_site_id', '=', legacy.id).where('i.legacy_key', '=', r.firstKey).executeTakeFirst();
-      if (!first?.url_path) continue;
-      prepared.push(prepareEntry(legacy, hosts, { legacyUrl: r.url, kind: 'legacy', target: first.url_path, articleId: first.id }));
+      if (!first) continue;
+      // A draft's other URL waits with it; a live one leads to it.
+      prepared.push(prepareEntry(legacy, hosts, first.url_path
+        ? { legacyUrl: r.url, kind: 'legacy', target: first.url_path, articleId: first.id }
+        : { legacyUrl: r.url, kind: 'awaiting', articleId: first.id }));
       hashes.push(r.hash);
     }
     const result = await upsertEntries(trx, siteId, legacy.id, prepared);

@@ -126,7 +126,18 @@ describe('WordPress import', () => {
     for (const title of ['Parent Page', 'Child Page']) expect(body).toContain(`href="${urls.find((u) => u.draft_title === title)!.url_path}"`);
     expect(body).toContain('href="http://localhost/?page_id=9"');
     const again = await importWxr(w.ctx, w.otherSiteId, { wxr, sourceName: 'links.xml', columnId: w.otherColumnId });
-    expect(again.report).toMatchObject({ imported: 0, updated: 0, linksRewritten: 0 });
+    expect(again.report).toMatchObject({ imported: 0, updated: 0, linksRewritten: 0, missingAtSource: [] });
+    // An item gone from the export is reported, and its article stays.
+    const without = wxr.replace(/<item>\s*<title>Top-level Foo<\/title>[\s\S]*?<\/item>/, '');
+    expect((await importWxr(w.ctx, w.otherSiteId, { wxr: without, sourceName: 'without.xml', columnId: w.otherColumnId })).report.missingAtSource).toEqual(['post:17']);
+  });
+
+  it('should import everything as drafts for review when asked, old URLs awaiting them', async () => {
+    const { report } = await importWxr(w.ctx, w.otherSiteId, { wxr: fixture('valid-wxr-1.0.xml'), sourceName: 'drafts.xml', columnId: w.otherColumnId, legacyCode: 'drafts', asDrafts: true });
+    expect(report).toMatchObject({ imported: 6, drafts: 6, failed: [] });
+    const live = await t.db.selectFrom('legacy_item as i').innerJoin('legacy_site as l', 'l.id', 'i.legacy_site_id').innerJoin('article as a', 'a.id', 'i.article_id')
+      .select('a.live').where('l.code', '=', 'drafts').execute();
+    expect(live.map((a) => a.live)).toEqual([false, false, false, false, false, false]);
   });
 
   it('should roll a run back to exactly what the site held before it, once', async () => {

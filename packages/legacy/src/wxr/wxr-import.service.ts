@@ -35,6 +35,8 @@ export interface WxrImportInput {
   legacyCode?: string | null;
   /** Replace articles edited on the platform since they were imported. */
   overwrite?: boolean;
+  /** Import every item as a draft for review, published ones too. */
+  asDrafts?: boolean;
   /** Called after each item (a progress display). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -59,6 +61,8 @@ export interface ImportReport {
   articlesRelinked: number;
   /** Links to the old site that lead to no imported page (broken after import). */
   brokenLinks: { articleId: string; title: string; url: string }[];
+  /** Items imported before that this export no longer has (reported; nothing is deleted). */
+  missingAtSource: string[];
   /** Wall time of the item loop and of the link pass (ms). */
   timings: { itemsMs: number; linksMs: number };
 }
@@ -81,7 +85,7 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
   const report: ImportReport = {
     source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, found: doc.items.length, imported: 0, updated: 0,
     unchanged: 0, drafts: 0, urlEntries: 0, skipped: [], failed: [], notes: [], linksRewritten: 0, articlesRelinked: 0, brokenLinks: [],
-    timings: { itemsMs: 0, linksMs: 0 },
+    missingAtSource: [], timings: { itemsMs: 0, linksMs: 0 },
   };
   await inScope(ctx.db, ctx.scope, async (trx) => {
     const site = await writableSite(trx, ctx, siteId);
@@ -112,7 +116,7 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
     if (plan.action === 'fail') { report.failed.push({ ...base, reason: plan.reason }); continue; }
     if (seen.has(plan.key)) { report.failed.push({ ...base, reason: `${plan.key} appears twice in the export` }); continue; }
     seen.add(plan.key);
-    if (known.get(plan.key) === plan.hash) { report.unchanged += 1; continue; }
+    if (known.get(plan.key) === (input.asDrafts ? `${plan.hash}:draft` : plan.hash)) { report.unchanged += 1; continue; }
     try {
       const draft: CreateDraftInput = {
         columnId: plan.article.kind === 'page' ? input.pageColumnId ?? input.columnId : input.columnId,
@@ -122,7 +126,10 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
       const content = revisionContent(draft); // the platform's sanitiser, as for every save; outside the transaction
       const relinked = rewriteBody(content.body_html, links);
       content.body_html = relinked.body;
-      const toImport = { key: plan.key, hash: plan.hash, publish: plan.publish, publishedAt: plan.article.publishedAt, legacyUrl: item.link, legacyUrls: plan.legacyUrls };
+      const toImport = {
+        key: plan.key, hash: input.asDrafts ? `${plan.hash}:draft` : plan.hash, publish: plan.publish && !input.asDrafts,
+        publishedAt: plan.article.publishedAt, legacyUrl: item.link, legacyUrls: plan.legacyUrls,
+      };
       const outcome = await inScope(ctx.db, ctx.scope, (trx) => importItem(trx, ctx, siteId, legacy, runId, toImport, draft, content, input.overwrite ?? false));
       for (const key of outcome.keys) {
         links.known.add(key);
@@ -134,7 +141,7 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
       }
       if (outcome.result === 'skipped') report.skipped.push({ ...base, reason: outcome.reason });
       else report[outcome.result] += 1;
-      if (outcome.result !== 'skipped' && !plan.publish && outcome.result !== 'unchanged') report.drafts += 1;
+      if (outcome.result !== 'skipped' && !toImport.publish && outcome.result !== 'unchanged') report.drafts += 1;
       report.urlEntries += outcome.entries;
       for (const note of [plan.note, ...outcome.notes]) if (note) report.notes.push({ ...base, reason: note });
     } catch (err) {
@@ -143,6 +150,7 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
   }
   input.onProgress?.(doc.items.length, doc.items.length);
   report.timings.itemsMs = Math.round(performance.now() - started);
+  report.missingAtSource = [...known.keys()].filter((k) => k.startsWith('post:') && !seen.has(k));
   const linksStarted = performance.now();
   const after = await rewriteLegacyLinks(ctx, siteId, legacy);
   report.timings.linksMs = Math.round(performance.now() - linksStarted);
