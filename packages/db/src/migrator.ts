@@ -31,8 +31,14 @@ class FolderMigrationProvider implements MigrationProvider {
   }
 }
 
+/**
+ * Migrations in name order. Several people add migrations at once (each in a time range of their
+ * own), so one merged later may sort before one a database already has: it is applied then, not
+ * refused as "corrupted" (Kysely's allowUnorderedMigrations). Each migration must therefore stand
+ * on what sorts before it, never on what another branch added meanwhile.
+ */
 export function createMigrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider: new FolderMigrationProvider() });
+  return new Migrator({ db, provider: new FolderMigrationProvider(), allowUnorderedMigrations: true });
 }
 
 /** Names of the migration files, without importing them. */
