@@ -63,7 +63,9 @@ describe('the console: a site\'s theme and settings', () => {
     expect(county).toMatch(/<textarea id="set-news_columns" name="s.news_columns"[^>]*>\/xwdt\/yw\/\n\/xwdt\/bmdt\/\n\/xwdt\/xzdt\/<\/textarea>/);
     expect(county).toContain('<input type="checkbox" id="set-show_carousel" name="s.show_carousel" value="true" checked>');
     expect(county).toContain('<option value="center">center</option>');
-    expect(visible((await admin.get(`/sites/${ids.qingchuan}/theme?lang=en`)).body)).toContain('Theme and settings');
+    const english = visible((await admin.get(`/sites/${ids.qingchuan}/theme?lang=en&theme=county`)).body);
+    expect(english).toContain('Theme and settings');
+    expect(english).toContain('Slogan under the site\'s name slogan'); // the pack's own English label (locales/en.json)
     await admin.get(`/sites/${ids.qingchuan}/theme?lang=zh-CN`); // the console remembers the language: back to Chinese
   });
 

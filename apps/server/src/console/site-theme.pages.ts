@@ -5,7 +5,7 @@
  * preview frame (formtarget), 保存 saves it. A pack the validator refuses is refused with its
  * findings as file:line lines. The preview renders on the admin host only, noindex, never cached.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -59,7 +59,7 @@ const REASONS: [RegExp, string][] = [
 ];
 
 /** A coded error below 500 as the form shows it; anything else is left to the error handler. */
-function refusalOf(err: unknown, locale: Locale, defs: readonly SettingDef[]): ThemeRefusal | null {
+function refusalOf(err: unknown, locale: Locale, defs: readonly SettingDef[], pack?: string): ThemeRefusal | null {
   if (!isCodedError(err) || (err.statusCode ?? 500) >= 500) return null;
   const findings = ((err as { findings?: Finding[] }).findings ?? []).map(formatFinding);
   if (err.code === 'ZQ_RENDER_THEME_REFUSED') return { message: t(locale, 'theme.refused'), field: 'theme', findings, status: 400 };
@@ -72,16 +72,36 @@ function refusalOf(err: unknown, locale: Locale, defs: readonly SettingDef[]): T
   const detail = err.message.replace(/^[^:]*:\s*/, '');
   const reason = REASONS.find(([re]) => re.test(detail))?.[1];
   const unknownColumns = /no column of this site: (.*)$/.exec(detail)?.[1];
-  const label = key ? (defs.find((d) => d.key === key)?.description ?? key) : field === 'theme' ? t(locale, 'theme.pack') : field;
+  const def = key ? defs.find((d) => d.key === key) : undefined;
+  const label = key ? (def && pack ? labelOf(pack, def, locale) : (def?.description ?? key)) : field === 'theme' ? t(locale, 'theme.pack') : field;
   const text = reason ? t(locale, reason, { paths: unknownColumns ?? '' }) : detail;
   return { message: label ? t(locale, 'form.field_error', { field: `${label}${key ? ` (${key})` : ''}`, reason: text }) : text, field: key ?? field, findings, status: err.statusCode ?? 400 };
 }
 
 /** A setting as the form shows it: its input kind and current value. */
-function fieldOf(def: SettingDef, value: unknown, invalid: string | null) {
+const englishLabels = new Map<string, Record<string, unknown>>();
+/** A setting's label: its theme.json description, or in the English console the pack's `settings.<key>` of locales/en.json. */
+function labelOf(pack: string, def: SettingDef, locale: Locale): string {
+  if (locale === 'en') {
+    let words = englishLabels.get(pack);
+    if (!words) {
+      try {
+        words = JSON.parse(readFileSync(join(THEMES_DIR, pack, 'locales', 'en.json'), 'utf8')) as Record<string, unknown>;
+      } catch {
+        words = {};
+      }
+      englishLabels.set(pack, words);
+    }
+    const label = words[`settings.${def.key}`];
+    if (typeof label === 'string') return label;
+  }
+  return def.description ?? def.key;
+}
+
+function fieldOf(def: SettingDef, value: unknown, invalid: string | null, label: string) {
   const v = Array.isArray(value) ? value.join('\n') : typeof value === 'boolean' ? value : String(value ?? '');
   return {
-    key: def.key, name: `${PREFIX}${def.key}`, id: `set-${def.key}`, label: def.description ?? def.key, group: def.group, value: v,
+    key: def.key, name: `${PREFIX}${def.key}`, id: `set-${def.key}`, label, group: def.group, value: v,
     isColor: def.type === 'color', isImage: def.type === 'image', isText: def.type === 'text', isBoolean: def.type === 'boolean',
     isSelect: def.type === 'select', isColumns: def.type === 'column-list',
     options: def.options.map((o) => ({ value: o, label: o, selected: o === v })), checked: v === true || v === 'true', bad: invalid === def.key,
@@ -132,7 +152,7 @@ export default async function siteThemePages(fastify: FastifyInstance) {
       head: data.head, tab: { theme: true }, refused: refusal ?? null,
       current: data.site.theme, pack: { ...pack, active: pack.name === data.site.theme, fatal: pack.fatal.map(formatFinding) },
       packs: packs.map((p: ThemePack) => ({ name: p.name, title: p.title, selected: p.name === pack.name, active: p.name === data.site.theme, refused: p.fatal.length > 0 })),
-      fields: pack.settings.map((d) => fieldOf(d, values[d.key], refusal?.field ?? null)),
+      fields: pack.settings.map((d) => fieldOf(d, values[d.key], refusal?.field ?? null, labelOf(pack.name, d, locale))),
       columns: data.columns.map((c) => ({ path: c.path, name: c.name })),
       previewUrl: `/sites/${siteId}/theme/preview${previewQuery}`,
       partials: [...sources.keys()].map((n) => ({ name: n, overridden: own.has(n), editing: n === editor?.name, url: `/sites/${siteId}/theme${previewQuery}&partial=${encodeURIComponent(n)}#partials` })),
@@ -159,7 +179,7 @@ export default async function siteThemePages(fastify: FastifyInstance) {
       return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow')
         .send(themes.get(pack.name).render('home', page));
     } catch (err) {
-      const refusal = refusalOf(err, locale, listThemePacks().find((p) => p.name === packName)?.settings ?? []);
+      const refusal = refusalOf(err, locale, listThemePacks().find((p) => p.name === packName)?.settings ?? [], packName);
       if (!refusal) throw err;
       // The frame says what is wrong in a page of its own (the form beside it says it again on save).
       const items = [refusal.message, ...refusal.findings].map((m) => `<li>${escapeHtml(m)}</li>`).join('');
@@ -183,7 +203,7 @@ export default async function siteThemePages(fastify: FastifyInstance) {
       return done(reply, `/sites/${id}/theme`, 'site.theme');
     } catch (err) {
       const locale = pageFrame(request, reply, 'sites').locale;
-      const refusal = refusalOf(err, locale, listThemePacks().find((p) => p.name === theme)?.settings ?? []);
+      const refusal = refusalOf(err, locale, listThemePacks().find((p) => p.name === theme)?.settings ?? [], theme);
       if (!refusal) throw err;
       request.log.info({ code: (err as { code?: string }).code, field: refusal.field }, 'console form refused');
       return show(request, reply, id, theme, settings, refusal);
