@@ -17,11 +17,14 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SCRUB = ['DATABASE_URL', 'TEST_DATABASE_URL', 'PGLITE_DIR', 'DATA_DIR', 'ADMIN_HOST', 'DEV_DOMAIN', 'NODE_OPTIONS', 'ZHANQUN_PASSWORD'];
 const WXR = corpusPath('wordpress-importer-wxr-fixtures', 'phpunit-data');
 
+/** Attachments the CLI stores go to a directory of the test's own, never under the repository. */
+const BLOBS = mkdtempSync(join(tmpdir(), 'zq-cli-blobs-'));
+
 function zhanqun(url: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of SCRUB) delete env[name];
   const proc = spawn(process.execPath, ['--conditions=@zhanqun/source', '--import', 'tsx', 'apps/cli/src/main.ts', ...args], {
-    cwd: ROOT, env: { ...env, DATABASE_URL: url, USER: 'ops' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, env: { ...env, DATABASE_URL: url, USER: 'ops', BLOB_DIR: BLOBS }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -38,7 +41,10 @@ describe.skipIf(inject('zqTestBackend').kind !== 'postgres')('zhanqun legacy (sp
     t = await createTestDatabase();
     await seedDemoProvince(t.db, new ManualClock(new Date()));
   });
-  afterAll(async () => { await t?.destroy(); });
+  afterAll(async () => {
+    await t?.destroy();
+    rmSync(BLOBS, { recursive: true, force: true });
+  });
 
   it('should import, change nothing on a re-run, report, and roll back, as the site admin', async () => {
     const first = await cli('legacy', 'import', '--site', 'qingchuan', '--wxr', `${WXR}/small-export.xml`, '--as', 'zhanzhang', '--column', '/xwdt/yw/');
@@ -94,6 +100,7 @@ describe.skipIf(inject('zqTestBackend').kind !== 'postgres')('zhanqun legacy (sp
       expect(run.stderr).toBe('');
       expect(run.stdout, run.stdout.slice(0, 600)).toMatch(/导入 imported 156 .* 重复 duplicates 1 /);
       expect(run.stdout).toContain('栏目 3 → /xwdt/bmdt/：页面 54，导入 50');
+      expect(run.stdout, run.stdout.slice(0, 400)).toMatch(/附件 files \d+（存入 stored 44）/); // section 4 has no column: its files wait
       expect(run.stdout).toContain('未归类 /art/2019/'); // section 4 has no column in this profile: reported, not dropped
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -63,22 +63,29 @@ describe('a legacy county site crawled, imported and answering on its old host',
     });
     expect(crawled.failed).toEqual([]);
     expect(crawled.fetched).toBeGreaterThan(200);
-    const { runId: id, report } = await importMirror(w.ctx, w.siteId, { dir: crawled.root, profile: PROFILE, sourceName: 'crawl' });
+    const files = { store: h.app.blobs, maxBytes: 50 * 1024 * 1024 };
+    const { runId: id, report } = await importMirror(w.ctx, w.siteId, { dir: crawled.root, profile: PROFILE, sourceName: 'crawl', files });
     runId = id;
     expect(report).toMatchObject({ failed: [], duplicates: 1, imported: 186 });
+    expect(report.filesStored).toBe(58);
     // The closed section was linked from nowhere any more: its old URLs are retired by a mapping.
     const retired = [...pages.keys()].filter((p) => /^\/(col\/col9\/|art\/.*\/art_9_)/.test(p)).map((p) => `http://${LEGACY_HOST}${p},,410`);
     expect((await importEntriesCsv(w.ctx, w.siteId, 'www-anhe-old-gov-cn', `Old Url,New Url,Status\n${retired.join('\n')}\n`)).errors).toEqual([]);
   });
 
   it('should answer the old URLs: 301 to the new page (GBK ones too), the list pages to their column, 410 for the closed section', async () => {
-    const gbk = [...pages.values()].find((p) => p.expect?.encoding === 'gbk' && p.expect.kind === 'article')!;
+    // The first article of the GBK section carries an image.
+    const gbk = [...pages.values()].find((p) => p.expect?.encoding === 'gbk' && p.expect.kind === 'article' && p.path.endsWith('_3000.html'))!;
     const moved = await get(gbk.path.toUpperCase().replace('/ART/', '/art/'));
     expect(moved.statusCode).toBe(301);
     expect(moved.headers.location).toMatch(/^\/bmdt\/2019\d\d\/t2019\d{4}_\d+\.html$/);
     const page = await get(moved.headers.location!);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(gbk.expect!.title!);
+    // Its image is the site's attachment now, served while the article is live.
+    const src = /<img src="(\/_files\/[^"]+)"/.exec(page.body)?.[1];
+    expect(src).toBeDefined();
+    expect((await get(src!)).headers['content-type']).toBe('image/png');
     expect((await get('/col/col1/index_2.html')).headers.location).toBe('/tzgg/');
     const [first, second] = SHARED.sections.map((s) => `/art/2019/1/20/art_${s}_${SHARED.id}.html`);
     expect((await get(second!)).headers.location).toBe((await get(first!)).headers.location);

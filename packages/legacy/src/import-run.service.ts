@@ -27,7 +27,7 @@ export async function findRun(db: Db, siteId: string, runId: string): Promise<Le
   return db.selectFrom('legacy_import_run').select(RUN_COLUMNS).where('site_id', '=', siteId).where('id', '=', runId).executeTakeFirst();
 }
 
-export interface RollbackResult { runId: string; removedArticles: number; removedEntries: number; keptUpdated: number; keptReleased: number }
+export interface RollbackResult { runId: string; removedArticles: number; removedEntries: number; removedFiles: number; keptUpdated: number; keptReleased: number }
 
 /** Remove what a run created (site.manage). */
 export async function rollbackRun(ctx: ServiceContext, siteId: string, runId: string): Promise<RollbackResult> {
@@ -43,6 +43,9 @@ export async function rollbackRun(ctx: ServiceContext, siteId: string, runId: st
     const articleIds = created.map((i) => i.article_id).filter((id): id is string => id !== null && !released.has(id));
     const keptUpdated = await trx.selectFrom('legacy_item').select('id').where('site_id', '=', siteId)
       .where('updated_run_id', '=', runId).where('created_run_id', '!=', runId).execute();
+    // Files the run stored go too, unless an article of another run uses them since.
+    const attachmentIds = (await trx.selectFrom('legacy_item').select('attachment_id').where('site_id', '=', siteId).where('created_run_id', '=', runId)
+      .where('attachment_id', 'is not', null).execute()).map((r) => r.attachment_id!);
     // Entries the run made without an article (list pages, retired pages) go with their ID map rows.
     const entryIds = (await trx.selectFrom('legacy_item').select('url_path_id').where('site_id', '=', siteId).where('created_run_id', '=', runId)
       .where('article_id', 'is', null).where('url_path_id', 'is not', null).execute()).map((r) => r.url_path_id!);
@@ -61,9 +64,20 @@ export async function rollbackRun(ctx: ServiceContext, siteId: string, runId: st
       removedEntries += Number(entries.numDeletedRows);
       await removeArticles(trx, siteId, articleIds);
     }
+    let removedFiles = 0;
+    for (let i = 0; i < attachmentIds.length; i += 1000) {
+      const part = attachmentIds.slice(i, i + 1000);
+      const removed = await trx.deleteFrom('attachment').where('site_id', '=', siteId).where('id', 'in', part)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('revision_attachment as ra').select('ra.attachment_id')
+          .whereRef('ra.site_id', '=', 'attachment.site_id').whereRef('ra.attachment_id', '=', 'attachment.id'))))
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('article_revision as r').select('r.id')
+          .whereRef('r.site_id', '=', 'attachment.site_id').whereRef('r.cover_attachment_id', '=', 'attachment.id'))))
+        .executeTakeFirst();
+      removedFiles += Number(removed.numDeletedRows);
+    }
     await trx.updateTable('legacy_import_run').set({ status: 'rolled_back', rolled_back_at: ctx.clock.now() })
       .where('site_id', '=', siteId).where('id', '=', runId).execute();
-    const result = { runId, removedArticles: articleIds.length, removedEntries, keptUpdated: keptUpdated.length, keptReleased: released.size };
+    const result = { runId, removedArticles: articleIds.length, removedEntries, removedFiles, keptUpdated: keptUpdated.length, keptReleased: released.size };
     await writeAudit(trx, ctx.clock, ctx.actor, {
       platformId: site.platform_id, siteId, action: 'legacy_import.rollback', objectType: 'legacy_import_run', objectId: runId,
       after: { ...result, articleIds },

@@ -18,6 +18,8 @@ import type { ImportReport } from '@zhanqun/legacy/wxr/wxr-import.service';
 import { importWxr } from '@zhanqun/legacy/wxr/wxr-import.service';
 import { importMirror, type MirrorReport } from '@zhanqun/legacy/mirror/mirror-import.service';
 import { crawl } from '@zhanqun/legacy/crawl/crawler';
+import { createBlobStore, DEFAULT_MAX_UPLOAD_BYTES } from '@zhanqun/content/attachment/blob-store';
+import { resolve } from 'node:path';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import { list, need, optional, printImportErrors, readCsv, RefusedError, UsageError, type Values } from '../cli-support.js';
 import { asAccount, siteOf } from './article.js';
@@ -113,7 +115,7 @@ function printReport(runId: string, r: ImportReport): void {
 function printMirrorReport(runId: string, r: MirrorReport): void {
   console.log(`导入批次 (run) ${runId}  来源 ${r.source}  旧网站 ${r.legacySite}${r.createdLegacySite ? '（新建）' : ''}`);
   console.log(`  文件 found ${r.found}  导入 imported ${r.imported}  更新 updated ${r.updated}  未变 unchanged ${r.unchanged}  重复 duplicates ${r.duplicates}  ` +
-    `列表页 lists ${r.lists}  停用 retired ${r.retired}  附件 files ${r.files}  失败 failed ${r.failed.length}  未归类 unmapped ${r.unmapped.length}`);
+    `列表页 lists ${r.lists}  停用 retired ${r.retired}  附件 files ${r.files}（存入 stored ${r.filesStored}）  失败 failed ${r.failed.length}  未归类 unmapped ${r.unmapped.length}`);
   for (const [section, s] of Object.entries(r.sections)) console.log(`  栏目 ${section} → ${s.column}：页面 ${s.found}，导入 ${s.imported}`);
   for (const f of r.failed) console.log(`  失败 ${f.key}${f.title ? `「${f.title}」` : ''}：${zh(f.reason)}`);
   for (const u of r.unmapped) console.log(`  未归类 ${u.path}：${u.reason}`);
@@ -212,8 +214,12 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       } catch (err) {
         throw new UsageError(`无法读取文件 ${profileFile}（字段 --profile）(cannot read the file): ${(err as Error).message}`);
       }
+      // Attachments go where the server keeps them (BLOB_DIR, else DATA_DIR/blobs), under its upload limit.
+      const blobDir = resolve(process.env.BLOB_DIR?.trim() || `${process.env.DATA_DIR?.trim() || 'data'}/blobs`);
+      const maxMb = Number(process.env.MAX_UPLOAD_MB ?? 0);
+      const files = { store: createBlobStore(blobDir), maxBytes: maxMb > 0 ? maxMb * 1024 * 1024 : DEFAULT_MAX_UPLOAD_BYTES };
       const { runId, report } = await importMirror(ctx, site.id, {
-        dir, profile, sourceName: basename(dir), legacyCode: optional(values, 'legacy') ?? null, overwrite: values.overwrite === true,
+        dir, profile, sourceName: basename(dir), files, legacyCode: optional(values, 'legacy') ?? null, overwrite: values.overwrite === true,
         asDrafts: values.drafts === true,
         ...(values.json ? {} : { onProgress: progress() }),
       });

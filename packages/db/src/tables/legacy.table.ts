@@ -69,6 +69,8 @@ export interface LegacyItemTable {
   url_path_id: string | null;
   /** The revision the import last wrote (an article whose latest revision differs was edited on the platform). */
   revision_id: string | null;
+  /** An imported attachment or image (its article links it). */
+  attachment_id: Generated<string | null>;
   content_hash: string;
   created_run_id: string;
   updated_run_id: string;

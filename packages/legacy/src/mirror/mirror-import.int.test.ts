@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBlobStore } from '@zhanqun/content/attachment/blob-store';
 import { formatZoned } from '@zhanqun/core/time';
 import { inScope } from '@zhanqun/db/scope';
 import { createColumn } from '@zhanqun/tenancy/column.service';
@@ -35,7 +36,7 @@ describe('mirror import', () => {
   const pages = countySite();
   const census = async () => {
     const n = async (table: string) => Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where site_id = ${w.siteId}`.execute(t.db)).rows[0]!.n);
-    return { article: await n('article'), article_revision: await n('article_revision'), url_path: await n('url_path'), legacy_item: await n('legacy_item') };
+    return { article: await n('article'), article_revision: await n('article_revision'), url_path: await n('url_path'), legacy_item: await n('legacy_item'), attachment: await n('attachment') };
   };
   const ask = (path: string) => inScope(t.db, { kind: 'public', siteIds: [w.siteId] }, (trx) => resolveLegacy(trx, w.siteId, { host: LEGACY_HOST, rawPathAndQuery: path }));
 
@@ -58,7 +59,8 @@ describe('mirror import', () => {
 
   it('should import every article of the mapped sections at its original time, and place every other page', async () => {
     before = await census();
-    const { runId: id, report } = await importMirror(w.ctx, w.siteId, { dir: root, profile: PROFILE, sourceName: 'anhe-old mirror' });
+    const files = { store: createBlobStore(join(dir, 'blobs')), maxBytes: 50 * 1024 * 1024 };
+    const { runId: id, report } = await importMirror(w.ctx, w.siteId, { dir: root, profile: PROFILE, sourceName: 'anhe-old mirror', files });
     runId = id;
     const articles = [...pages.values()].filter((p) => p.expect?.kind === 'article');
     const mapped = articles.filter((p) => p.expect!.section !== 9);
@@ -69,6 +71,12 @@ describe('mirror import', () => {
     expect(report.retired).toBe(articles.length - mapped.length + 1); // col9's articles and its list page
     expect(report.unmapped.map((u) => u.path).sort()).toEqual(['/index.html', '/module/search/search.jsp?q=1', '/robots.txt']);
     expect(report.files).toBeGreaterThan(30);
+    // Attachments and images the imported articles use are the site's own now, and their links point there.
+    const used = articles.filter((p) => p.expect!.section !== 9 && !p.path.includes(`_${SHARED.id}.`)).length;
+    expect(report.filesStored, JSON.stringify(report.notes.slice(0, 3))).toBeGreaterThan(30);
+    expect(report.filesStored).toBeLessThan(used);
+    const linked = await t.db.selectFrom('revision_attachment').select('attachment_id').where('site_id', '=', w.siteId).execute();
+    expect(new Set(linked.map((l) => l.attachment_id)).size).toBe(report.filesStored);
     expect(report.sections['3']).toMatchObject({ column: '/bmdt/', imported: 50 });
     expect(report.linksRewritten).toBeGreaterThan(100); // 相关阅读 links to the previous article
 
@@ -84,6 +92,8 @@ describe('mirror import', () => {
     const policy = rows.find((r) => r.document_number)!;
     expect(policy).toMatchObject({ issuing_organ: '安和县人民政府办公室', document_number: expect.stringMatching(/^安府办字〔2019〕\d+号$/) });
     expect(rows.every((r) => !/<script|\/art\/\d{4}\//.test(r.body_html.replace(/href="\/art\/2019\/1\/20\/[^"]*"/, '')))).toBe(true);
+    expect(rows.some((r) => /<img src="\/_files\/[0-9a-f-]{36}\/\d+\.png"/.test(r.body_html))).toBe(true);
+    expect(rows.some((r) => /<a href="\/_files\/[0-9a-f-]{36}\/\d+\.pdf"/.test(r.body_html))).toBe(true);
   });
 
   it('should answer the old URLs: articles 301 to their new page, the second copy to the same, lists to the column, the closed section 410', async () => {

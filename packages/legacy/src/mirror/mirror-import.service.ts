@@ -29,6 +29,7 @@ import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js
 import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from '../wxr/link-rewrite.js';
 import type { ItemOutcome } from '../wxr/wxr-import.service.js';
 import { parseProfile, type MirrorProfile } from './mirror-profile.js';
+import { loadStoredFiles, storePageFiles, type FileStore } from './mirror-files.js';
 import { extractArticle } from './page-extract.js';
 
 export interface MirrorImportInput {
@@ -41,6 +42,8 @@ export interface MirrorImportInput {
   overwrite?: boolean;
   /** Import articles as drafts for review instead of publishing them. */
   asDrafts?: boolean;
+  /** Where attachments and images go; without it, files are counted and left linked to the old site. */
+  files?: FileStore;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -56,8 +59,10 @@ export interface MirrorReport {
   duplicates: number;
   lists: number;
   retired: number;
-  /** Attachments and images found in the mirror (imported by a later slice). */
+  /** Attachment and image files found in the mirror. */
   files: number;
+  /** Of them, stored as the site's attachments (linked from the articles that use them). */
+  filesStored: number;
   urlEntries: number;
   failed: ItemOutcome[];
   notes: ItemOutcome[];
@@ -112,13 +117,15 @@ export async function importMirror(ctx: ServiceContext, siteId: string, input: M
   const { legacy, created, columns } = await prepareRun(ctx, siteId, profile, code, runId, input.sourceName);
   const report: MirrorReport = {
     source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, found: pages.length, imported: 0, updated: 0, unchanged: 0,
-    duplicates: 0, lists: 0, retired: 0, files: 0, urlEntries: 0, failed: [], notes: [], unmapped: [], sections: {}, linksRewritten: 0, brokenLinks: [],
+    duplicates: 0, lists: 0, retired: 0, files: 0, filesStored: 0, urlEntries: 0, failed: [], notes: [], unmapped: [], sections: {}, linksRewritten: 0, brokenLinks: [],
     missingAtSource: [], timings: { pagesMs: 0, linksMs: 0 },
   };
   for (const [section, column] of profile.sections) report.sections[section] = { column, found: 0, imported: 0 };
   const known = new Map((await inScope(ctx.db, ctx.scope, (trx) => trx.selectFrom('legacy_item').select(['legacy_key', 'content_hash'])
     .where('site_id', '=', siteId).where('legacy_site_id', '=', legacy.id).execute())).map((r) => [r.legacy_key, r.content_hash]));
   const links = await inScope(ctx.db, ctx.scope, (trx) => loadLinkTargets(trx, siteId, legacy));
+  const stored = input.files ? await loadStoredFiles(ctx, siteId, legacy) : new Map();
+  const storedBefore = stored.size;
   /** The first page of each document (by title and text), and the later pages that repeat it. */
   const firstOf = new Map<string, string>();
   const repeats: Repeat[] = [];
@@ -176,8 +183,12 @@ export async function importMirror(ctx: ServiceContext, siteId: string, input: M
       }
       firstOf.set(fingerprint, key);
       const box = extracted.box;
+      const withFiles = input.files
+        ? await storePageFiles(ctx, siteId, legacy, runId, input.dir, input.files, stored, extracted.bodyHtml, extracted.files)
+        : { bodyHtml: extracted.bodyHtml, attachmentIds: [], notes: [] };
+      for (const note of withFiles.notes) report.notes.push({ ...base, reason: note });
       const draft: CreateDraftInput = {
-        columnId: columns.get(section!)!, title: extracted.title, bodyHtml: extracted.bodyHtml, documentNumber: box.documentNumber,
+        columnId: columns.get(section!)!, title: extracted.title, bodyHtml: withFiles.bodyHtml, attachmentIds: withFiles.attachmentIds, documentNumber: box.documentNumber,
         issuingOrgan: box.issuingOrgan, dateWritten: box.dateWritten, topicCategory: box.topicCategory === '无' ? null : box.topicCategory,
         validity: box.validity as Validity | null,
       };
@@ -199,6 +210,7 @@ export async function importMirror(ctx: ServiceContext, siteId: string, input: M
   input.onProgress?.(pages.length, pages.length);
   report.urlEntries += await writePageEntries(ctx, siteId, legacy, runId, entries, repeats);
   report.timings.pagesMs = Math.round(performance.now() - started);
+  report.filesStored = stored.size - storedBefore;
   report.missingAtSource = [...known.keys()].filter((k) => !k.startsWith('url:') && !seenKeys.has(k));
   const linksStarted = performance.now();
   const after = await rewriteLegacyLinks(ctx, siteId, legacy);
