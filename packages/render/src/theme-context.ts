@@ -11,10 +11,10 @@ import * as reads from '@zhanqun/content/article-read.repository';
 import { attachmentPath } from '@zhanqun/content/article.schema';
 import { localeOfPath } from '@zhanqun/content/translation.service';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveSettings, settingDefsOf, settingsCssUrl, type SettingDef, type SettingValues } from './theme-settings.js';
 import { PARTIAL_OVERRIDES } from './partial-overrides.js';
+import { HOME_LABELS, isLocaleRoot, languagesOf, mentionIn, packMentions, settingsView } from './theme-context-site.js';
 import { THEMES_DIR } from './theme.js';
 
 export const KIND_LABELS: Record<ColumnKind, string> = {
@@ -138,37 +138,6 @@ export async function loadSiteScope(db: Db, site: SiteRow, parent: SiteRow | nul
   };
 }
 
-const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'Français', de: 'Deutsch', ru: 'Русский', ja: '日本語', ko: '한국어', es: 'Español', ar: 'العربية', pt: 'Português' };
-
-/** The language switch: shown when the site has a foreign-language version whose home column exists. */
-function languagesOf(s: SiteScope, lang: string): LinkView[] {
-  const versions = s.site.locales.filter((l) => s.columns.some((c) => c.path === `/${l}/` && c.status === 'open'));
-  if (!versions.length) return [];
-  return [
-    { name: '中文', url: url(s.mount, '/'), lang: 'zh-CN', current: lang === 'zh-CN' },
-    ...versions.map((l) => ({ name: LANGUAGE_NAMES[l] ?? l.toUpperCase(), url: url(s.mount, `/${l}/`), lang: l, current: lang === l })),
-  ];
-}
-
-/** Settings as templates see them: column-list paths become blocks of this site's open columns (missing ones left out). */
-function settingsView(s: SiteScope): SettingsView {
-  const view: SettingsView = {};
-  for (const def of s.settingDefs) {
-    const v = s.settings[def.key];
-    if (def.type === 'column-list') {
-      const paths = Array.isArray(v) ? v : [];
-      view[def.key] = paths.map((p) => s.columns.find((c) => c.path === p && c.status === 'open'))
-        .filter((c): c is SiteColumnRow => c !== undefined).map((c) => ({
-          name: c.name, url: url(s.mount, c.path), items: [],
-          children: s.columns.filter((x) => x.parent_id === c.id && x.status === 'open').map((x) => ({ name: x.name, url: url(s.mount, x.path) })),
-        }));
-    } else if (v !== undefined && !Array.isArray(v)) {
-      view[def.key] = v;
-    }
-  }
-  return view;
-}
-
 function basePage(s: SiteScope, title: string, currentPath: string | null): PageContext {
   const footerSite = s.site.kind === 'sub_site' && s.parent ? s.parent : s.site;
   // A page under a foreign-language version's prefix (/en/…) is in that language (DESIGN.md, Locale),
@@ -202,10 +171,6 @@ function basePage(s: SiteScope, title: string, currentPath: string | null): Page
 
 /** The site's search page, under its prefix. Column slugs start with a letter or digit, so no column can take it. */
 export const SEARCH_PATH = '/_search/';
-
-const HOME_LABELS: Record<string, string> = { en: 'Home', fr: 'Accueil', de: 'Startseite', ru: 'Главная', ja: 'ホーム', ko: '홈', es: 'Inicio' };
-/** A foreign-language version's root column (`/en/`): its own home, never a channel of the Chinese site. */
-const isLocaleRoot = (s: SiteScope, path: string) => s.site.locales.some((l) => path === `/${l}/`);
 
 function toItems(s: SiteScope, rows: reads.ArticleListItem[]): ListItemView[] {
   return rows.map((r) => ({
@@ -265,24 +230,6 @@ export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
 function crumbs(s: SiteScope, column: SiteColumnRow): LinkView[] {
   return s.columns.filter((c) => column.path.startsWith(c.path) && !isLocaleRoot(s, c.path)).sort((a, b) => a.path.length - b.path.length)
     .map((c) => ({ name: c.name, url: url(s.mount, c.path) }));
-}
-
-const mentionIn = (source: string, word: string) => new RegExp(`\\{\\{[^}]*\\b${word}\\b`).test(source);
-const mentioned = new Map<string, boolean>();
-/** Whether the pack's home page (home.hbs, layout.hbs or a partial) names `word` inside a mustache (read once: packs are deployed, not edited live). */
-function packMentions(theme: string, word: string): boolean {
-  const key = `${theme}\u0000${word}`;
-  let found = mentioned.get(key);
-  if (found === undefined) {
-    const dir = join(THEMES_DIR, theme);
-    const partials = join(dir, 'partials');
-    const files = [join(dir, 'home.hbs'), join(dir, 'layout.hbs'), ...(existsSync(partials) ? readdirSync(partials).filter((f) => f.endsWith('.hbs')).map((f) => join(partials, f)) : [])]
-      .filter((f) => existsSync(f));
-    // Unknown or unreadable: read everything, as before.
-    found = files.length === 0 || files.some((f) => mentionIn(readFileSync(f, 'utf8'), word));
-    mentioned.set(key, found);
-  }
-  return found;
 }
 
 const PAGE_SIZE = 20;
