@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mirrorPaths } from '../mirror/mirror-import.service.js';
 import { countySite, DISALLOWED, LEGACY_HOST, serveCountySite } from '../testsite/county-site.fixture.js';
 import { crawl, type CrawlOptions } from './crawler.js';
@@ -21,7 +21,8 @@ describe('robots.txt', () => {
   });
 });
 
-describe('crawl', () => {
+// Postgres pass only: no database here: the PGlite pass has nothing to add.
+describe.skipIf(inject('zqTestBackend').kind === 'pglite')('crawl', () => {
   let served: Awaited<ReturnType<typeof serveCountySite>>;
   let port: number;
   const dirs: string[] = [];
