@@ -92,6 +92,9 @@ const USAGE = `用法 Usage: zhanqun <命令>
                              导入旧网站的静态镜像（wget --mirror）：按映射配置把文章页导入对应栏目、列表页 301 到栏目、
                              停用页面 410，同一文件在两个栏目只导入一次；未归类页面逐一报告
                              (import a static mirror by its mapping profile; unmapped pages reported)
+  legacy items <json> --site <code> --as <账号> [--legacy <旧网站 code>] [--overwrite] [--drafts] [--json]
+                             导入其他内容管理系统导出的 JSON 条目（格式 zhanqun-legacy-items/1，见 README）
+                             (import the documented JSON items format of other CMS exports)
   legacy site --site <code> --legacy <旧网站 code> --as <账号> [--name <名称>] [--host <旧域名> …]
               [--query-params a:b] [--archive-prefix <存档地址前缀>] [--global redirect|gone [--global-target <地址>] [--append-path]]
               [--allow-host <域名> …] [--allow-suffix .gov.cn …]
@@ -147,7 +150,7 @@ async function run(argv: string[]): Promise<number> {
   const known = ['db migrate', 'db rollback', 'db status', 'platform create', 'platform create-city', 'user create-admin', 'seed demo', 'audit verify',
     'audit anchor', 'totp code', 'org import', 'site create', 'site list', 'site show', 'site close', 'site import', 'columns apply-template',
     'article list', 'article create', 'article show', 'article submit', 'article approve', 'article reject', 'article publish', 'article withdraw',
-    'terms import', 'terms list', 'theme check', 'legacy import', 'legacy status', 'legacy rollback', 'legacy site', 'legacy urls', 'legacy mirror', 'legacy crawl'];
+    'terms import', 'terms list', 'theme check', 'legacy import', 'legacy status', 'legacy rollback', 'legacy site', 'legacy urls', 'legacy mirror', 'legacy crawl', 'legacy items'];
   if (!known.includes(key)) throw new UsageError(`未知命令 "${key}" (unknown command)\n\n${USAGE}`);
 
   if (key === 'totp code') {

@@ -18,6 +18,7 @@ import type { ImportReport } from '@zhanqun/legacy/wxr/wxr-import.service';
 import { importWxr } from '@zhanqun/legacy/wxr/wxr-import.service';
 import { importMirror, type MirrorReport } from '@zhanqun/legacy/mirror/mirror-import.service';
 import { crawl } from '@zhanqun/legacy/crawl/crawler';
+import { importItems } from '@zhanqun/legacy/items/items-import.service';
 import { createBlobStore, DEFAULT_MAX_UPLOAD_BYTES } from '@zhanqun/content/attachment/blob-store';
 import { resolve } from 'node:path';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
@@ -225,6 +226,29 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       });
       if (values.json) console.log(JSON.stringify({ runId, report }, null, 2));
       else printMirrorReport(runId, report);
+      return report.failed.length ? 1 : 0;
+    }
+    case 'items': {
+      // The documented JSON items format (README, Legacy sites) from another CMS.
+      const file = positionals[2];
+      if (!file) throw new UsageError('用法 usage: zhanqun legacy items <json> --site <code> --as <账号>');
+      let json: string;
+      try {
+        json = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new UsageError(`无法读取文件 ${file} (cannot read the file): ${(err as Error).message}`);
+      }
+      const { runId, report } = await importItems(ctx, site.id, {
+        json, sourceName: basename(file), legacyCode: optional(values, 'legacy') ?? null, overwrite: values.overwrite === true, asDrafts: values.drafts === true,
+      });
+      if (values.json) console.log(JSON.stringify({ runId, report }, null, 2));
+      else {
+        console.log(`导入批次 (run) ${runId}  来源 ${report.source}  旧网站 ${report.legacySite}`);
+        console.log(`  条目 found ${report.found}  导入 imported ${report.imported}  更新 updated ${report.updated}  未变 unchanged ${report.unchanged}  ` +
+          `草稿 drafts ${report.drafts}  停用 retired ${report.retired}  失败 failed ${report.failed.length}`);
+        for (const f of report.failed) console.log(`  失败 第 ${f.index} 项${f.title ? `「${f.title}」` : ''}：${f.reason}`);
+        for (const n of report.notes) console.log(`  注意 第 ${n.index} 项「${n.title}」：${zh(n.reason)}`);
+      }
       return report.failed.length ? 1 : 0;
     }
     case 'status': {

@@ -2,7 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 
 export type LegacyGlobalType = 'redirect' | 'gone';
 export type LegacySiteState = 'planned' | 'crawling' | 'imported' | 'parallel_run' | 'cut_over' | 'decommissioned';
-export type LegacySourceKind = 'wxr' | 'mirror' | 'crawl' | 'csv';
+export type LegacySourceKind = 'wxr' | 'mirror' | 'crawl' | 'csv' | 'json';
 export type LegacyRunStatus = 'running' | 'finished' | 'rolled_back';
 
 /** A pattern rule: `before` runs ahead of the URL entries on the raw path and query, `after` behind them on the path. */
