@@ -83,6 +83,12 @@ describe.skipIf(inject('zqTestBackend').kind !== 'postgres')('zhanqun legacy (sp
         .toMatchObject({ code: 0, stdout: expect.stringContaining('新增 2 条') });
       const status = await cli('legacy', 'status', '--site', 'qingchuan', '--as', 'zhanzhang');
       expect(status.stdout).toContain('旧网站 qc-old（青川市旧网站）状态 planned：301 1 条，410 1 条，待发布 0 条');
+      expect(await cli('legacy', 'verify', '--site', 'qingchuan', '--legacy', 'qc-old', '--as', 'zhanzhang'))
+        .toMatchObject({ code: 0, stdout: expect.stringContaining('指向不存在页面的 301 0 条') });
+      expect((await cli('legacy', 'site', '--site', 'qingchuan', '--legacy', 'qc-old', '--name', '青川市旧网站', '--host', 'www.qingchuan.gov.cn',
+        '--query-params', 'id:itemid', '--state', 'parallel_run', '--deadline', '2028-06-30', '--as', 'zhanzhang')).code).toBe(0);
+      const plan = await cli('legacy', 'plan', '--platform', 'demo');
+      expect(plan.stdout).toMatch(/2028-06-30\s+并行运行\s+青川市旧网站（www.qingchuan.gov.cn）→ 青川市人民政府（演示）（qingchuan，/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -16,7 +16,7 @@ import { totpCode } from '@zhanqun/identity/totp';
 import { findPlatform, need, open, operator, platformContext, RefusedError, UsageError } from './cli-support.js';
 import { articleCommand, termsCommand } from './commands/article.js';
 import { applyTemplateCommand } from './commands/columns.js';
-import { crawlCommand, legacyCommand } from './commands/legacy.js';
+import { crawlCommand, legacyCommand, planCommand } from './commands/legacy.js';
 import { importOrgUnitsCommand } from './commands/org.js';
 import { closeSiteCommand, createSiteCommand, importSitesCommand, listSitesCommand, showSiteCommand } from './commands/site.js';
 import { themeCheckCommand } from './commands/theme.js';
@@ -97,12 +97,18 @@ const USAGE = `用法 Usage: zhanqun <命令>
                              (import the documented JSON items format of other CMS exports)
   legacy site --site <code> --legacy <旧网站 code> --as <账号> [--name <名称>] [--host <旧域名> …]
               [--query-params a:b] [--archive-prefix <存档地址前缀>] [--global redirect|gone [--global-target <地址>] [--append-path]]
-              [--allow-host <域名> …] [--allow-suffix .gov.cn …]
+              [--allow-host <域名> …] [--allow-suffix .gov.cn …] [--state planned|crawling|imported|parallel_run|cut_over|decommissioned]
+              [--deadline yyyy-MM-dd]
                              登记或修改旧网站的设置：有效查询参数（小写）、存档、整体规则、允许跳转的域名
                              (register or change a legacy site: significant parameters, archive, global rule, allowed targets)
   legacy urls <csv> --site <code> --legacy <旧网站 code> --as <账号>
                              导入旧网址对照表（Old Url,New Url,Status[,Suggested Link,Archive Link]；301/410/418 待发布）；
                              全部或全不 (import a mapping CSV, all or nothing)
+  legacy verify --site <code> --legacy <旧网站 code> --as <账号>
+                             检查旧网址指向：301 的目标页面是否存在，待发布、410 各多少 (check where every old URL leads)
+  legacy plan --platform <code>
+                             全省旧网站迁移计划：目标网站、主办单位、状态、期限、是否逾期、旧网址与访问次数
+                             (the platform's legacy sites: state, deadline, overdue, entries, hits)
   legacy status --site <code> --as <账号> [--run <批次 id>] [--json]
                              旧网站及其旧网址、访问次数，导入批次；或一个批次的报告
                              (legacy sites with their entries and hits, import runs; or one run's report)
@@ -138,7 +144,7 @@ async function run(argv: string[]): Promise<number> {
       'archive-prefix': { type: 'string' }, global: { type: 'string' }, 'global-target': { type: 'string' }, 'append-path': { type: 'boolean' },
       'allow-host': { type: 'string', multiple: true }, 'allow-suffix': { type: 'string', multiple: true }, dir: { type: 'string' }, profile: { type: 'string' },
       start: { type: 'string' }, alias: { type: 'string', multiple: true }, 'max-pages': { type: 'string' }, 'max-depth': { type: 'string' },
-      concurrency: { type: 'string' }, rate: { type: 'string' }, 'ignore-robots': { type: 'boolean' }, drafts: { type: 'boolean' },
+      concurrency: { type: 'string' }, rate: { type: 'string' }, 'ignore-robots': { type: 'boolean' }, drafts: { type: 'boolean' }, deadline: { type: 'string' },
     },
   });
   const [group, command] = positionals;
@@ -150,7 +156,7 @@ async function run(argv: string[]): Promise<number> {
   const known = ['db migrate', 'db rollback', 'db status', 'platform create', 'platform create-city', 'user create-admin', 'seed demo', 'audit verify',
     'audit anchor', 'totp code', 'org import', 'site create', 'site list', 'site show', 'site close', 'site import', 'columns apply-template',
     'article list', 'article create', 'article show', 'article submit', 'article approve', 'article reject', 'article publish', 'article withdraw',
-    'terms import', 'terms list', 'theme check', 'legacy import', 'legacy status', 'legacy rollback', 'legacy site', 'legacy urls', 'legacy mirror', 'legacy crawl', 'legacy items'];
+    'terms import', 'terms list', 'theme check', 'legacy import', 'legacy status', 'legacy rollback', 'legacy site', 'legacy urls', 'legacy mirror', 'legacy crawl', 'legacy items', 'legacy verify', 'legacy plan'];
   if (!known.includes(key)) throw new UsageError(`未知命令 "${key}" (unknown command)\n\n${USAGE}`);
 
   if (key === 'totp code') {
@@ -241,6 +247,7 @@ async function run(argv: string[]): Promise<number> {
       default:
         if (group === 'article') return await articleCommand(db, command!, values, positionals);
         if (group === 'terms') return await termsCommand(db, command!, values, positionals);
+        if (key === 'legacy plan') return await planCommand(db, values);
         if (group === 'legacy') return await legacyCommand(db, command!, values, positionals);
     }
     return 2;

@@ -19,6 +19,9 @@ import { importWxr } from '@zhanqun/legacy/wxr/wxr-import.service';
 import { importMirror, type MirrorReport } from '@zhanqun/legacy/mirror/mirror-import.service';
 import { crawl } from '@zhanqun/legacy/crawl/crawler';
 import { importItems } from '@zhanqun/legacy/items/items-import.service';
+import { legacyPlan, verifyLegacySite } from '@zhanqun/legacy/legacy-plan.service';
+import type { LegacySiteState } from '@zhanqun/db/database';
+import { platformContext } from '../cli-support.js';
 import { createBlobStore, DEFAULT_MAX_UPLOAD_BYTES } from '@zhanqun/content/attachment/blob-store';
 import { resolve } from 'node:path';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
@@ -133,6 +136,21 @@ const positive = (values: Values, name: string, fallback: number): number => {
   return n;
 };
 
+const STATE_NAMES: Record<string, string> = { planned: '计划', crawling: '抓取中', imported: '已导入', parallel_run: '并行运行', cut_over: '已切换', decommissioned: '已下线' };
+
+/** `legacy plan --platform`: every legacy site of the platform, its state and deadline (as its admin). */
+export async function planCommand(db: Kysely<Database>, values: Values): Promise<number> {
+  const { ctx } = await platformContext(db, need(values, 'platform'));
+  const plan = await inScope(db, ctx.scope, (trx) => legacyPlan(trx, ctx.clock));
+  for (const p of plan) {
+    console.log(`${p.overdue ? '逾期 ' : '     '}${(p.deadline ?? '-').padEnd(10)}  ${(STATE_NAMES[p.state] ?? p.state).padEnd(5)}  ${p.legacyName}（${p.hosts.join(', ') || p.legacyCode}）→ ` +
+      `${p.siteName}（${p.siteCode}，${p.unitName}）  旧网址 ${p.entries} 条，访问 ${p.hits} 次`);
+  }
+  const overdue = plan.filter((p) => p.overdue).length;
+  console.log(`共 ${plan.length} 个旧网站，逾期 ${overdue} 个 (${plan.length} legacy sites, ${overdue} overdue)`);
+  return 0;
+}
+
 /** `legacy crawl`: fetch a live legacy site into a mirror (no database; `legacy mirror` imports it). */
 export async function crawlCommand(values: Values): Promise<number> {
   const start = need(values, 'start');
@@ -187,6 +205,8 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       if (exists) {
         Object.assign(input, { rules: exists.rules, state: exists.state, deadline: exists.deadline, homepageTitle: exists.homepage_title });
       }
+      if (optional(values, 'state')) input.state = optional(values, 'state') as LegacySiteState;
+      if (optional(values, 'deadline')) input.deadline = optional(values, 'deadline')!;
       const saved = exists ? await updateLegacySite(ctx, site.id, code, input) : await createLegacySite(ctx, site.id, input);
       console.log(`${exists ? '已更新' : '已登记'}旧网站 ${saved.code}（${saved.name}）：域名 ${saved.hosts.join(', ') || '-'}，` +
         `有效参数 ${saved.query_params.join(':') || '无'} (${exists ? 'updated' : 'registered'} legacy site)`);
@@ -250,6 +270,18 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
         for (const n of report.notes) console.log(`  注意 第 ${n.index} 项「${n.title}」：${zh(n.reason)}`);
       }
       return report.failed.length ? 1 : 0;
+    }
+    case 'verify': {
+      const code = need(values, 'legacy');
+      const report = await inScope(db, ctx.scope, async (trx) => {
+        const legacy = await findLegacySiteByCode(trx, site.id, code);
+        if (!legacy) throw new RefusedError(`旧网站 ${code} 不存在（字段 --legacy）(no such legacy site)`);
+        return verifyLegacySite(trx, site.id, legacy.id);
+      });
+      console.log(`旧网址 ${report.entries} 条：301 ${report.redirects} 条（其中外站 ${report.external} 条），410 ${report.gone} 条，待发布 ${report.awaiting} 条；` +
+        `指向不存在页面的 301 ${report.deadRedirects.length} 条 (verified)`);
+      for (const d of report.deadRedirects) console.log(`  ${d.path} → ${d.target}（本站没有这个页面）`);
+      return report.deadRedirects.length ? 1 : 0;
     }
     case 'status': {
       const runId = optional(values, 'run');
