@@ -23,8 +23,8 @@ describe('zhanqun theme check', () => {
     for (const arg of [join(THEMES_DIR, 'default'), 'default']) {
       const { code, out } = await run(arg);
       expect(code).toBe(0);
-      expect(out).toContain('  search.hbs  ZQ-T002  缺少模板 search.hbs，引擎开始渲染该类页面后将成为必需 (template will be required once the engine renders these pages)');
-      expect(out.at(-1)).toBe('致命 0 · 错误 0 · 警告 3 (fatal · error · warning)');
+      expect(out).toContain('  interaction.hbs  ZQ-T002  缺少模板 interaction.hbs，引擎开始渲染该类页面后将成为必需 (template will be required once the engine renders these pages)');
+      expect(out.at(-1)).toBe('致命 0 · 错误 0 · 警告 1 (fatal · error · warning)');
     }
   });
 
