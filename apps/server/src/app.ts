@@ -11,7 +11,8 @@ import fastifyStatic from '@fastify/static';
 import type { Clock } from '@zhanqun/core/clock';
 import type { DbHandle } from '@zhanqun/db/connect';
 import { normaliseHost } from '@zhanqun/tenancy/host';
-import { THEMES_DIR } from '@zhanqun/render/theme';
+import { ENGINE_ASSETS_DIR, THEMES_DIR } from '@zhanqun/render/theme';
+import { ENGINE_ASSETS_PATH } from '@zhanqun/render/helpers/zq_head';
 import { registerApiDocs } from './api/api-docs.js';
 import apiRoutes from './api/api.routes.js';
 import type { Config } from './config.js';
@@ -127,7 +128,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await assets.register(fastifyStatic, { root: `${CONSOLE_DIR}assets`, prefix: '/_console/', decorateReply: false, maxAge: '1h' });
     // The rich-text editor's bundle (packages/editor, built by `npm run build`; until then @fastify/static only warns).
     await assets.register(fastifyStatic, { root: join(CONSOLE_DIR, '../../../packages/editor/dist'), prefix: '/_console/editor/', decorateReply: false, maxAge: '1h' });
-    // Tenant hosts: /_assets/<theme>/<file> is themes/<theme>/assets/<file>.
+    // Tenant hosts: /_assets/_zq/<file> is the engine's (packages/render/assets), /_assets/<theme>/<file> is themes/<theme>/assets/<file>.
+    await assets.register(fastifyStatic, { root: ENGINE_ASSETS_DIR, prefix: `${PUBLIC_PREFIX}${ENGINE_ASSETS_PATH}`, decorateReply: false, maxAge: '1h' });
     for (const theme of readdirSync(THEMES_DIR, { withFileTypes: true })) {
       if (!theme.isDirectory() || !existsSync(join(THEMES_DIR, theme.name, 'assets'))) continue;
       await assets.register(fastifyStatic, {

@@ -10,6 +10,8 @@ import type { PageContext } from './theme-context.js';
 import { REQUIRED_TEMPLATES } from './theme-rules.js';
 
 export const THEMES_DIR = fileURLToPath(new URL('../../../themes/', import.meta.url));
+/** The engine's own assets (the accessibility scripts every pack gets through {{zq_head}}). */
+export const ENGINE_ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));
 
 /** Templates a theme must have today (theme-rules.ts); channel, search and interaction follow when the engine renders them. */
 export { REQUIRED_TEMPLATES };

@@ -1,4 +1,6 @@
-/* The accessibility toolbar (无障碍) and elder mode (长辈模式) of the default theme.
+/* The accessibility toolbar (无障碍) and elder mode (长辈模式) of every theme pack: the engine's,
+ * served at /_assets/_zq/a11y.js and linked by {{zq_head}}; a pack brings only the toolbar's markup
+ * (data-zq-* hooks, see themes/default/partials/topbar.hbs) and its look.
  *
  * Every mode is a class on <html> and is saved in localStorage (key zq-a11y); a11y-init.js puts
  * the saved classes back before first paint. Pages are cached per URL and the same for everyone,
