@@ -68,6 +68,8 @@ export class Controls {
     await this.step(as, 'POST /sites/:id/domains/:domainId/primary', { id, domainId }, {}, { ok: 'domain.primary' });
     await this.step(as, 'POST /sites/:id/domains/:domainId/primary', { id, domainId: primary }, {}, { ok: 'domain.primary' });
     await this.step(as, 'POST /sites/:id/domains/:domainId/remove', { id, domainId }, {}, { ok: 'domain.removed' });
+    // 旧网站迁移: its legacy sites and import runs (read-only).
+    await this.read(as, '/sites/:id/legacy', { id }, own.siteName);
     // 主题: the page, the preview of unsaved settings, and saving them (back to the site's own pack afterwards).
     await this.read(as, '/sites/:id/theme', { id }, own.siteName);
     await this.read(as, '/sites/:id/theme/preview', { id, '?': '?theme=county' }, own.siteName);

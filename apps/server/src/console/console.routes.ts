@@ -14,6 +14,7 @@ import orgUnitPages from './org-unit.pages.js';
 import seriousErrorPages from './serious-error.pages.js';
 import siteDetailPages from './site-detail.pages.js';
 import siteThemePages from './site-theme.pages.js';
+import legacyPages from './legacy.pages.js';
 import siteNewPages from './site-new.pages.js';
 import sitePages, { PAGE_SIZE, SITE_STATUSES, siteUrl, statusView } from './site.pages.js';
 import userPages from './user.pages.js';
@@ -31,6 +32,7 @@ export default async function consoleRoutes(fastify: FastifyInstance) {
   await fastify.register(siteDetailPages);
   await fastify.register(columnPages);
   await fastify.register(siteThemePages);
+  await fastify.register(legacyPages);
   await fastify.register(accountPages);
   await fastify.register(userPages);
   await fastify.register(auditPages);

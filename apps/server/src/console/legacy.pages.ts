@@ -1,0 +1,84 @@
+/**
+ * A site's legacy sites in the console (旧网站迁移, issue 7): for its site admin, every legacy
+ * site moving onto it with its state and deadline, its URL entries by kind and the most-hit old
+ * URLs (what still arrives after cut-over), and the import runs with their operator and counts;
+ * one run's report (`?run=`), also as JSON (`&format=json`). Read-only: imports run from the CLI.
+ */
+import type { FastifyInstance } from 'fastify';
+import { formatZoned } from '@zhanqun/core/time';
+import { inScope } from '@zhanqun/db/scope';
+import { findRun, listRuns } from '@zhanqun/legacy/import-run.service';
+import { ImportRunNotFoundError } from '@zhanqun/legacy/legacy.errors';
+import { findLegacySites } from '@zhanqun/legacy/legacy-site.service';
+import { countEntries, listEntries } from '@zhanqun/legacy/legacy-url.service';
+import { t } from '../i18n/i18n.js';
+import { SITE_ADMIN, adminScope, pageFrame, renderPage } from './console-context.js';
+import { IdParams } from './org-unit.pages.js';
+import { loadSiteHead } from './site-detail.pages.js';
+
+const QUERY = {
+  type: 'object',
+  properties: { run: { type: 'string', format: 'uuid' }, format: { type: 'string', enum: ['html', 'json'] }, lang: { type: 'string' } },
+} as const;
+const TOP_ENTRIES = 20;
+const at = (d: Date | null) => (d ? formatZoned(d, 'yyyy-MM-dd HH:mm') : '');
+
+interface ReportView {
+  found?: number; imported?: number; updated?: number; unchanged?: number; duplicates?: number; retired?: number; filesStored?: number;
+  failed?: { index: number; key: string; title: string; reason: string }[];
+  skipped?: { index: number; title: string; reason: string }[];
+  unmapped?: { path: string; reason: string }[];
+  brokenLinks?: { title: string; url: string }[];
+  missingAtSource?: string[];
+}
+
+export default async function legacyPages(fastify: FastifyInstance) {
+  fastify.get<{ Params: { id: string }; Querystring: { run?: string; format?: 'html' | 'json' } }>('/sites/:id/legacy',
+    { config: SITE_ADMIN, schema: { params: IdParams, querystring: QUERY } }, async (request, reply) => {
+      const frame = pageFrame(request, reply, 'sites');
+      const { locale } = frame;
+      const { id } = request.params;
+      const data = await inScope(fastify.db, await adminScope(fastify, request), async (trx) => {
+        const { site, head } = await loadSiteHead(trx, request, locale, id);
+        const legacySites = await Promise.all((await findLegacySites(trx, id)).map(async (l) => ({
+          row: l, counts: await countEntries(trx, id, l.id), top: (await listEntries(trx, id, l.id, TOP_ENTRIES)).filter((e) => e.hits > 0),
+        })));
+        const runs = await listRuns(trx, id);
+        const run = request.query.run ? await findRun(trx, id, request.query.run) : undefined;
+        return { site, head, legacySites, runs, run };
+      });
+      if (request.query.run && !data.run) throw new ImportRunNotFoundError(request.query.run);
+      if (request.query.format === 'json') {
+        const legacySites = data.legacySites.map(({ row, counts, top }) => ({
+          code: row.code, name: row.name, hosts: row.hosts, state: row.state, deadline: row.deadline, queryParams: row.query_params, entries: counts,
+          topEntries: top.map((e) => ({ path: e.path, kind: e.kind, target: e.target, hits: e.hits, lastHitAt: e.lastHitAt })),
+        }));
+        const runs = data.runs.map((r) => ({ id: r.id, sourceKind: r.source_kind, source: r.source_name, operator: r.operator_label, status: r.status, startedAt: r.started_at, finishedAt: r.finished_at }));
+        return reply.type('application/json; charset=utf-8').header('cache-control', 'no-store')
+          .send(data.run ? { run: { ...runs.find((r) => r.id === data.run!.id), report: data.run.report } } : { legacySites, runs });
+      }
+      const report = (data.run?.report ?? null) as ReportView | null;
+      return renderPage(reply, 'site-legacy', frame, `${data.site.name} · ${t(locale, 'legacy.title')}`, {
+        head: data.head, tab: { legacy: true },
+        legacySites: data.legacySites.map(({ row, counts, top }) => ({
+          code: row.code, name: row.name, hosts: row.hosts.join(', '), state: t(locale, `legacy.state.${row.state}`), deadline: row.deadline ?? '',
+          redirects: counts['legacy'] ?? 0, gone: counts['gone'] ?? 0, awaiting: counts['awaiting'] ?? 0,
+          top: top.map((e) => ({ path: e.path, target: e.target ?? '', hits: e.hits, last: at(e.lastHitAt) })),
+        })),
+        runs: data.runs.map((r) => {
+          const rep = r.report as ReportView;
+          return {
+            id: r.id, started: at(r.started_at), operator: r.operator_label, source: r.source_name, kind: r.source_kind, status: t(locale, `legacy.run_status.${r.status}`),
+            imported: rep.imported ?? 0, updated: rep.updated ?? 0, failed: rep.failed?.length ?? 0, current: r.id === data.run?.id,
+          };
+        }),
+        run: data.run && report ? {
+          id: data.run.id, source: data.run.source_name, operator: data.run.operator_label, started: at(data.run.started_at), finished: at(data.run.finished_at),
+          counts: [['found', report.found], ['imported', report.imported], ['updated', report.updated], ['unchanged', report.unchanged], ['duplicates', report.duplicates],
+            ['retired', report.retired], ['files', report.filesStored]].filter(([, n]) => n !== undefined).map(([k, n]) => ({ label: t(locale, `legacy.count.${k}`), n })),
+          failed: report.failed ?? [], skipped: report.skipped ?? [], unmapped: report.unmapped ?? [], broken: report.brokenLinks ?? [], missing: report.missingAtSource ?? [],
+          json: `/sites/${id}/legacy?run=${data.run.id}&format=json`,
+        } : null,
+      });
+    });
+}

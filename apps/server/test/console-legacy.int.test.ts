@@ -1,0 +1,58 @@
+// The console's 旧网站迁移 page: a site admin sees its site's legacy sites with their entries and
+// the most-hit old URLs, the import runs and one run's report (also as JSON); another site's
+// page is refused.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoProvince } from '@zhanqun/demo/demo-province';
+import { corpusPath } from '@zhanqun/legacy/corpus.fixture';
+import { importWxr } from '@zhanqun/legacy/wxr/wxr-import.service';
+import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
+import { ConsoleClient, visible } from './console-helper.js';
+import { build, type TestApp } from './helper.js';
+
+describe('the console: a site\'s legacy sites and import runs', () => {
+  let h: TestApp;
+  let c: ConsoleClient;
+  let siteId: string;
+  let runId: string;
+
+  beforeAll(async () => {
+    h = await build();
+    await seedDemoProvince(h.t.db, h.clock);
+    const site = await h.t.db.selectFrom('site').select(['id', 'platform_id']).where('code', '=', 'qingchuan').executeTakeFirstOrThrow();
+    siteId = site.id;
+    const ctx = { db: h.t.db, clock: h.clock, actor: { userId: null, label: 'test' }, scope: await platformAdminScope(h.t.db, site.platform_id) };
+    const column = await h.t.db.selectFrom('site_column').select('id').where('site_id', '=', siteId).where('path', '=', '/xwdt/tzgg/').executeTakeFirstOrThrow();
+    const wxr = readFileSync(corpusPath('wordpress-importer-wxr-fixtures', 'phpunit-data', 'small-export.xml'), 'utf8').replace('</channel>', '<item><title>Broken</title><wp:post_type>post</wp:post_type><wp:status>publish</wp:status></item></channel>');
+    runId = (await importWxr(ctx, siteId, { wxr, sourceName: 'small-export.xml', columnId: column.id })).runId;
+    await h.t.db.updateTable('url_path').set({ hits: 42 }).where('site_id', '=', siteId).where('path', '=', '/?p=1').execute();
+    c = await ConsoleClient.withSession(h.app, h.t.db, 'zhanzhang', h.clock);
+  });
+  afterAll(async () => { await h.close(); });
+
+  it('should show the legacy sites, the most-hit old URLs and the runs', async () => {
+    const page = await c.get(`/sites/${siteId}/legacy`);
+    expect(page.statusCode).toBe(200);
+    const text = visible(page.body);
+    expect(text).toContain('旧网站迁移');
+    expect(text, text.slice(text.indexOf('旧网站 旧网站'), text.indexOf('旧网站 旧网站') + 600)).toMatch(/trunk localhost localhost 计划 \d+ 0 2/); // name, code, host, state, 301s, 410s, awaiting
+    expect(text).toMatch(/\/\?p=1 \/xwdt\/tzgg\/\d{6}\/t\d{8}_\d+\.html 42/);
+    expect(text).toContain('small-export.xml (wxr) test 已完成 11 0 1');
+  });
+
+  it('should show a run\'s report, and give it as JSON', async () => {
+    const page = await c.get(`/sites/${siteId}/legacy?run=${runId}`);
+    expect(visible(page.body)).toMatch(/导入报告 .*发现 12 导入 11/);
+    const report = visible(page.body);
+    expect(report, report.slice(report.indexOf('导入报告'), report.indexOf('导入报告') + 500)).toContain('“Broken”');
+    const json = await c.get(`/sites/${siteId}/legacy?run=${runId}&format=json`);
+    expect(json.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(json.body)).toMatchObject({ run: { id: runId, status: 'finished', report: { imported: 11, failed: [expect.objectContaining({ title: 'Broken' })] } } });
+    expect((await c.get(`/sites/${siteId}/legacy?run=01a00000-0000-7000-8000-000000000000`)).statusCode).toBe(404);
+  });
+
+  it('should not show another site\'s legacy page', async () => {
+    const anhe = (await h.t.db.selectFrom('site').select('id').where('code', '=', 'anhe').executeTakeFirstOrThrow()).id;
+    expect([403, 404]).toContain((await c.get(`/sites/${anhe}/legacy`)).statusCode);
+  });
+});
