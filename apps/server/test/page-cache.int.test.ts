@@ -129,4 +129,26 @@ describe('the public page cache', () => {
     const post = await raw(hosts.qingchuan!, path, { 'content-type': 'application/x-www-form-urlencoded' }, 'POST');
     expect(post.status).toBe(404); // Fastify's answer: public sites take no posts here
   });
+
+  it('should send HSTS on hits answered before Fastify exactly when a trusted proxy says the client used TLS', async () => {
+    const proxied = await build({ PAGE_CACHE_MB: '16', SITE_CACHE: '1', TRUST_PROXY: '1' });
+    onTestFinished(() => proxied.close());
+    await seedDemoProvince(proxied.t.db, proxied.clock);
+    await proxied.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = proxied.app.server.address() as AddressInfo;
+    const hsts = (headers: Record<string, string>) => new Promise<string | undefined>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/', headers: { host: 'prov.localhost', ...headers }, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.headers['strict-transport-security'] as string | undefined));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(await hsts({ 'x-forwarded-proto': 'https' })).toContain('max-age='); // the miss, through Fastify
+    const hits = proxied.app.pageCache.snapshot().hits;
+    expect(await hsts({ 'x-forwarded-proto': 'https' })).toContain('max-age='); // the hit, before Fastify
+    expect(await hsts({})).toBeUndefined();
+    expect(await hsts({ 'x-forwarded-proto': 'http' })).toBeUndefined();
+    expect(proxied.app.pageCache.snapshot().hits).toBe(hits + 3);
+  });
 });
