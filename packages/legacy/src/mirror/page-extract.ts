@@ -7,7 +7,7 @@
  */
 import { findPublishTime, publishTimeFromMeta, type FoundDate } from '../extract/chinese-date.js';
 import { readGovInfoBox, type GovInfoBox } from '../extract/gov-info-box.js';
-import { attr, elements, innerHtml, parseHtml, querySelector, setAttr, textOf, type Element, type Node } from './html-tree.js';
+import { attr, elements, innerHtml, isElement, parseHtml, querySelector, setAttr, textOf, type Element, type Node } from './html-tree.js';
 import type { MirrorProfile } from './mirror-profile.js';
 
 export interface ExtractedPage {
@@ -41,27 +41,65 @@ export function extractArticle(html: string, url: string, profile: MirrorProfile
     setAttr(el, name, absolute);
     if (name === 'src' || FILE_LINK.test(absolute)) files.add(absolute);
   }
-  const titleEl = pick(profile.selectors.title) ?? querySelector(doc, 'h1');
-  const pageTitle = querySelector(doc, 'title');
-  const title = (titleEl ? textOf(titleEl) : (pageTitle ? textOf(pageTitle) : '').replace(/[_|-][^_|-]*$/, '')).replace(/\s+/g, ' ').trim();
+  const title = titleOf(doc, pick(profile.selectors.title));
   const timeEl = pick(profile.selectors.time);
   const pageText = textOf(querySelector(doc, 'body') ?? doc);
   const publishedAt = (timeEl ? findPublishTime(textOf(timeEl)) : null) ?? publishTimeFromMeta(html) ?? findPublishTime(pageText);
   return { title, bodyHtml: innerHtml(body).trim(), publishedAt, box: readGovInfoBox(pageText), files: [...files] };
 }
 
-/** Without a selector: the element holding the most paragraph text. */
+const GOOD = /content|article|zoom|trs_editor|detail|text|main|body|conn|wzy/i;
+const BAD = /nav|foot|header|menu|side|comment|share|copyright|link|search|banner|breadcrumb|position|related|hot/i;
+
+/**
+ * Without a selector, a readability-style guess: every paragraph-like block gives points to its
+ * parent and half to its grandparent (more for longer text with Chinese or Western commas);
+ * class and id names that look like content count for, navigation and footers against; the
+ * share of link text counts against. The best scored element is the body.
+ */
 function largestTextBlock(doc: Node): Element | null {
-  let best: Element | null = null;
-  let bestLength = 0;
+  const scores = new Map<Element, number>();
+  const add = (el: Element | null, points: number) => { if (el && isElement(el)) scores.set(el, (scores.get(el) ?? 0) + points); };
   for (const el of elements(doc)) {
-    if (!['div', 'article', 'section', 'td'].includes(el.tagName)) continue;
-    let length = 0;
-    for (const child of el.childNodes) if ('tagName' in child && child.tagName === 'p') length += textOf(child).trim().length;
-    if (length > bestLength) {
+    if (el.tagName !== 'p' && el.tagName !== 'td' && !(el.tagName === 'div' && !el.childNodes.some((c) => isElement(c) && BLOCKISH.has(c.tagName)))) continue;
+    const text = textOf(el).replace(/\s+/g, '');
+    if (text.length < 25) continue;
+    const points = 1 + (text.match(/[，,。]/g)?.length ?? 0) + Math.min(text.length / 100, 3);
+    const parent = el.parentNode as Element | null;
+    add(parent, points);
+    add((parent?.parentNode ?? null) as Element | null, points / 2);
+  }
+  let best: Element | null = null;
+  let bestScore = 0;
+  for (const [el, base] of scores) {
+    const names = `${attr(el, 'class') ?? ''} ${attr(el, 'id') ?? ''}`;
+    const text = textOf(el).replace(/\s+/g, '').length || 1;
+    const linkText = [...elements(el)].filter((a) => a.tagName === 'a').reduce((n, a) => n + textOf(a).replace(/\s+/g, '').length, 0);
+    const score = (base + (GOOD.test(names) ? 25 : 0) - (BAD.test(names) ? 25 : 0)) * (1 - Math.min(linkText / text, 1));
+    if (score > bestScore) {
       best = el;
-      bestLength = length;
+      bestScore = score;
     }
   }
   return best;
+}
+
+const SITE_SUFFIX = /\s*[-_|]\s*[^-_|]{2,20}(网|网站|门户网站|政府)$/;
+const BLOCKISH = new Set(['p', 'div', 'table', 'ul', 'ol', 'section', 'article', 'h1', 'h2', 'h3', 'h4', 'blockquote', 'pre']);
+
+/** The page's title: its ArticleTitle or og:title meta, an <h1> that says something, else <title> without the site's name. */
+function titleOf(doc: Node, profileTitle: Element | null): string {
+  const clean = (s: string) => s.replace(/\s+/g, ' ').trim();
+  if (profileTitle) return clean(textOf(profileTitle));
+  for (const el of elements(doc)) {
+    if (el.tagName !== 'meta') continue;
+    const name = (attr(el, 'name') ?? attr(el, 'property') ?? '').toLowerCase();
+    // og:title often carries the site's name: "…-中国科普网".
+    if ((name === 'articletitle' || name === 'og:title') && attr(el, 'content')?.trim()) return clean(attr(el, 'content')!).replace(SITE_SUFFIX, '');
+  }
+  const h1 = querySelector(doc, 'h1');
+  if (h1 && clean(textOf(h1)).length >= 4) return clean(textOf(h1));
+  const title = querySelector(doc, 'title');
+  const parts = clean(title ? textOf(title) : '').split(/\s*[_|]\s*|\s+-\s+/).filter(Boolean);
+  return (parts.sort((a, b) => b.length - a.length)[0] ?? '').replace(SITE_SUFFIX, '');
 }
