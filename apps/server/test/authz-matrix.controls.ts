@@ -276,6 +276,7 @@ export class Controls {
       await this.step(admin, 'DELETE /api/v1/platforms/:platformId/serious-errors/:termId', { platformId, termId }, undefined, 204);
       await this.step(admin, 'POST /api/v1/platforms/:platformId/serious-errors/import', { platformId }, { csv: 'term,kind\n矩阵对照导入,forbidden\n' }, 200);
     }
+    if (has('GET /legacy')) await this.read(admin, '/legacy', {}, '旧网站迁移计划');
     if (has('GET /serious-errors')) {
       await this.read(admin, '/serious-errors', {}, listed);
       await this.step(admin, 'POST /serious-errors', {}, { term: '矩阵控制台错词', kind: 'forbidden' }, { ok: 'serious_error.added' });

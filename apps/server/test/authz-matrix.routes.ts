@@ -76,6 +76,7 @@ export const SPECS: Record<string, Spec> = {
   'POST /sites/:id/theme': { body: (_v, n) => ({ theme: 'county', 's.slogan': `矩阵标语${n}`, 's.primary_color': '#102030' }) },
   'GET /sites/:id/theme/preview': { query: () => '?theme=county' },
   'GET /sites/:id/legacy': {},
+  'GET /legacy': {},
   'POST /sites/:id/theme/preview': { body: (_v, n) => ({ theme: 'county', 's.slogan': `矩阵预览${n}` }) },
   'POST /sites/:id/theme/partials': { body: (_v, n) => ({ theme: 'default', name: 'share', source: `<p>矩阵局部${n}</p>` }) },
   'POST /sites/:id/theme/partials/remove': { body: () => ({ theme: 'default', name: 'share' }) },

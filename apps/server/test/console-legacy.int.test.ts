@@ -51,6 +51,17 @@ describe('the console: a site\'s legacy sites and import runs', () => {
     expect((await c.get(`/sites/${siteId}/legacy?run=01a00000-0000-7000-8000-000000000000`)).statusCode).toBe(404);
   });
 
+  it('should show the platform\'s plan to its admin, with the overdue, and to nobody else', async () => {
+    await h.t.db.updateTable('legacy_site').set({ deadline: '2026-01-31', state: 'imported' }).execute();
+    const admin = await ConsoleClient.withSession(h.app, h.t.db, 'admin', h.clock);
+    const plan = visible((await admin.get('/legacy')).body);
+    expect(plan).toContain('旧网站迁移计划');
+    expect(plan).toMatch(/逾期 1 个 .*2026-01-31 逾期 trunk localhost 青川市人民政府（演示） qingchuan 青川市人民政府 已导入 \d+ 42/);
+    expect(visible((await admin.get(`/sites/${siteId}/legacy`)).body)).toContain('旧网站迁移计划');
+    expect((await c.get('/legacy')).statusCode).toBe(403);
+    expect(visible((await c.get(`/sites/${siteId}/legacy`)).body)).not.toContain('旧网站迁移计划');
+  });
+
   it('should not show another site\'s legacy page', async () => {
     const anhe = (await h.t.db.selectFrom('site').select('id').where('code', '=', 'anhe').executeTakeFirstOrThrow()).id;
     expect([403, 404]).toContain((await c.get(`/sites/${anhe}/legacy`)).statusCode);

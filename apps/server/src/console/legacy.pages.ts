@@ -2,17 +2,21 @@
  * A site's legacy sites in the console (旧网站迁移, issue 7): for its site admin, every legacy
  * site moving onto it with its state and deadline, its URL entries by kind and the most-hit old
  * URLs (what still arrives after cut-over), and the import runs with their operator and counts;
- * one run's report (`?run=`), also as JSON (`&format=json`). Read-only: imports run from the CLI.
+ * one run's report (`?run=`), also as JSON (`&format=json`). For platform admins, the plan of
+ * every legacy site of the platform (`/legacy`): target site, owner unit, state, deadline and the
+ * overdue. Read-only: imports run from the CLI.
  */
 import type { FastifyInstance } from 'fastify';
 import { formatZoned } from '@zhanqun/core/time';
 import { inScope } from '@zhanqun/db/scope';
 import { findRun, listRuns } from '@zhanqun/legacy/import-run.service';
 import { ImportRunNotFoundError } from '@zhanqun/legacy/legacy.errors';
+import { legacyPlan } from '@zhanqun/legacy/legacy-plan.service';
 import { findLegacySites } from '@zhanqun/legacy/legacy-site.service';
+import { isPlatformAdmin } from '@zhanqun/identity/policy';
 import { countEntries, listEntries } from '@zhanqun/legacy/legacy-url.service';
 import { t } from '../i18n/i18n.js';
-import { SITE_ADMIN, adminScope, pageFrame, renderPage } from './console-context.js';
+import { ADMIN, SITE_ADMIN, adminScope, pageFrame, renderPage } from './console-context.js';
 import { IdParams } from './org-unit.pages.js';
 import { loadSiteHead } from './site-detail.pages.js';
 
@@ -33,6 +37,16 @@ interface ReportView {
 }
 
 export default async function legacyPages(fastify: FastifyInstance) {
+  fastify.get('/legacy', { config: ADMIN }, async (request, reply) => {
+    const frame = pageFrame(request, reply, 'sites');
+    const { locale } = frame;
+    const plan = await inScope(fastify.db, await adminScope(fastify, request), (trx) => legacyPlan(trx, fastify.clock));
+    return renderPage(reply, 'legacy-plan', frame, t(locale, 'legacy.plan_title'), {
+      rows: plan.map((p) => ({ ...p, hosts: p.hosts.join(', '), state: t(locale, `legacy.state.${p.state}`), deadline: p.deadline ?? '' })),
+      overdue: plan.filter((p) => p.overdue).length,
+    });
+  });
+
   fastify.get<{ Params: { id: string }; Querystring: { run?: string; format?: 'html' | 'json' } }>('/sites/:id/legacy',
     { config: SITE_ADMIN, schema: { params: IdParams, querystring: QUERY } }, async (request, reply) => {
       const frame = pageFrame(request, reply, 'sites');
@@ -59,7 +73,7 @@ export default async function legacyPages(fastify: FastifyInstance) {
       }
       const report = (data.run?.report ?? null) as ReportView | null;
       return renderPage(reply, 'site-legacy', frame, `${data.site.name} · ${t(locale, 'legacy.title')}`, {
-        head: data.head, tab: { legacy: true },
+        head: data.head, tab: { legacy: true }, planLink: isPlatformAdmin(request.principal!, fastify.clock.now()),
         legacySites: data.legacySites.map(({ row, counts, top }) => ({
           code: row.code, name: row.name, hosts: row.hosts.join(', '), state: t(locale, `legacy.state.${row.state}`), deadline: row.deadline ?? '',
           redirects: counts['legacy'] ?? 0, gone: counts['gone'] ?? 0, awaiting: counts['awaiting'] ?? 0,
