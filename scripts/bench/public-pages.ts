@@ -43,8 +43,8 @@ const DEEP_PAGE = 100;
 const PAGE_SIZE = 20;
 /** A deep column holds a bit more than DEEP_PAGE full pages. */
 const DEEP_SIZE = DEEP_PAGE * PAGE_SIZE + 10;
-/** Pages are numbered from the oldest end (columnPagination): the block that page DEEP_PAGE (第 100 页) shows. */
-const DEEP_BLOCK = Math.floor(DEEP_SIZE / PAGE_SIZE) - DEEP_PAGE + 1;
+/** Pages are numbered from the oldest end (columnPagination): the block that page DEEP_PAGE (第 100 页) of a column of `count` shows. */
+const deepBlock = (count: number) => Math.floor(count / PAGE_SIZE) - DEEP_PAGE + 1;
 
 const TARGETS = {
   cached: { ratio: 0.85, p99: 20, conns: 50 },
@@ -396,7 +396,7 @@ async function main(): Promise<void> {
       [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
     }
     const hot = shuffled.slice(0, Math.min(URLS, shuffled.length));
-    const deep = written.deepColumns.map((d) => toUrl(d.siteId, `${d.path}?page=${DEEP_BLOCK}`));
+    const deep = written.deepColumns.map((d) => toUrl(d.siteId, `${d.path}?page=${deepBlock(d.count)}`));
     const hosts = (us: Url[]) => new Set(us.map((u) => u.host)).size;
     const lines = (us: Url[]) => `${us.map((u) => `${u.host} ${u.path}`).join('\n')}\n`;
     const files = { hot: join(tmp, 'hot.txt'), all: join(tmp, 'all.txt'), deep: join(tmp, 'deep.txt'), lua: join(tmp, 'urls.lua'), page: join(tmp, 'page.html') };
@@ -404,7 +404,7 @@ async function main(): Promise<void> {
     writeFileSync(files.all, lines(all));
     writeFileSync(files.deep, lines(deep));
     writeFileSync(files.lua, LUA);
-    console.log(`URLs: cached run ${hot.length} articles on ${hosts(hot)} hosts; uncached run ${all.length} articles on ${hosts(all)} hosts; deep run ${deep.length} column pages 第 ${DEEP_PAGE} 页 (?page=${DEEP_BLOCK}) on ${hosts(deep)} hosts`);
+    console.log(`URLs: cached run ${hot.length} articles on ${hosts(hot)} hosts; uncached run ${all.length} articles on ${hosts(all)} hosts; deep run ${deep.length} column pages 第 ${DEEP_PAGE} 页 (?page=${written.deepColumns.map((d) => deepBlock(d.count)).join(', ')}) on ${hosts(deep)} hosts`);
     if (hot.length < 10_000 || hosts(hot) < 100) console.log(`  (fewer than 10,000 URLs or 100 hosts: a quick run, not the issue's figure)`);
     await su.close();
     su = undefined;
