@@ -195,7 +195,17 @@ function label(text: string): string {
   if (/^begin; .*set_config\(/.test(t)) return 'begin + set_config (scope)'; // one round trip (scope-begin.ts)
   if (/^(begin|commit|rollback)/.test(t)) return t.split(/[ ;]/)[0]!;
   if (t.includes('set_config(')) return 'select set_config (scope)';
-  const m = /^(select|insert into|update|delete from|with)\b.*?\b(?:from|into|update)\s+"?([a-z_.]+)"?/.exec(t) ?? /^(update|insert into)\s+"?([a-z_.]+)"?/.exec(t);
+  // The statement's own table: the first from/into outside parentheses (select lists hold subqueries).
+  let depth = 0;
+  let top = '';
+  for (const ch of t) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0) top += ch;
+  }
+  const table = (x: string) => /^(select|insert into|update|delete from|with)\b.*?\b(?:from|into|update)\s+"?([a-z_.]+)"?/.exec(x) ?? /^(update|insert into)\s+"?([a-z_.]+)"?/.exec(x);
+  // Selecting from a subquery: name the first table inside it.
+  const m = table(top)?.[2] === 'as' ? table(t) : table(top);
   return m ? `${m[1]!.split(' ')[0]} ${m[2]}` : t.slice(0, 40);
 }
 
@@ -218,6 +228,7 @@ async function countingProxy(target: URL) {
     let buf: Buffer = Buffer.alloc(0);
     let started = false;
     let parsed: string | null = null;
+    const statements = new Map<string, string>();
     let tx: string[] | null = null;
     const roundTrip = (text: string) => {
       const l = label(text);
@@ -255,6 +266,12 @@ async function countingProxy(target: URL) {
         } else if (type === 'P') {
           const nameEnd = payload.indexOf(0);
           parsed = payload.subarray(nameEnd + 1, payload.indexOf(0, nameEnd + 1)).toString('utf8');
+          // A named statement is parsed once per connection (prepared-pool.ts); later runs only Bind it.
+          if (nameEnd > 0) statements.set(payload.subarray(0, nameEnd).toString('utf8'), parsed);
+        } else if (type === 'B') {
+          const portalEnd = payload.indexOf(0);
+          const name = payload.subarray(portalEnd + 1, payload.indexOf(0, portalEnd + 1)).toString('utf8');
+          if (name) parsed = statements.get(name) ?? parsed;
         } else if (type === 'S') {
           roundTrip(parsed ?? '(prepared)');
           parsed = null;
@@ -272,10 +289,12 @@ async function countingProxy(target: URL) {
 }
 
 const isJobQueue = (t: TxRecord) => t.statements.some((s) => s === 'pgboss');
-/** A public page's own transaction: it looks its path up (public.routes.ts). */
-const isPage = (t: TxRecord) => !isJobQueue(t) && t.statements[0]!.startsWith('begin') && t.statements.includes('select url_path');
-/** The site directory's loads (site-directory.ts): a host's routes, a site with its columns and settings. */
-const isDirectoryLoad = (t: TxRecord) => !isJobQueue(t) && !isPage(t) && t.statements[0]!.startsWith('begin');
+/** What the site directory reads (site-directory.ts): a host's routes, a site with its columns, settings and partials. */
+const DIRECTORY_READS = new Set(['select site', 'select site_domain', 'select site_column', 'select site_theme_setting', 'select site_partial_override']);
+const isTransaction = (t: TxRecord) => !isJobQueue(t) && t.statements[0]!.startsWith('begin');
+const isDirectoryLoad = (t: TxRecord) => isTransaction(t) && t.statements.slice(1, -1).every((s) => DIRECTORY_READS.has(s) || s.includes('set_config'));
+/** A public page's own transaction: the rest. */
+const isPage = (t: TxRecord) => isTransaction(t) && !isDirectoryLoad(t);
 
 interface RoundTrips { perPage: number; directoryLoads: number; directoryTrips: number; typical: string; other: number }
 

@@ -19,14 +19,28 @@ export interface ArticleListItem {
 
 /** Live articles placed in a column: pinned (置顶) first, then by placement weight (higher first), then newest. */
 export function listLiveInColumn(db: Db, siteId: string, columnId: string, page: { limit: number; offset: number }): Promise<ArticleListItem[]> {
-  return db.selectFrom('article_placement as p')
+  return columnPage(db, siteId, columnId, 'desc', false, page);
+}
+
+/**
+ * One page of a column's live articles in list order (`desc`, pinned first) or its reverse. The
+ * order and the page are found on placements and articles alone; only the page's own rows then
+ * join their live revisions — whose row-level security checks a subquery per row, which a long
+ * column (thousands of items) must not pay for every row it skips.
+ */
+function columnPage(db: Db, siteId: string, columnId: string, dir: 'asc' | 'desc', unpinnedOnly: boolean, page: { limit: number; offset: number }): Promise<ArticleListItem[]> {
+  let rows = db.selectFrom('article_placement as p')
     .innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'p.site_id').onRef('a.id', '=', 'p.article_id'))
-    .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
-    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'p.pinned', 'r.external_url', 'r.cover_attachment_id'])
+    .select(['a.site_id', 'a.id', 'a.url_path', 'a.published_at', 'a.live_revision_id', 'p.pinned', 'p.sort_order'])
     .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId)
-    .where('a.live', '=', true).where('a.deleted_at', 'is', null)
-    .orderBy('p.pinned', 'desc').orderBy('p.sort_order', 'desc').orderBy('a.published_at', 'desc').orderBy('a.id', 'desc')
-    .limit(page.limit).offset(page.offset)
+    .where('a.live', '=', true).where('a.deleted_at', 'is', null);
+  if (unpinnedOnly) rows = rows.where('p.pinned', '=', false);
+  const paged = rows.orderBy('p.pinned', dir).orderBy('p.sort_order', dir).orderBy('a.published_at', dir).orderBy('a.id', dir)
+    .limit(page.limit).offset(page.offset).as('pg');
+  return db.selectFrom(paged)
+    .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'pg.site_id').onRef('r.id', '=', 'pg.live_revision_id'))
+    .select(['pg.id', 'r.title', 'r.summary', 'pg.url_path', 'pg.published_at', 'pg.pinned', 'r.external_url', 'r.cover_attachment_id'])
+    .orderBy('pg.pinned', dir).orderBy('pg.sort_order', dir).orderBy('pg.published_at', dir).orderBy('pg.id', dir)
     .execute() as Promise<ArticleListItem[]>;
 }
 
@@ -47,16 +61,7 @@ export async function countLiveInColumn(db: Db, siteId: string, columnId: string
  * move these ranks: an older page keeps its items (DESIGN.md, Cache).
  */
 export async function listFromOldestInColumn(db: Db, siteId: string, columnId: string, page: { limit: number; offset: number }): Promise<ArticleListItem[]> {
-  const rows = await db.selectFrom('article_placement as p')
-    .innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'p.site_id').onRef('a.id', '=', 'p.article_id'))
-    .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
-    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'p.pinned', 'r.external_url', 'r.cover_attachment_id'])
-    .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId).where('p.pinned', '=', false)
-    .where('a.live', '=', true).where('a.deleted_at', 'is', null)
-    .orderBy('p.sort_order', 'asc').orderBy('a.published_at', 'asc').orderBy('a.id', 'asc')
-    .limit(page.limit).offset(page.offset)
-    .execute() as ArticleListItem[];
-  return rows.reverse();
+  return (await columnPage(db, siteId, columnId, 'asc', true, page)).reverse();
 }
 
 /** `%`, `_` and `\` taken literally in a LIKE pattern. */
