@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { createDraft, publishRevision } from '@zhanqun/content/article.service';
+import { withdrawArticle } from '@zhanqun/content/publishing.service';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { createColumn } from '@zhanqun/tenancy/column.service';
 import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
@@ -54,6 +55,12 @@ describe('column pages', () => {
     const middle = await get('/fenye/?page=2');
     expect(titles(middle)[0]).toBe('分页测试第040条');
     expect(titles(middle).at(-1)).toBe('分页测试第021条');
+    // A withdrawn article leaves the lists and the count at once (placements follow their article: migration 120000).
+    const [first] = await h.t.db.selectFrom('article').select('id').where('draft_title', '=', '分页测试第065条').execute();
+    await withdrawArticle(ctx, siteId, first!.id, { reason: '测试撤稿' });
+    expect(titles(await get('/fenye/'))[0]).toBe('分页测试第064条');
+    expect(await get('/fenye/?page=1')).toContain('第 3 页 / 共 3 页');
+    await publish(1); // back to 65 listed
     // Out of range or junk: the column's own page.
     expect(titles(await get('/fenye/?page=3'))).toEqual(titles(await get('/fenye/')));
     expect(titles(await get('/fenye/?page=x'))).toEqual(titles(await get('/fenye/')));

@@ -24,33 +24,32 @@ export function listLiveInColumn(db: Db, siteId: string, columnId: string, page:
 
 /**
  * One page of a column's live articles in list order (`desc`, pinned first) or its reverse. The
- * order and the page are found on placements and articles alone; only the page's own rows then
- * join their live revisions — whose row-level security checks a subquery per row, which a long
- * column (thousands of items) must not pay for every row it skips.
+ * order and the page come from the placements alone (each carries whether its article is listed
+ * and when it was published: migration 120000, one index); only the page's own rows then join
+ * their articles and live revisions, whose row-level security checks a subquery per row.
  */
 function columnPage(db: Db, siteId: string, columnId: string, dir: 'asc' | 'desc', unpinnedOnly: boolean, page: { limit: number; offset: number }): Promise<ArticleListItem[]> {
   let rows = db.selectFrom('article_placement as p')
-    .innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'p.site_id').onRef('a.id', '=', 'p.article_id'))
-    .select(['a.site_id', 'a.id', 'a.url_path', 'a.published_at', 'a.live_revision_id', 'p.pinned', 'p.sort_order'])
-    .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId)
-    .where('a.live', '=', true).where('a.deleted_at', 'is', null);
+    .select(['p.site_id', 'p.article_id', 'p.pinned', 'p.sort_order', 'p.published_at'])
+    .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId).where('p.listed', '=', true);
   if (unpinnedOnly) rows = rows.where('p.pinned', '=', false);
-  const paged = rows.orderBy('p.pinned', dir).orderBy('p.sort_order', dir).orderBy('a.published_at', dir).orderBy('a.id', dir)
+  const paged = rows.orderBy('p.pinned', dir).orderBy('p.sort_order', dir).orderBy('p.published_at', dir).orderBy('p.article_id', dir)
     .limit(page.limit).offset(page.offset).as('pg');
   return db.selectFrom(paged)
-    .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'pg.site_id').onRef('r.id', '=', 'pg.live_revision_id'))
-    .select(['pg.id', 'r.title', 'r.summary', 'pg.url_path', 'pg.published_at', 'pg.pinned', 'r.external_url', 'r.cover_attachment_id'])
-    .orderBy('pg.pinned', dir).orderBy('pg.sort_order', dir).orderBy('pg.published_at', dir).orderBy('pg.id', dir)
+    .innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'pg.site_id').onRef('a.id', '=', 'pg.article_id'))
+    .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
+    .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'pg.pinned', 'r.external_url', 'r.cover_attachment_id'])
+    // The article's own state once more: a placement's copy is written in the same transaction, never behind.
+    .where('a.live', '=', true).where('a.deleted_at', 'is', null)
+    .orderBy('pg.pinned', dir).orderBy('pg.sort_order', dir).orderBy('pg.published_at', dir).orderBy('pg.article_id', dir)
     .execute() as Promise<ArticleListItem[]>;
 }
 
 /** Live articles placed in a column, pinned (置顶) and the rest counted apart (column pages number the rest from the oldest end). */
 export async function countLiveInColumn(db: Db, siteId: string, columnId: string): Promise<{ pinned: number; unpinned: number }> {
   const row = await db.selectFrom('article_placement as p')
-    .innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'p.site_id').onRef('a.id', '=', 'p.article_id'))
     .select([sql<number>`count(*) filter (where p.pinned)`.as('pinned'), sql<number>`count(*) filter (where not p.pinned)`.as('unpinned')])
-    .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId)
-    .where('a.live', '=', true).where('a.deleted_at', 'is', null)
+    .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId).where('p.listed', '=', true)
     .executeTakeFirstOrThrow();
   return { pinned: Number(row.pinned), unpinned: Number(row.unpinned) };
 }

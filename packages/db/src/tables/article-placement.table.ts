@@ -9,6 +9,10 @@ export interface ArticlePlacementTable {
   pinned: Generated<boolean>;
   sort_order: Generated<number>;
   created_at: Generated<Date>;
+  /** Its article is live and not in the trash (kept by triggers from the article; migration 120000). */
+  listed: Generated<boolean>;
+  /** Its article's publication time (kept by triggers from the article). */
+  published_at: Generated<Date | null>;
 }
 export type ArticlePlacementRow = Selectable<ArticlePlacementTable>;
 export type NewArticlePlacementRow = Insertable<ArticlePlacementTable>;
