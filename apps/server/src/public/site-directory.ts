@@ -32,7 +32,6 @@ export class SiteDirectory {
   readonly #parentOf = new Map<string, string>();
   /** Bumped on every change: a load that started before one is used once, not kept. */
   #epoch = 0;
-  readonly stats = { loads: 0, invalidations: 0 };
 
   /** With `keep` false every request loads afresh through the same code (SITE_CACHE=0, tests). */
   constructor(private readonly db: Kysely<Database>, private readonly keep = true) {}
@@ -58,11 +57,12 @@ export class SiteDirectory {
 
   /**
    * A site changed: forget it, the sub-sites that show it (their footer is the parent's), and
-   * every host's routes (a new domain may name any site). `*` forgets everything.
+   * every host's routes — the notice names only the site, and a new domain or sub-site prefix of
+   * site B may sit on a host whose routes name only site A. Routes reload in one query a host.
+   * `*` forgets everything.
    */
   invalidate(siteId: string): void {
     this.#epoch++;
-    this.stats.invalidations++;
     this.#routes.clear();
     if (siteId === '*') {
       this.#sites.clear();
@@ -100,7 +100,6 @@ export class SiteDirectory {
    * arrives while it runs (it may have read what was there before: used by its waiters, not kept).
    */
   #keep<T>(map: Map<string, Promise<T>>, key: string, load: Promise<T>): Promise<T> {
-    this.stats.loads++;
     if (!this.keep) return load;
     const epoch = this.#epoch;
     map.set(key, load);
