@@ -15,6 +15,21 @@ import { ImportRunNotFoundError, RunAlreadyRolledBackError } from './legacy.erro
 const RUN_COLUMNS = ['id', 'site_id', 'legacy_site_id', 'source_kind', 'source_name', 'operator_user_id', 'operator_label', 'status', 'report',
   'started_at', 'finished_at', 'rolled_back_at'] as const;
 
+/**
+ * End a run: its report stored with it, status finished, and one audit entry with the counts a
+ * reader of the trail needs (`summary`, per importer). Every importer ends its runs here.
+ */
+export async function finishRun(ctx: ServiceContext, siteId: string, runId: string, report: object, summary: Record<string, unknown>): Promise<void> {
+  await inScope(ctx.db, ctx.scope, async (trx) => {
+    const site = await writableSite(trx, ctx, siteId);
+    await trx.updateTable('legacy_import_run').set({ status: 'finished', finished_at: ctx.clock.now(), report: JSON.stringify(report) })
+      .where('site_id', '=', siteId).where('id', '=', runId).execute();
+    await writeAudit(trx, ctx.clock, ctx.actor, {
+      platformId: site.platform_id, siteId, action: 'legacy_import.run', objectType: 'legacy_import_run', objectId: runId, after: summary,
+    });
+  });
+}
+
 /** A site's import runs, newest first. */
 export async function listRuns(db: Db, siteId: string, limit = 50): Promise<LegacyImportRunRow[]> {
   return db.selectFrom('legacy_import_run').select(RUN_COLUMNS).where('site_id', '=', siteId)

@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import { invalid } from '@zhanqun/core/errors';
 import { isUuid, newId } from '@zhanqun/core/id';
-import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { revisionContent, validateContent, type CreateDraftInput } from '@zhanqun/content/article.service';
 import { columnAccess } from '@zhanqun/content/column-access';
@@ -20,6 +19,7 @@ import { writableSite } from '@zhanqun/tenancy/site-access';
 import { canonicalKeyOfUrl } from '../canonical-url.js';
 import { parseChineseDate } from '../extract/chinese-date.js';
 import { importItem } from '../import-item.js';
+import { finishRun } from '../import-run.service.js';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
 import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
 import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from '../wxr/link-rewrite.js';
@@ -165,14 +165,8 @@ export async function importItems(ctx: ServiceContext, siteId: string, input: It
   const after = await rewriteLegacyLinks(ctx, siteId, legacy);
   report.linksRewritten = after.rewritten;
   report.brokenLinks = after.broken;
-  await inScope(ctx.db, ctx.scope, async (trx) => {
-    const site = await writableSite(trx, ctx, siteId);
-    await trx.updateTable('legacy_import_run').set({ status: 'finished', finished_at: ctx.clock.now(), report: JSON.stringify(report) })
-      .where('site_id', '=', siteId).where('id', '=', runId).execute();
-    await writeAudit(trx, ctx.clock, ctx.actor, {
-      platformId: site.platform_id, siteId, action: 'legacy_import.run', objectType: 'legacy_import_run', objectId: runId,
-      after: { source: report.source, found: report.found, imported: report.imported, updated: report.updated, failed: report.failed.length },
-    });
+  await finishRun(ctx, siteId, runId, report, {
+    source: report.source, found: report.found, imported: report.imported, updated: report.updated, failed: report.failed.length,
   });
   return { runId, report };
 }

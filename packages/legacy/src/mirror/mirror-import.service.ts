@@ -12,7 +12,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { invalid } from '@zhanqun/core/errors';
 import { newId } from '@zhanqun/core/id';
-import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { revisionContent, validateContent, type CreateDraftInput } from '@zhanqun/content/article.service';
 import { columnAccess } from '@zhanqun/content/column-access';
@@ -24,6 +23,7 @@ import { writableSite } from '@zhanqun/tenancy/site-access';
 import { canonicalKeyOfUrl } from '../canonical-url.js';
 import { decodePage } from '../extract/decode.js';
 import { importItem } from '../import-item.js';
+import { finishRun } from '../import-run.service.js';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
 import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
 import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from '../wxr/link-rewrite.js';
@@ -217,7 +217,10 @@ export async function importMirror(ctx: ServiceContext, siteId: string, input: M
   report.timings.linksMs = Math.round(performance.now() - linksStarted);
   report.linksRewritten = after.rewritten;
   report.brokenLinks = after.broken;
-  await finishRun(ctx, siteId, runId, report);
+  await finishRun(ctx, siteId, runId, report, {
+    source: report.source, legacySite: report.legacySite, found: report.found, imported: report.imported, updated: report.updated,
+    unchanged: report.unchanged, duplicates: report.duplicates, failed: report.failed.length, unmapped: report.unmapped.length,
+  });
   return { runId, report };
 }
 
@@ -273,15 +276,3 @@ async function writePageEntries(ctx: ServiceContext, siteId: string, legacy: Leg
   });
 }
 
-async function finishRun(ctx: ServiceContext, siteId: string, runId: string, report: MirrorReport): Promise<void> {
-  await inScope(ctx.db, ctx.scope, async (trx) => {
-    const site = await writableSite(trx, ctx, siteId);
-    await trx.updateTable('legacy_import_run').set({ status: 'finished', finished_at: ctx.clock.now(), report: JSON.stringify(report) })
-      .where('site_id', '=', siteId).where('id', '=', runId).execute();
-    await writeAudit(trx, ctx.clock, ctx.actor, {
-      platformId: site.platform_id, siteId, action: 'legacy_import.run', objectType: 'legacy_import_run', objectId: runId,
-      after: { source: report.source, legacySite: report.legacySite, found: report.found, imported: report.imported, updated: report.updated,
-        unchanged: report.unchanged, duplicates: report.duplicates, failed: report.failed.length, unmapped: report.unmapped.length },
-    });
-  });
-}

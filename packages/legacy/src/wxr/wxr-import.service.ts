@@ -8,7 +8,6 @@
  */
 import { invalid } from '@zhanqun/core/errors';
 import { isUuid, newId } from '@zhanqun/core/id';
-import { writeAudit } from '@zhanqun/audit/audit.writer';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { revisionContent, validateContent, type CreateDraftInput } from '@zhanqun/content/article.service';
 import { columnAccess } from '@zhanqun/content/column-access';
@@ -19,6 +18,7 @@ import { writableSite } from '@zhanqun/tenancy/site-access';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
 import { WxrUnreadableError } from '../legacy.errors.js';
 import { importItem } from '../import-item.js';
+import { finishRun } from '../import-run.service.js';
 import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from './link-rewrite.js';
 import { planItem } from './wxr-map.js';
 import { parseWxr } from './wxr-parser.js';
@@ -157,15 +157,9 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
   report.linksRewritten += after.rewritten;
   report.articlesRelinked += after.articles;
   report.brokenLinks = after.broken;
-  await inScope(ctx.db, ctx.scope, async (trx) => {
-    const site = await writableSite(trx, ctx, siteId);
-    await trx.updateTable('legacy_import_run').set({ status: 'finished', finished_at: ctx.clock.now(), report: JSON.stringify(report) })
-      .where('site_id', '=', siteId).where('id', '=', runId).execute();
-    await writeAudit(trx, ctx.clock, ctx.actor, {
-      platformId: site.platform_id, siteId, action: 'legacy_import.run', objectType: 'legacy_import_run', objectId: runId,
-      after: { source: input.sourceName, legacySite: legacy.code, found: report.found, imported: report.imported, updated: report.updated,
-        unchanged: report.unchanged, skipped: report.skipped.length, failed: report.failed.length },
-    });
+  await finishRun(ctx, siteId, runId, report, {
+    source: input.sourceName, legacySite: legacy.code, found: report.found, imported: report.imported, updated: report.updated,
+    unchanged: report.unchanged, skipped: report.skipped.length, failed: report.failed.length,
   });
   return { runId, report };
 }
