@@ -25,7 +25,7 @@ describe('legacy URLs on a public host', () => {
     w = await legacyWorld(h.t, 'lgh', [HOST], ['old.yishi.gov.cn']);
     const article = await createDraft(w.ctx, w.siteId, { columnId: w.columnId, title: '关于开展安全检查的通知', bodyHtml: '<p>正文</p>' });
     articleUrl = (await publishRevision(w.ctx, w.siteId, article.id)).url_path!;
-    await createLegacySite(w.ctx, w.siteId, { code: 'anhe-old', name: '安和县旧网站', hosts: [HOST], queryParams: ['id'] });
+    await createLegacySite(w.ctx, w.siteId, { code: 'anhe-old', name: '安和县旧网站', hosts: [HOST], queryParams: ['id'], state: 'cut_over' });
     const csv = `Old Url,New Url,Status
 http://${HOST}/art/2019/3/5/art_1_2.html,${articleUrl},301
 http://${HOST}/zwgk/old.jsp?id=9,,410
@@ -68,6 +68,23 @@ http://${HOST}/zwgk/old.jsp?id=9,,410
     } finally {
       await stop();
     }
+  });
+
+  it('should count hits only once the site is cut over (before, the old site still answers its own URLs)', async () => {
+    const counter = legacyHitsOf(h.app);
+    await counter.stop();
+    await h.t.db.updateTable('legacy_site').set({ state: 'parallel_run' }).where('code', '=', 'anhe-old').execute();
+    try {
+      await counter.flush();
+      const before = await hitsOf('/art/2019/3/5/art_1_2.html');
+      expect((await get('/art/2019/3/5/art_1_2.html')).statusCode).toBe(301);
+      expect(await counter.flush()).toBe(0);
+      expect(await hitsOf('/art/2019/3/5/art_1_2.html')).toBe(before);
+    } finally {
+      await h.t.db.updateTable('legacy_site').set({ state: 'cut_over' }).where('code', '=', 'anhe-old').execute();
+    }
+    expect((await get('/art/2019/3/5/art_1_2.html')).statusCode).toBe(301);
+    expect(await counter.flush()).toBe(1);
   });
 
   it('should answer 410 for the old URL of an article withdrawn since', async () => {

@@ -10,9 +10,12 @@ import { InvalidLegacyUrlError } from './canonical-url.js';
 import { decideLegacy, needsEntry, requestKey, type LegacyAnswer, type LegacyEntryView, type LegacyRequest } from './legacy-rules.js';
 import { findLegacySites, legacyConfig } from './legacy-site.service.js';
 
+/** Move states in which the old URLs' traffic comes to the platform, so their hits are counted. */
+const COUNTED_STATES: ReadonlySet<string> = new Set(['cut_over', 'decommissioned']);
+
 export interface LegacyResolution {
   decision: LegacyAnswer;
-  /** The url_path entry that answered (its hits are counted), if one did. */
+  /** The url_path entry that answered, if one did and the legacy site is cut over (its hits are counted). */
   entryId: string | null;
   /** The legacy site's name for its pages (homepage_title, else its name). */
   legacyTitle: string;
@@ -58,5 +61,7 @@ export async function resolveLegacy(trx: Tx, siteId: string, req: LegacyRequest)
   }
   const decision = decideLegacy(req, key, withHost, entry);
   if (!decision) return null;
-  return { decision, entryId: decision.viaEntry && entry ? entry.id : null, legacyTitle: legacy.homepage_title ?? legacy.name };
+  // Hits are what still arrives after the cut-over (issue 7): before it the old site answers its own URLs.
+  const counted = decision.viaEntry && entry && COUNTED_STATES.has(legacy.state);
+  return { decision, entryId: counted ? entry!.id : null, legacyTitle: legacy.homepage_title ?? legacy.name };
 }
