@@ -15,24 +15,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
-import type { ServiceContext } from '@zhanqun/audit/context';
 import { createDraft, publishRevision, revisionContent } from '@zhanqun/content/article.service';
-import { systemClock } from '@zhanqun/core/clock';
-import { openDatabase, type DbHandle } from '@zhanqun/db/connect';
-import { migrateToLatest } from '@zhanqun/db/migrator';
 import { importMirror } from '@zhanqun/legacy/mirror/mirror-import.service';
 import { parseProfile } from '@zhanqun/legacy/mirror/mirror-profile';
 import { extractArticle } from '@zhanqun/legacy/mirror/page-extract';
 import { createColumn } from '@zhanqun/tenancy/column.service';
-import { createOrgUnit } from '@zhanqun/tenancy/org-unit.service';
-import { createPlatform } from '@zhanqun/tenancy/platform.service';
-import { createSite } from '@zhanqun/tenancy/site.service';
+import { benchCountySite, withBenchDatabase } from './bench-county.js';
 
-const SERVER = process.env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres';
 const PAGES = Number(process.env.BENCH_PAGES ?? 1000) || 1000;
 const HOST = 'www.bench-old.gov.cn';
-const withDatabase = (url: string, name: string) => { const u = new URL(url); u.pathname = `/${name}`; return u.toString(); };
 const rate = (n: number, ms: number) => `${n} pages in ${(ms / 1000).toFixed(2)} s = ${(n / (ms / 1000)).toFixed(1)} pages/s`;
 
 const PROFILE = `
@@ -58,66 +49,52 @@ function page(i: number): { path: string; html: string } {
 }
 
 async function main(): Promise<void> {
-  const name = `zq_bench_${Date.now().toString(36)}_${process.pid}`;
-  const admin = await openDatabase({ databaseUrl: SERVER, poolSize: 1 });
-  await sql.raw(`create database "${name}"`).execute(admin.db);
   const dir = mkdtempSync(join(tmpdir(), 'zq-bench-mirror-'));
-  let handle: DbHandle | undefined;
   try {
-    handle = await openDatabase({ databaseUrl: withDatabase(SERVER, name), poolSize: 2 });
-    const { db } = handle;
-    await migrateToLatest(db);
-    const actor = { userId: null, label: 'bench:mirror-import' };
-    const platform = await createPlatform(db, systemClock, actor, { code: 'bench', name: '基准平台' });
-    const ctx: ServiceContext = { db, clock: systemClock, actor, scope: { kind: 'platform', platformIds: [platform.id] } };
-    const province = await createOrgUnit(ctx, { platformId: platform.id, parentId: null, level: 'province', name: '基准省', divisionCode: '990000' });
-    const city = await createOrgUnit(ctx, { platformId: platform.id, parentId: province.id, level: 'city', name: '基准市', divisionCode: '990100' });
-    const unit = await createOrgUnit(ctx, { platformId: platform.id, parentId: city.id, level: 'county', name: '基准县', divisionCode: '990121' });
-    const site = await createSite(ctx, { platformId: platform.id, orgUnitId: unit.id, kind: 'portal', code: 'bench', name: '基准县政府' });
-    await createColumn(ctx, site.id, { slug: 'tzgg', name: '通知公告', kind: 'notice' });
-    const base = await createColumn(ctx, site.id, { slug: 'base', name: '基线', kind: 'notice' });
+    await withBenchDatabase(async ({ db }, name) => {
+      const { ctx, site } = await benchCountySite(db, 'bench:mirror-import');
+      await createColumn(ctx, site.id, { slug: 'tzgg', name: '通知公告', kind: 'notice' });
+      const base = await createColumn(ctx, site.id, { slug: 'base', name: '基线', kind: 'notice' });
 
-    const root = join(dir, HOST);
-    let bytes = 0;
-    const generated = Array.from({ length: PAGES }, (_, i) => page(i));
-    for (const p of generated) {
-      mkdirSync(join(root, p.path.slice(1, p.path.lastIndexOf('/'))), { recursive: true });
-      writeFileSync(join(root, p.path.slice(1)), p.html);
-      bytes += Buffer.byteLength(p.html);
-    }
-    console.log(`mirror-import bench: node ${process.version}, ${PAGES} pages, ${(bytes / PAGES / 1024).toFixed(0)} KB each, database ${name}`);
+      const root = join(dir, HOST);
+      let bytes = 0;
+      const generated = Array.from({ length: PAGES }, (_, i) => page(i));
+      for (const p of generated) {
+        mkdirSync(join(root, p.path.slice(1, p.path.lastIndexOf('/'))), { recursive: true });
+        writeFileSync(join(root, p.path.slice(1)), p.html);
+        bytes += Buffer.byteLength(p.html);
+      }
+      console.log(`mirror-import bench: node ${process.version}, ${PAGES} pages, ${(bytes / PAGES / 1024).toFixed(0)} KB each, database ${name}`);
 
-    const profile = parseProfile(PROFILE);
-    let t = performance.now();
-    const extracted = generated.map((p) => extractArticle(p.html, `http://${HOST}${p.path}`, profile)!);
-    const extractMs = performance.now() - t;
-    t = performance.now();
-    for (const e of extracted) revisionContent({ title: e.title, bodyHtml: e.bodyHtml });
-    const sanitiseMs = performance.now() - t;
+      const profile = parseProfile(PROFILE);
+      let t = performance.now();
+      const extracted = generated.map((p) => extractArticle(p.html, `http://${HOST}${p.path}`, profile)!);
+      const extractMs = performance.now() - t;
+      t = performance.now();
+      for (const e of extracted) revisionContent({ title: e.title, bodyHtml: e.bodyHtml });
+      const sanitiseMs = performance.now() - t;
 
-    t = performance.now();
-    for (const e of extracted) {
-      const draft = await createDraft(ctx, site.id, { columnId: base.id, title: e.title, bodyHtml: e.bodyHtml });
-      await publishRevision(ctx, site.id, draft.id, { publishedAt: e.publishedAt!.at });
-    }
-    const baselineMs = performance.now() - t;
+      t = performance.now();
+      for (const e of extracted) {
+        const draft = await createDraft(ctx, site.id, { columnId: base.id, title: e.title, bodyHtml: e.bodyHtml });
+        await publishRevision(ctx, site.id, draft.id, { publishedAt: e.publishedAt!.at });
+      }
+      const baselineMs = performance.now() - t;
 
-    t = performance.now();
-    const { report } = await importMirror(ctx, site.id, { dir: root, profile: PROFILE, sourceName: 'bench' });
-    const importMs = performance.now() - t;
-    if (report.imported !== PAGES || report.failed.length) throw new Error(`import: ${report.imported} imported, ${JSON.stringify(report.failed.slice(0, 3))}`);
-    t = performance.now();
-    const again = await importMirror(ctx, site.id, { dir: root, profile: PROFILE, sourceName: 'bench again' });
-    const againMs = performance.now() - t;
+      t = performance.now();
+      const { report } = await importMirror(ctx, site.id, { dir: root, profile: PROFILE, sourceName: 'bench' });
+      const importMs = performance.now() - t;
+      if (report.imported !== PAGES || report.failed.length) throw new Error(`import: ${report.imported} imported, ${JSON.stringify(report.failed.slice(0, 3))}`);
+      t = performance.now();
+      const again = await importMirror(ctx, site.id, { dir: root, profile: PROFILE, sourceName: 'bench again' });
+      const againMs = performance.now() - t;
 
-    console.log(`  import:    ${rate(PAGES, importMs)} (target 200 pages/s): pages ${(report.timings.pagesMs / 1000).toFixed(2)} s, link pass ${(report.timings.linksMs / 1000).toFixed(2)} s; links rewritten ${report.linksRewritten}`);
-    console.log(`    extraction (parse5) ${(extractMs / 1000).toFixed(2)} s and sanitising ${(sanitiseMs / 1000).toFixed(2)} s, each measured alone`);
-    console.log(`  baseline:  ${rate(PAGES, baselineMs)} through createDraft + publishRevision; the import takes ${(importMs / baselineMs).toFixed(2)}× as long`);
-    console.log(`  re-run:    ${rate(PAGES, againMs)} (${again.report.unchanged} unchanged)`);
+      console.log(`  import:    ${rate(PAGES, importMs)} (target 200 pages/s): pages ${(report.timings.pagesMs / 1000).toFixed(2)} s, link pass ${(report.timings.linksMs / 1000).toFixed(2)} s; links rewritten ${report.linksRewritten}`);
+      console.log(`    extraction (parse5) ${(extractMs / 1000).toFixed(2)} s and sanitising ${(sanitiseMs / 1000).toFixed(2)} s, each measured alone`);
+      console.log(`  baseline:  ${rate(PAGES, baselineMs)} through createDraft + publishRevision; the import takes ${(importMs / baselineMs).toFixed(2)}× as long`);
+      console.log(`  re-run:    ${rate(PAGES, againMs)} (${again.report.unchanged} unchanged)`);
+    });
   } finally {
-    await handle?.close();
-    await sql.raw(`drop database if exists "${name}" with (force)`).execute(admin.db);
-    await admin.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -13,23 +13,14 @@
  * Env: DATABASE_URL (the server; default postgres://postgres@127.0.0.1:5432/postgres; the bench
  * creates and drops its own database there), BENCH_POSTS (default 1000).
  */
-import { sql } from 'kysely';
-import type { ServiceContext } from '@zhanqun/audit/context';
 import { createDraft, publishRevision, revisionContent } from '@zhanqun/content/article.service';
-import { systemClock } from '@zhanqun/core/clock';
-import { openDatabase, type DbHandle } from '@zhanqun/db/connect';
-import { migrateToLatest } from '@zhanqun/db/migrator';
 import { rollbackRun } from '@zhanqun/legacy/import-run.service';
 import { importWxr } from '@zhanqun/legacy/wxr/wxr-import.service';
 import { parseWxr } from '@zhanqun/legacy/wxr/wxr-parser';
 import { createColumn } from '@zhanqun/tenancy/column.service';
-import { createOrgUnit } from '@zhanqun/tenancy/org-unit.service';
-import { createPlatform } from '@zhanqun/tenancy/platform.service';
-import { createSite } from '@zhanqun/tenancy/site.service';
+import { benchCountySite, withBenchDatabase } from './bench-county.js';
 
-const SERVER = process.env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres';
 const POSTS = Number(process.env.BENCH_POSTS ?? 1000) || 1000;
-const withDatabase = (url: string, name: string) => { const u = new URL(url); u.pathname = `/${name}`; return u.toString(); };
 const rate = (n: number, ms: number) => `${n} items in ${(ms / 1000).toFixed(2)} s = ${(n / (ms / 1000)).toFixed(1)} items/s`;
 
 const PARAGRAPH = '为进一步加强政府网站信息内容建设，切实提升政府网站权威性和影响力，根据国务院办公厅有关文件精神，结合本县实际，现就有关事项通知如下。';
@@ -58,21 +49,8 @@ ${items.join('\n')}
 }
 
 async function main(): Promise<void> {
-  const name = `zq_bench_${Date.now().toString(36)}_${process.pid}`;
-  const admin = await openDatabase({ databaseUrl: SERVER, poolSize: 1 });
-  await sql.raw(`create database "${name}"`).execute(admin.db);
-  let handle: DbHandle | undefined;
-  try {
-    handle = await openDatabase({ databaseUrl: withDatabase(SERVER, name), poolSize: 2 });
-    const { db } = handle;
-    await migrateToLatest(db);
-    const actor = { userId: null, label: 'bench:wxr-import' };
-    const platform = await createPlatform(db, systemClock, actor, { code: 'bench', name: '基准平台' });
-    const ctx: ServiceContext = { db, clock: systemClock, actor, scope: { kind: 'platform', platformIds: [platform.id] } };
-    const province = await createOrgUnit(ctx, { platformId: platform.id, parentId: null, level: 'province', name: '基准省', divisionCode: '990000' });
-    const city = await createOrgUnit(ctx, { platformId: platform.id, parentId: province.id, level: 'city', name: '基准市', divisionCode: '990100' });
-    const unit = await createOrgUnit(ctx, { platformId: platform.id, parentId: city.id, level: 'county', name: '基准县', divisionCode: '990121' });
-    const site = await createSite(ctx, { platformId: platform.id, orgUnitId: unit.id, kind: 'portal', code: 'bench', name: '基准县政府' });
+  await withBenchDatabase(async ({ db }, name) => {
+    const { ctx, site } = await benchCountySite(db, 'bench:wxr-import');
     const column = await createColumn(ctx, site.id, { slug: 'tzgg', name: '通知公告', kind: 'notice' });
 
     const wxr = generateWxr(POSTS);
@@ -111,11 +89,7 @@ async function main(): Promise<void> {
     console.log(`  baseline:   ${rate(POSTS, baselineMs)} through createDraft + publishRevision; the import takes ${(firstMs / baselineMs).toFixed(2)}× as long`);
     console.log(`  re-run:     ${rate(POSTS, againMs)} (all unchanged)`);
     console.log(`  rollback:   ${rate(POSTS, rollbackMs)}`);
-  } finally {
-    await handle?.close();
-    await sql.raw(`drop database if exists "${name}" with (force)`).execute(admin.db);
-    await admin.close();
-  }
+  });
 }
 
 main().catch((err: unknown) => {
