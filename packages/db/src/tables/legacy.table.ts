@@ -3,7 +3,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 export type LegacyGlobalType = 'redirect' | 'gone';
 export type LegacySiteState = 'planned' | 'crawling' | 'imported' | 'parallel_run' | 'cut_over' | 'decommissioned';
 export type LegacySourceKind = 'wxr' | 'mirror' | 'crawl' | 'csv' | 'json';
-export type LegacyRunStatus = 'running' | 'finished' | 'rolled_back';
+/** `interrupted`: the run died before it finished (its process killed, a crash); the next run resumes it. */
+export type LegacyRunStatus = 'running' | 'finished' | 'interrupted' | 'rolled_back';
 
 /** A pattern rule: `before` runs ahead of the URL entries on the raw path and query, `after` behind them on the path. */
 export interface LegacyRule {
@@ -55,6 +56,10 @@ export interface LegacyImportRunTable {
   started_at: Date;
   finished_at: Date | null;
   rolled_back_at: Date | null;
+  /** The run's last sign of life, beaten while it runs: how a running run is told from one that died. */
+  heartbeat_at: Date | null;
+  /** The interrupted run this one took over from. */
+  resumes_run_id: string | null;
 }
 export type LegacyImportRunRow = Selectable<LegacyImportRunTable>;
 

@@ -19,7 +19,7 @@ import { writableSite } from '@zhanqun/tenancy/site-access';
 import { canonicalKeyOfUrl } from '../canonical-url.js';
 import { parseChineseDate } from '../extract/chinese-date.js';
 import { importItem } from '../import-item.js';
-import { finishRun } from '../import-run.service.js';
+import { beginRun, finishRun, guardRun } from '../import-run.service.js';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
 import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
 import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from '../wxr/link-rewrite.js';
@@ -33,11 +33,15 @@ export interface ItemsImportInput {
   legacyCode?: string | null;
   overwrite?: boolean;
   asDrafts?: boolean;
+  /** Called before each item (a progress display). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ItemsReport {
   source: string;
   legacySite: string;
+  /** The interrupted run this one resumes: what that run wrote counts as unchanged (or updated). */
+  resumes: string | null;
   found: number;
   imported: number;
   updated: number;
@@ -90,6 +94,10 @@ function readItem(raw: unknown, i: number, queryParams: readonly string[]): Item
 
 /** Import a JSON items file into a site (site.manage, content.edit on the columns it names). */
 export async function importItems(ctx: ServiceContext, siteId: string, input: ItemsImportInput): Promise<{ runId: string; report: ItemsReport }> {
+  return guardRun(ctx, siteId, (runId) => runItems(ctx, siteId, input, runId));
+}
+
+async function runItems(ctx: ServiceContext, siteId: string, input: ItemsImportInput, runId: string): Promise<{ runId: string; report: ItemsReport }> {
   let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(input.json) as Record<string, unknown>;
@@ -106,13 +114,9 @@ export async function importItems(ctx: ServiceContext, siteId: string, input: It
   const code = input.legacyCode ?? host.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
   const existing = await inScope(ctx.db, ctx.scope, async (trx) => { await writableSite(trx, ctx, siteId); return findLegacySiteByCode(trx, siteId, code); });
   const legacy: LegacySiteRow = existing ?? await createLegacySite(ctx, siteId, { code, name: str(siteInfo['name']) ?? host, hosts: [host], queryParams });
-  const runId = newId();
-  await inScope(ctx.db, ctx.scope, (trx) => trx.insertInto('legacy_import_run').values({
-    id: runId, site_id: siteId, legacy_site_id: legacy.id, source_kind: 'json', source_name: input.sourceName,
-    operator_user_id: ctx.actor.userId, operator_label: ctx.actor.label, started_at: ctx.clock.now(), finished_at: null, rolled_back_at: null,
-  }).execute());
+  const { resumes } = await inScope(ctx.db, ctx.scope, (trx) => beginRun(trx, ctx, siteId, { id: runId, legacySiteId: legacy.id, sourceKind: 'json', sourceName: input.sourceName }));
   const report: ItemsReport = {
-    source: input.sourceName, legacySite: legacy.code, found: items.length, imported: 0, updated: 0, unchanged: 0, drafts: 0, retired: 0,
+    source: input.sourceName, legacySite: legacy.code, resumes, found: items.length, imported: 0, updated: 0, unchanged: 0, drafts: 0, retired: 0,
     urlEntries: 0, failed: [], notes: [], linksRewritten: 0, brokenLinks: [],
   };
   const columns = new Map<string, string | Error>();
@@ -133,6 +137,7 @@ export async function importItems(ctx: ServiceContext, siteId: string, input: It
     .where('site_id', '=', siteId).where('legacy_site_id', '=', legacy.id).execute())).map((r) => [r.legacy_key, r.content_hash]));
   const links = await inScope(ctx.db, ctx.scope, (trx) => loadLinkTargets(trx, siteId, legacy));
   for (const [i, raw] of items.entries()) {
+    input.onProgress?.(i, items.length);
     const base = { index: i + 1, line: 0, key: '', title: typeof (raw as { title?: unknown })?.title === 'string' ? (raw as { title: string }).title : '' };
     try {
       const item = readItem(raw, i, legacy.query_params);
@@ -161,12 +166,13 @@ export async function importItems(ctx: ServiceContext, siteId: string, input: It
       report.failed.push({ ...base, reason: (err as Error).message });
     }
   }
+  input.onProgress?.(items.length, items.length);
   report.retired = await writeRetired(ctx, siteId, legacy, runId, doc['retired'], report);
   const after = await rewriteLegacyLinks(ctx, siteId, legacy);
   report.linksRewritten = after.rewritten;
   report.brokenLinks = after.broken;
   await finishRun(ctx, siteId, runId, report, {
-    source: report.source, found: report.found, imported: report.imported, updated: report.updated, failed: report.failed.length,
+    source: report.source, resumes: report.resumes, found: report.found, imported: report.imported, updated: report.updated, failed: report.failed.length,
   });
   return { runId, report };
 }

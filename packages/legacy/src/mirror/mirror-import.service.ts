@@ -23,7 +23,7 @@ import { writableSite } from '@zhanqun/tenancy/site-access';
 import { canonicalKeyOfUrl } from '../canonical-url.js';
 import { decodePage } from '../extract/decode.js';
 import { importItem } from '../import-item.js';
-import { finishRun } from '../import-run.service.js';
+import { beginRun, finishRun, guardRun } from '../import-run.service.js';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
 import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
 import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from '../wxr/link-rewrite.js';
@@ -51,6 +51,8 @@ export interface MirrorReport {
   source: string;
   legacySite: string;
   createdLegacySite: boolean;
+  /** The interrupted run this one resumes: what that run wrote counts as unchanged (or updated). */
+  resumes: string | null;
   found: number;
   imported: number;
   updated: number;
@@ -105,6 +107,10 @@ export function mirrorPaths(dir: string): { path: string; file: string }[] {
 
 /** Import a mirror into a site (site.manage and content.edit on the mapped columns). */
 export async function importMirror(ctx: ServiceContext, siteId: string, input: MirrorImportInput): Promise<{ runId: string; report: MirrorReport }> {
+  return guardRun(ctx, siteId, (runId) => runMirror(ctx, siteId, input, runId));
+}
+
+async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImportInput, runId: string): Promise<{ runId: string; report: MirrorReport }> {
   const profile = parseProfile(input.profile);
   let pages: { path: string; file: string }[];
   try {
@@ -113,10 +119,9 @@ export async function importMirror(ctx: ServiceContext, siteId: string, input: M
     throw invalid('dir', `cannot read the mirror: ${(err as Error).message}`);
   }
   const code = input.legacyCode ?? profile.host.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
-  const runId = newId();
-  const { legacy, created, columns } = await prepareRun(ctx, siteId, profile, code, runId, input.sourceName);
+  const { legacy, created, columns, resumes } = await prepareRun(ctx, siteId, profile, code, runId, input.sourceName);
   const report: MirrorReport = {
-    source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, found: pages.length, imported: 0, updated: 0, unchanged: 0,
+    source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, resumes, found: pages.length, imported: 0, updated: 0, unchanged: 0,
     duplicates: 0, lists: 0, retired: 0, files: 0, filesStored: 0, urlEntries: 0, failed: [], notes: [], unmapped: [], sections: {}, linksRewritten: 0, brokenLinks: [],
     missingAtSource: [], timings: { pagesMs: 0, linksMs: 0 },
   };
@@ -218,13 +223,13 @@ export async function importMirror(ctx: ServiceContext, siteId: string, input: M
   report.linksRewritten = after.rewritten;
   report.brokenLinks = after.broken;
   await finishRun(ctx, siteId, runId, report, {
-    source: report.source, legacySite: report.legacySite, found: report.found, imported: report.imported, updated: report.updated,
+    source: report.source, legacySite: report.legacySite, resumes: report.resumes, found: report.found, imported: report.imported, updated: report.updated,
     unchanged: report.unchanged, duplicates: report.duplicates, failed: report.failed.length, unmapped: report.unmapped.length,
   });
   return { runId, report };
 }
 
-async function prepareRun(ctx: ServiceContext, siteId: string, profile: MirrorProfile, code: string, runId: string, sourceName: string): Promise<{ legacy: LegacySiteRow; created: boolean; columns: Map<string, string> }> {
+async function prepareRun(ctx: ServiceContext, siteId: string, profile: MirrorProfile, code: string, runId: string, sourceName: string): Promise<{ legacy: LegacySiteRow; created: boolean; columns: Map<string, string>; resumes: string | null }> {
   const { existing, columns } = await inScope(ctx.db, ctx.scope, async (trx) => {
     const site = await writableSite(trx, ctx, siteId);
     const columns = new Map<string, string>();
@@ -237,11 +242,8 @@ async function prepareRun(ctx: ServiceContext, siteId: string, profile: MirrorPr
     return { existing: await findLegacySiteByCode(trx, siteId, code), columns };
   });
   const legacy = existing ?? await createLegacySite(ctx, siteId, { code, name: profile.host, hosts: [profile.host, ...profile.aliases], queryParams: profile.queryParams });
-  await inScope(ctx.db, ctx.scope, (trx) => trx.insertInto('legacy_import_run').values({
-    id: runId, site_id: siteId, legacy_site_id: legacy.id, source_kind: 'mirror', source_name: sourceName,
-    operator_user_id: ctx.actor.userId, operator_label: ctx.actor.label, started_at: ctx.clock.now(), finished_at: null, rolled_back_at: null,
-  }).execute());
-  return { legacy, created: !existing, columns };
+  const { resumes } = await inScope(ctx.db, ctx.scope, (trx) => beginRun(trx, ctx, siteId, { id: runId, legacySiteId: legacy.id, sourceKind: 'mirror', sourceName }));
+  return { legacy, created: !existing, columns, resumes };
 }
 
 /** List pages (301 to their column), retired pages (410), and repeats (301 to the first page's article). */

@@ -7,7 +7,7 @@
  * Bodies go through the content services, hence the sanitiser.
  */
 import { invalid } from '@zhanqun/core/errors';
-import { isUuid, newId } from '@zhanqun/core/id';
+import { isUuid } from '@zhanqun/core/id';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { revisionContent, validateContent, type CreateDraftInput } from '@zhanqun/content/article.service';
 import { columnAccess } from '@zhanqun/content/column-access';
@@ -18,7 +18,7 @@ import { writableSite } from '@zhanqun/tenancy/site-access';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
 import { WxrUnreadableError } from '../legacy.errors.js';
 import { importItem } from '../import-item.js';
-import { finishRun } from '../import-run.service.js';
+import { beginRun, finishRun, guardRun } from '../import-run.service.js';
 import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from './link-rewrite.js';
 import { planItem } from './wxr-map.js';
 import { parseWxr } from './wxr-parser.js';
@@ -47,6 +47,8 @@ export interface ImportReport {
   source: string;
   legacySite: string;
   createdLegacySite: boolean;
+  /** The interrupted run this one resumes: what that run wrote counts as unchanged (or updated). */
+  resumes: string | null;
   found: number;
   imported: number;
   updated: number;
@@ -72,6 +74,10 @@ const WP_QUERY_PARAMS = ['p', 'page_id'];
 
 /** Import a WXR export into a site (site.manage and content.edit on its columns). Returns the run and its report. */
 export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput): Promise<{ runId: string; report: ImportReport }> {
+  return guardRun(ctx, siteId, (runId) => runWxr(ctx, siteId, input, runId));
+}
+
+async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput, runId: string): Promise<{ runId: string; report: ImportReport }> {
   const doc = parseWxr(input.wxr);
   if (doc.fatal) throw new WxrUnreadableError(doc.errors.map((e) => `line ${e.line}: ${e.message}`).join('; '));
   // The blog's own host (a multisite export's base_site_url is the network's), then its permalinks' hosts.
@@ -81,9 +87,8 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
   // Without a code, the legacy site is named after the export's host (or plain "wordpress").
   const code = input.legacyCode ?? ((host ? host.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) : '') || 'wordpress');
   const { legacy, created } = await legacySiteFor(ctx, siteId, code, hosts, doc.title);
-  const runId = newId();
   const report: ImportReport = {
-    source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, found: doc.items.length, imported: 0, updated: 0,
+    source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, resumes: null, found: doc.items.length, imported: 0, updated: 0,
     unchanged: 0, drafts: 0, urlEntries: 0, skipped: [], failed: [], notes: [], linksRewritten: 0, articlesRelinked: 0, brokenLinks: [],
     missingAtSource: [], timings: { itemsMs: 0, linksMs: 0 },
   };
@@ -94,10 +99,7 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
       // Refused here, once, rather than for every item: the account must be able to write there.
       await columnAccess(trx, ctx, siteId, id, 'content.edit');
     }
-    await trx.insertInto('legacy_import_run').values({
-      id: runId, site_id: siteId, legacy_site_id: legacy.id, source_kind: 'wxr', source_name: input.sourceName,
-      operator_user_id: ctx.actor.userId, operator_label: ctx.actor.label, started_at: ctx.clock.now(), finished_at: null, rolled_back_at: null,
-    }).execute();
+    ({ resumes: report.resumes } = await beginRun(trx, ctx, siteId, { id: runId, legacySiteId: legacy.id, sourceKind: 'wxr', sourceName: input.sourceName }));
   });
   for (const e of doc.errors) report.failed.push({ index: 0, line: e.line, key: '', title: '', reason: e.message });
   const authors = new Map(doc.authors.map((a) => [a.login, a]));
@@ -158,7 +160,7 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
   report.articlesRelinked += after.articles;
   report.brokenLinks = after.broken;
   await finishRun(ctx, siteId, runId, report, {
-    source: input.sourceName, legacySite: legacy.code, found: report.found, imported: report.imported, updated: report.updated,
+    source: input.sourceName, legacySite: legacy.code, resumes: report.resumes, found: report.found, imported: report.imported, updated: report.updated,
     unchanged: report.unchanged, skipped: report.skipped.length, failed: report.failed.length,
   });
   return { runId, report };
