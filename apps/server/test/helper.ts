@@ -16,8 +16,8 @@ export interface TestApp {
 }
 
 /** The real app on a database of its own; requests go through inject(), never a port. */
-export async function build(env: Record<string, string> = {}): Promise<TestApp> {
-  const t = await createTestDatabase();
+export async function build(env: Record<string, string> = {}, opts: { onStatement?: (sql: string) => void } = {}): Promise<TestApp> {
+  const t = await createTestDatabase(opts);
   const clock = new ManualClock('2026-11-27T02:00:00Z');
   // Uploaded files go to a directory of the test's own, never under the repository's ./data.
   const blobDir = mkdtempSync(join(tmpdir(), 'zq-blobs-'));

@@ -86,15 +86,48 @@ export async function searchLive(db: Db, siteId: string, words: readonly string[
 /** Live articles placed in any of these columns (a channel's subtree), newest first. */
 export function listLiveInColumns(db: Db, siteId: string, columnIds: readonly string[], limit: number): Promise<ArticleListItem[]> {
   if (columnIds.length === 0) return Promise.resolve([]);
+  return newestIn(db, siteId, columnIds, limit).execute() as Promise<ArticleListItem[]>;
+}
+
+function newestIn(db: Db | ExpressionBuilder<Database, never>, siteId: string, columnIds: readonly string[], limit: number) {
   return db.selectFrom('article as a')
     .innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'a.site_id').onRef('r.id', '=', 'a.live_revision_id'))
     .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'r.external_url', 'r.cover_attachment_id'])
     // A literal, not a parameter: a parameter would come back as the text 'false' (truthy).
     .select(sql<boolean>`false`.as('pinned'))
-    .where('a.site_id', '=', siteId).where('a.primary_column_id', 'in', columnIds)
+    // One array parameter, not one per column: the statement's text (and its prepared plan) is the same for every site.
+    .where('a.site_id', '=', siteId).where('a.primary_column_id', '=', sql<string>`any(${[...columnIds]}::uuid[])`)
     .where('a.live', '=', true).where('a.deleted_at', 'is', null)
-    .orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit)
-    .execute() as Promise<ArticleListItem[]>;
+    .orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit);
+}
+
+/** A superior or sibling site as a home page links it (上级网站、同级网站: zhanqun_site_directory, migration 110100). */
+export interface RelatedSiteRow { relation: 'superior' | 'sibling'; name: string; host: string; path_prefix: string }
+
+/** A list item as a JSON subquery returns it: its time as text. */
+const fromJson = (items: (Omit<ArticleListItem, 'published_at'> & { published_at: string | Date })[]): ArticleListItem[] =>
+  items.map((i) => ({ ...i, published_at: new Date(i.published_at) }));
+
+/**
+ * Everything a home page (or a channel page) lists, in one statement (one database round trip):
+ * for each group of columns its newest live items, as listLiveInColumns reads them, as a JSON
+ * subquery; and, when asked, the site's superior and sibling sites. Run it in scope.
+ */
+export async function findHomePage(db: Db, siteId: string, groups: readonly (readonly string[])[], limit: number, relatedSites: boolean)
+  : Promise<{ lists: ArticleListItem[][]; relatedSites: RelatedSiteRow[] }> {
+  const lists = groups.map((ids, i) => ({ ids, alias: `l${i}` })).filter((g) => g.ids.length > 0);
+  if (lists.length === 0 && !relatedSites) return { lists: groups.map(() => []), relatedSites: [] };
+  const row = await db.selectNoFrom((eb) => [
+    ...lists.map((g) => jsonArrayFrom(newestIn(eb, siteId, g.ids, limit)).as(g.alias)),
+    ...(relatedSites
+      // Other sites are out of a public request's scope: one database function answers this one public question.
+      ? [jsonArrayFrom(eb.selectFrom(sql<RelatedSiteRow>`zhanqun_site_directory(${siteId})`.as('d')).select(['d.relation', 'd.name', 'd.host', 'd.path_prefix'])).as('related')]
+      : []),
+  ]).executeTakeFirstOrThrow() as Record<string, unknown>;
+  return {
+    lists: groups.map((_, i) => fromJson((row[`l${i}`] ?? []) as never)),
+    relatedSites: (row.related ?? []) as RelatedSiteRow[],
+  };
 }
 
 /** The live article with its live revision's content and metadata. */

@@ -76,6 +76,8 @@ export interface OpenOptions {
   pgliteSnapshot?: Blob;
   logger?: DbLogger;
   slowQueryMs?: number;
+  /** Called with every statement's SQL as it completes (tests count the statements a page costs). */
+  onStatement?: (sql: string) => void;
 }
 
 // Types parsed the same way on both drivers (STACK.md, pitfall 5): int8 and numeric-free counts
@@ -85,10 +87,12 @@ const DATE = 1082;
 pg.types.setTypeParser(INT8, (v: string) => Number(v));
 pg.types.setTypeParser(DATE, (v: string) => v);
 
-function kyselyLog(logger: DbLogger | undefined, slowMs: number) {
-  if (!logger) return undefined;
+function kyselyLog(logger: DbLogger | undefined, slowMs: number, onStatement: ((sql: string) => void) | undefined) {
+  if (!logger && !onStatement) return undefined;
   // Errors and slow queries only, never with their parameters (they may hold personal data).
   return (event: LogEvent) => {
+    onStatement?.(event.query.sql);
+    if (!logger) return;
     const durationMs = Math.round(event.queryDurationMillis);
     if (event.level === 'error') {
       logger.error({ sql: event.query.sql, durationMs, err: event.error }, 'query failed');
@@ -100,7 +104,7 @@ function kyselyLog(logger: DbLogger | undefined, slowMs: number) {
 
 /** Open the database: a pg Pool for DATABASE_URL, otherwise the embedded PGlite. */
 export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
-  const log = kyselyLog(opts.logger, opts.slowQueryMs ?? 500);
+  const log = kyselyLog(opts.logger, opts.slowQueryMs ?? 500, opts.onStatement);
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     // An idle client's error (server restart) must not crash the process; the next query reconnects.

@@ -3,7 +3,6 @@
  * plain view objects. Every value a template sees is built here for one site and one request,
  * so no site's data can reach another's page through shared template state.
  */
-import { sql } from 'kysely';
 import { formatZoned } from '@zhanqun/core/time';
 import type { ColumnKind, SiteColumnRow, SiteRow } from '@zhanqun/db/database';
 import type { Db } from '@zhanqun/db/scope';
@@ -14,6 +13,7 @@ import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import { join } from 'node:path';
 import { resolveSettings, settingDefsOf, settingsCssUrl, type SettingDef, type SettingValues } from './theme-settings.js';
 import { PARTIAL_OVERRIDES } from './partial-overrides.js';
+import { homeItemSettingsCached } from './home-items.js';
 import { HOME_LABELS, isLocaleRoot, languagesOf, mentionIn, packMentions, settingsView } from './theme-context-site.js';
 import { THEMES_DIR } from './theme.js';
 
@@ -183,47 +183,44 @@ function subtreeIds(s: SiteScope, column: SiteColumnRow): string[] {
   return s.columns.filter((c) => c.path.startsWith(column.path)).map((c) => c.id);
 }
 
-/** The home page: the site's main blocks (要闻, 通知公告, 政策文件, 部门动态 …) where it has them. */
+/** The columns the default pack's home shows as blocks, where the site has them. */
+const HOME_BLOCK_PATHS = ['/xwdt/yw/', '/xwdt/tzgg/', '/zwgk/zcwj/', '/xwdt/bmdt/', '/zwgk/zcwj/zcjd/', '/zwgk/rsxx/'];
+const HOME_ITEMS = 8;
+
+/**
+ * The home page: the site's main blocks (要闻, 通知公告, 政策文件, 部门动态 …) where it has them, the
+ * items of the column-list settings its pack shows (home-items.ts), and superior and sibling
+ * sites — all read in one statement, each column's items once however many blocks show them.
+ */
 export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
   const page = basePage(s, s.site.name, null);
-  // Each column's newest items are read once per page, however many blocks show them.
-  const newest = new Map<string, ListItemView[]>();
-  const itemsOf = async (column: SiteColumnRow) => {
-    let items = newest.get(column.id);
-    if (!items) {
-      items = toItems(s, await reads.listLiveInColumns(db, s.site.id, subtreeIds(s, column), 8));
-      newest.set(column.id, items);
-    }
-    return [...items];
-  };
   // What a pack's templates never mention is not read (the county pack shows blocks of its settings instead).
   const uses = (word: string) => packMentions(s.site.theme, word) || Object.values(s.partials).some((src) => mentionIn(src, word));
-  const wanted = uses('blocks') ? ['/xwdt/yw/', '/xwdt/tzgg/', '/zwgk/zcwj/', '/xwdt/bmdt/', '/zwgk/zcwj/zcjd/', '/zwgk/rsxx/'] : [];
-  const blocks: BlockView[] = [];
-  for (const path of wanted) {
-    const column = s.columns.find((c) => c.path === path);
-    if (!column) continue;
-    blocks.push({ name: column.name, url: url(s.mount, column.path), items: await itemsOf(column) });
-  }
-  if (uses('blocks') && blocks.every((b) => b.items.length === 0)) {
-    // A site without the standard columns still shows its newest items.
-    const items = toItems(s, await reads.listLiveInColumns(db, s.site.id, s.columns.map((c) => c.id), 10));
-    blocks.push({ name: '最新信息', url: url(s.mount, '/'), items });
-  }
-  page.blocks = blocks;
-  // Other sites are out of a public request's scope: one database function answers this one public question.
-  const related = !uses('relatedSites') ? { rows: [] } : await sql<{ relation: string; name: string; host: string; path_prefix: string }>`select relation, name, host, path_prefix from zhanqun_site_directory(${s.site.id})`.execute(db);
-  const link = (r: { name: string; host: string; path_prefix: string }) => ({ name: r.name, url: `//${r.host}${s.mount.port ?? ''}${r.path_prefix}` });
-  page.relatedSites = {
-    superior: related.rows.filter((r) => r.relation === 'superior').map(link), siblings: related.rows.filter((r) => r.relation === 'sibling').map(link),
-  };
-  // Column-list settings (news tabs, picture news, topic banners …) show their newest items on the home page.
-  for (const def of s.settingDefs.filter((d) => d.type === 'column-list')) {
+  const blockColumns = uses('blocks') ? HOME_BLOCK_PATHS.map((path) => s.columns.find((c) => c.path === path)).filter((c) => c !== undefined) : [];
+  // Column-list settings (news tabs, picture news …) whose items the pack shows; entrances and topic banners are links only.
+  const shown = homeItemSettingsCached(s.site.theme, s.partials);
+  const settingBlocks: { block: BlockView; column: SiteColumnRow }[] = [];
+  for (const def of s.settingDefs.filter((d) => d.type === 'column-list' && (shown === null || shown.has(d.key)))) {
     for (const block of page.settings[def.key] as BlockView[]) {
       const column = s.columns.find((c) => url(s.mount, c.path) === block.url);
-      if (column) block.items = await itemsOf(column);
+      if (column) settingBlocks.push({ block, column });
     }
   }
+  const columns = [...new Set([...blockColumns, ...settingBlocks.map((b) => b.column)])];
+  const read = await reads.findHomePage(db, s.site.id, columns.map((c) => subtreeIds(s, c)), HOME_ITEMS, uses('relatedSites'));
+  const itemsOf = (column: SiteColumnRow) => toItems(s, read.lists[columns.indexOf(column)] ?? []);
+  page.blocks = blockColumns.map((column) => ({ name: column.name, url: url(s.mount, column.path), items: itemsOf(column) }));
+  if (uses('blocks') && page.blocks.every((b) => b.items.length === 0)) {
+    // A site without the standard columns still shows its newest items.
+    const items = toItems(s, await reads.listLiveInColumns(db, s.site.id, s.columns.map((c) => c.id), 10));
+    page.blocks = [{ name: '最新信息', url: url(s.mount, '/'), items }];
+  }
+  for (const { block, column } of settingBlocks) block.items = itemsOf(column);
+  const link = (r: reads.RelatedSiteRow) => ({ name: r.name, url: `//${r.host}${s.mount.port ?? ''}${r.path_prefix}` });
+  page.relatedSites = {
+    superior: read.relatedSites.filter((r) => r.relation === 'superior').map(link),
+    siblings: read.relatedSites.filter((r) => r.relation === 'sibling').map(link),
+  };
   return page;
 }
 
@@ -333,9 +330,9 @@ export async function channelContext(db: Db, s: SiteScope, column: SiteColumnRow
     name: column.name, kind: column.kind, kindLabel: KIND_LABELS[column.kind], description: column.description, url: url(s.mount, column.path),
     children: children.map((c) => ({ name: c.name, url: url(s.mount, c.path) })),
   };
-  page.blocks = await Promise.all(children.map(async (c) => ({
-    name: c.name, url: url(s.mount, c.path), items: toItems(s, await reads.listLiveInColumns(db, s.site.id, subtreeIds(s, c), 6)),
-  })));
+  // Every sub-column's newest items in one statement.
+  const { lists } = await reads.findHomePage(db, s.site.id, children.map((c) => subtreeIds(s, c)), 6, false);
+  page.blocks = children.map((c, i) => ({ name: c.name, url: url(s.mount, c.path), items: toItems(s, lists[i] ?? []) }));
   return page;
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { inject } from 'vitest';
-import { openDatabase, type DbHandle } from '@zhanqun/db/connect';
+import { openDatabase, type DbHandle, type OpenOptions } from '@zhanqun/db/connect';
 import { withDatabase, type TestBackend } from './backend.js';
 
 export interface TestDatabase extends DbHandle {
@@ -18,11 +18,11 @@ let counter = 0;
  * A fresh, migrated database of its own for a test file: cloned from the run's template on
  * Postgres, or a new PGlite instance from the migrated snapshot.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(opts: Pick<OpenOptions, 'onStatement'> = {}): Promise<TestDatabase> {
   const backend = inject('zqTestBackend');
   if (backend.kind === 'pglite') {
     const bytes = readFileSync(backend.snapshotPath);
-    const handle = await openDatabase({ pgliteDir: 'memory://', pgliteSnapshot: new Blob([bytes]) });
+    const handle = await openDatabase({ pgliteDir: 'memory://', pgliteSnapshot: new Blob([bytes]), ...opts });
     return { ...handle, backend: 'pglite', url: null, destroy: () => handle.close() };
   }
   const name = `zq_test_${backend.runId}_${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`;
@@ -33,7 +33,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.close();
   }
   const url = withDatabase(backend.adminUrl, name);
-  const handle = await openDatabase({ databaseUrl: url, poolSize: 5 });
+  const handle = await openDatabase({ databaseUrl: url, poolSize: 5, ...opts });
   return {
     ...handle,
     backend: 'postgres',
