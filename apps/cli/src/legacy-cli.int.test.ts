@@ -2,7 +2,7 @@
 // province: a WordPress export into a city site as its site admin, a re-run that changes nothing,
 // the run's report, rollback, a broken file and another tenant's site refused in Chinese.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ManualClock } from '@zhanqun/core/clock';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { corpusPath } from '@zhanqun/legacy/corpus.fixture';
+import { STALE_MS } from '@zhanqun/legacy/import-run.service';
+import { importItems, ITEMS_FORMAT } from '@zhanqun/legacy/items/items-import.service';
 import { LEGACY_HOST, writeMirror } from '@zhanqun/legacy/testsite/county-site.fixture';
+import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -20,7 +23,14 @@ const WXR = corpusPath('wordpress-importer-wxr-fixtures', 'phpunit-data');
 /** Attachments the CLI stores go to a directory of the test's own, never under the repository. */
 const BLOBS = mkdtempSync(join(tmpdir(), 'zq-cli-blobs-'));
 
-function zhanqun(url: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+type Result = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
+
+function zhanqun(url: string, ...args: string[]): Promise<Result> {
+  return started(url, ...args).result;
+}
+
+/** The CLI as a running process (to interrupt it), and its result once it exits. */
+function started(url: string, ...args: string[]): { proc: ReturnType<typeof spawn>; result: Promise<Result> } {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of SCRUB) delete env[name];
   const proc = spawn(process.execPath, ['--conditions=@zhanqun/source', '--import', 'tsx', 'apps/cli/src/main.ts', ...args], {
@@ -30,7 +40,7 @@ function zhanqun(url: string, ...args: string[]): Promise<{ code: number | null;
   let stderr = '';
   proc.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
   proc.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
-  return new Promise((resolve) => proc.once('close', (code) => resolve({ code, stdout, stderr })));
+  return { proc, result: new Promise((resolve) => proc.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }))) };
 }
 
 describe.skipIf(inject('zqTestBackend').kind !== 'postgres')('zhanqun legacy (spawned, on the demo province)', () => {
@@ -133,5 +143,97 @@ describe.skipIf(inject('zqTestBackend').kind !== 'postgres')('zhanqun legacy (sp
     expect(other).toMatchObject({ code: 1, stderr: expect.stringContaining('不在您的权限范围内') });
     const liaison = await cli('legacy', 'import', '--site', 'anhe', '--wxr', `${WXR}/small-export.xml`, '--as', 'xinxiyuan');
     expect(liaison).toMatchObject({ code: 1, stderr: expect.stringContaining('site.manage') });
+  });
+
+  describe('an interrupted import', () => {
+    const ITEMS = 400;
+    let dir: string;
+    beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'zq-resume-')); });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** A JSON items export of ITEMS notices of an old host, written to a file. */
+    const itemsFile = (host: string) => {
+      const file = join(dir, `${host}.json`);
+      writeFileSync(file, JSON.stringify({
+        format: ITEMS_FORMAT, site: { host },
+        items: Array.from({ length: ITEMS }, (_, i) => ({
+          id: String(i + 1), url: `http://${host}/art/${i + 1}.html`, column: '/xwdt/yw/', title: `旧网站信息第${i + 1}号`,
+          body_html: `<p>正文 ${i + 1}</p>`, published_at: '2019-03-05 10:20',
+        })),
+      }));
+      return file;
+    };
+    /** The ID map of a legacy site (by code): what its runs wrote. */
+    const written = (code: string) => t.db.selectFrom('legacy_item as i').innerJoin('legacy_site as l', 'l.id', 'i.legacy_site_id')
+      .select(['i.article_id', 'i.created_run_id']).where('l.code', '=', code).execute();
+    const runsOf = (code: string) => t.db.selectFrom('legacy_import_run as r').innerJoin('legacy_site as l', 'l.id', 'r.legacy_site_id')
+      .select(['r.id', 'r.status', 'r.finished_at', 'r.resumes_run_id']).where('l.code', '=', code).orderBy('r.started_at').execute();
+    /** Wait until a running CLI has written `n` items (and has not finished). */
+    const whenWritten = async (code: string, n: number, proc: ReturnType<typeof spawn>) => {
+      for (let i = 0; i < 3000; i += 1) {
+        if ((await written(code)).length >= n) return;
+        if (proc.exitCode !== null) throw new Error(`the import ended (${proc.exitCode}) before ${n} items were written`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`${n} items were not written in time`);
+    };
+
+    it('should mark the run interrupted on Ctrl-C, and resume it with the same command, nothing imported twice', async () => {
+      const code = 'www-qc-ctrlc-gov-cn';
+      const args = ['legacy', 'items', itemsFile('www.qc-ctrlc.gov.cn'), '--site', 'qingchuan', '--as', 'zhanzhang'];
+      const first = started(t.url!, ...args);
+      await whenWritten(code, 20, first.proc);
+      first.proc.kill('SIGINT');
+      const stopped = await first.result;
+      const [run] = await runsOf(code);
+      expect(stopped.code, stopped.stderr).toBe(130);
+      expect(stopped.stderr).toContain(`已中断 (interrupted)：导入批次 ${run!.id} 已标记为中断`);
+      expect(run).toMatchObject({ status: 'interrupted', finished_at: null });
+      const before = (await written(code)).length;
+      expect(before).toBeLessThan(ITEMS);
+      const status = await cli('legacy', 'status', '--site', 'qingchuan', '--as', 'zhanzhang');
+      expect(status.stdout).toMatch(new RegExp(`${run!.id}  interrupted +已中断 .* 导入 ${before} 更新 0`));
+      expect((await cli('legacy', 'status', '--site', 'qingchuan', '--as', 'zhanzhang', '--run', run!.id)).stdout).toContain('interrupted（已中断）');
+
+      const second = await cli(...args);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout).toContain(`续接已中断的批次 ${run!.id}`);
+      expect(second.stdout).toMatch(new RegExp(`导入 imported ${ITEMS - before} +更新 updated 0 +未变 unchanged ${before} `));
+      const items = await written(code);
+      expect(items).toHaveLength(ITEMS);
+      expect(new Set(items.map((i) => i.article_id)).size).toBe(ITEMS);
+      expect((await runsOf(code)).map((r) => [r.status, r.resumes_run_id])).toEqual([['interrupted', null], ['finished', run!.id]]);
+    });
+
+    it('should hold a legacy site for a run killed outright until its heartbeat is stale, then resume it', async () => {
+      const code = 'www-qc-killed-gov-cn';
+      const file = itemsFile('www.qc-killed.gov.cn');
+      const args = ['legacy', 'items', file, '--site', 'qingchuan', '--as', 'zhanzhang'];
+      const first = started(t.url!, ...args);
+      await whenWritten(code, 20, first.proc);
+      first.proc.kill('SIGKILL');
+      expect((await first.result).signal).toBe('SIGKILL');
+      const [run] = await runsOf(code);
+      expect(run!.status).toBe('running'); // nobody was left to say otherwise
+      const before = (await written(code)).length;
+
+      // Within STALE_MS of its last beat it cannot be told from a live run: a second run is refused, saying until when.
+      const refused = await cli(...args);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`旧网站 ${code} 的导入批次 ${run!.id} 仍在进行`);
+      expect(refused.stderr).toContain(`Import run ${run!.id} of legacy site ${code} is still running`);
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+      expect(await runsOf(code)).toHaveLength(1);
+
+      // A run that starts when that time has passed marks it interrupted and resumes it.
+      const site = await t.db.selectFrom('site').select(['id', 'platform_id']).where('code', '=', 'qingchuan').executeTakeFirstOrThrow();
+      const later = { db: t.db, clock: new ManualClock(new Date(Date.now() + STALE_MS + 5_000)), actor: { userId: null, label: 'test' }, scope: await platformAdminScope(t.db, site.platform_id) };
+      const { report } = await importItems(later, site.id, { json: readFileSync(file, 'utf8'), sourceName: 'resume.json' });
+      expect(report).toMatchObject({ resumes: run!.id, unchanged: before, imported: ITEMS - before, failed: [] });
+      expect(new Set((await written(code)).map((i) => i.article_id)).size).toBe(ITEMS);
+      const found = await t.db.selectFrom('audit_log_entry').select('after').where('object_id', '=', run!.id).where('action', '=', 'legacy_import.interrupt').executeTakeFirstOrThrow();
+      expect(found.after).toMatchObject({ foundBy: expect.any(String) });
+      expect((await runsOf(code)).map((r) => [r.status, r.resumes_run_id])).toEqual([['interrupted', null], ['finished', run!.id]]);
+    });
   });
 });

@@ -62,6 +62,15 @@ export async function runWrites(db: Db, siteId: string, runId: string): Promise<
   return { created: Number(row.created), updated: Number(row.touched) - Number(row.created) };
 }
 
+/** The refusal while a run is alive, with when it was last heard of and from when it would count as dead (`details`, for the CLI and API). */
+function runningError(run: { id: string; started_at: Date; heartbeat_at: Date | null }, legacyCode: string): Error {
+  const last = run.heartbeat_at ?? run.started_at;
+  const deadFrom = new Date(last.getTime() + STALE_MS);
+  return Object.assign(new ImportRunRunningError(run.id, legacyCode, formatZoned(last, 'yyyy-MM-dd HH:mm:ss'), formatZoned(deadFrom, 'yyyy-MM-dd HH:mm:ss')), {
+    details: { runId: run.id, legacySite: legacyCode, lastSignOfLife: last.toISOString(), deadFrom: deadFrom.toISOString() },
+  });
+}
+
 export interface RunToBegin { id: string; legacySiteId: string; sourceKind: LegacySourceKind; sourceName: string }
 
 /**
@@ -80,10 +89,7 @@ export async function beginRun(trx: Tx, ctx: ServiceContext, siteId: string, run
   const unfinished = await trx.selectFrom('legacy_import_run').select(['id', 'status', 'started_at', 'heartbeat_at'])
     .where('site_id', '=', siteId).where('legacy_site_id', '=', legacy.id).where('status', '=', 'running').execute();
   const alive = unfinished.find((r) => isRunAlive(r, now));
-  if (alive) {
-    const last = alive.heartbeat_at ?? alive.started_at;
-    throw new ImportRunRunningError(alive.id, legacy.code, formatZoned(last, 'yyyy-MM-dd HH:mm:ss'), formatZoned(new Date(last.getTime() + STALE_MS), 'HH:mm:ss'));
-  }
+  if (alive) throw runningError(alive, legacy.code);
   for (const dead of unfinished) {
     await trx.updateTable('legacy_import_run').set({ status: 'interrupted' }).where('site_id', '=', siteId).where('id', '=', dead.id).execute();
     await writeAudit(trx, ctx.clock, ctx.actor, {
@@ -203,10 +209,7 @@ export async function rollbackRun(ctx: ServiceContext, siteId: string, runId: st
     if (!run) throw new ImportRunNotFoundError(runId);
     if (run.status === 'rolled_back') throw new RunAlreadyRolledBackError(runId);
     // A run still writing would go on adding what the rollback removes: it must end first (a dead one may go).
-    if (isRunAlive(run, ctx.clock.now())) {
-      const last = run.heartbeat_at ?? run.started_at;
-      throw new ImportRunRunningError(run.id, run.code, formatZoned(last, 'yyyy-MM-dd HH:mm:ss'), formatZoned(new Date(last.getTime() + STALE_MS), 'HH:mm:ss'));
-    }
+    if (isRunAlive(run, ctx.clock.now())) throw runningError(run, run.code);
     const created = await trx.selectFrom('legacy_item').select(['id', 'article_id']).where('site_id', '=', siteId).where('created_run_id', '=', runId).execute();
     // An article published since through the workflow is a record someone answers for (谁发布谁负责): it stays.
     const released = new Set((await trx.selectFrom('article_publication').select('article_id').where('site_id', '=', siteId)

@@ -8,10 +8,11 @@ import { basename, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { createBlobStore, DEFAULT_MAX_UPLOAD_BYTES } from '@zhanqun/content/attachment/blob-store';
+import { systemClock } from '@zhanqun/core/clock';
 import { formatZoned } from '@zhanqun/core/time';
 import type { Database, LegacySiteState, SiteRow } from '@zhanqun/db/database';
 import { inScope } from '@zhanqun/db/scope';
-import { findRun, listRuns, rollbackRun } from '@zhanqun/legacy/import-run.service';
+import { findRun, listRuns, rollbackRun, runStatus, runWrites } from '@zhanqun/legacy/import-run.service';
 import { parseQueryParams } from '@zhanqun/legacy/canonical-url';
 import { createLegacySite, findLegacySiteByCode, findLegacySites, updateLegacySite, type LegacySiteInput } from '@zhanqun/legacy/legacy-site.service';
 import { countEntries, importEntriesCsv, listEntries } from '@zhanqun/legacy/legacy-url.service';
@@ -23,8 +24,9 @@ import { verifyLegacySite } from '@zhanqun/legacy/legacy-plan.service';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import { list, need, optional, printImportErrors, readCsv, RefusedError, UsageError, type Values } from '../cli-support.js';
 import { asAccount, siteOf } from './article.js';
+import { explainRunning, interruptible, printResumes, RUN_STATUS } from './legacy-runs.js';
 
-const at = (d: Date | null) => (d ? formatZoned(d, 'yyyy-MM-dd HH:mm') : '-');
+const at = (d: Date | null, seconds = false) => (d ? formatZoned(d, seconds ? 'yyyy-MM-dd HH:mm:ss' : 'yyyy-MM-dd HH:mm') : '-');
 
 /** The report's reasons (English, as the API gives them) in Chinese for the operator. */
 const REASONS: [RegExp, string][] = [
@@ -100,6 +102,7 @@ function progress(): ((done: number, total: number) => void) | undefined {
 
 function printReport(runId: string, r: ImportReport): void {
   console.log(`导入批次 (run) ${runId}  来源 ${r.source}  旧网站 ${r.legacySite}${r.createdLegacySite ? '（新建）' : ''}`);
+  printResumes(r.resumes);
   console.log(`  发现 found ${r.found}  导入 imported ${r.imported}  更新 updated ${r.updated}  未变 unchanged ${r.unchanged}  ` +
     `草稿 drafts ${r.drafts}  跳过 skipped ${r.skipped.length}  失败 failed ${r.failed.length}  旧网址 URL entries ${r.urlEntries}`);
   for (const f of r.failed) console.log(`  失败 第 ${f.index} 项（第 ${f.line} 行）${f.title ? `「${f.title}」` : ''}：${zh(f.reason)}`);
@@ -114,6 +117,7 @@ function printReport(runId: string, r: ImportReport): void {
 
 function printMirrorReport(runId: string, r: MirrorReport): void {
   console.log(`导入批次 (run) ${runId}  来源 ${r.source}  旧网站 ${r.legacySite}${r.createdLegacySite ? '（新建）' : ''}`);
+  printResumes(r.resumes);
   console.log(`  文件 found ${r.found}  导入 imported ${r.imported}  更新 updated ${r.updated}  未变 unchanged ${r.unchanged}  重复 duplicates ${r.duplicates}  ` +
     `列表页 lists ${r.lists}  停用 retired ${r.retired}  附件 files ${r.files}（存入 stored ${r.filesStored}）  失败 failed ${r.failed.length}  未归类 unmapped ${r.unmapped.length}`);
   for (const [section, s] of Object.entries(r.sections)) console.log(`  栏目 ${section} → ${s.column}：页面 ${s.found}，导入 ${s.imported}`);
@@ -135,11 +139,11 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       const columnId = await columnOf(ctx, site, values, 'column', ['news', 'notice']);
       if (!columnId) throw new RefusedError(`网站 ${site.code} 没有动态类栏目，请用 --column <栏目路径> 指定（字段 --column）`);
       const pageColumnId = await columnOf(ctx, site, values, 'page-column', ['page']) ?? columnId;
-      const { runId, report } = await importWxr(ctx, site.id, {
+      const { runId, report } = await interruptible(() => importWxr(ctx, site.id, {
         wxr, sourceName: basename(file), columnId, pageColumnId, legacyCode: optional(values, 'legacy') ?? null, overwrite: values.overwrite === true,
         asDrafts: values.drafts === true,
         ...(values.json ? {} : { onProgress: progress() }),
-      });
+      }));
       if (values.json) console.log(JSON.stringify({ runId, report }, null, 2));
       else printReport(runId, report);
       return report.failed.length ? 1 : 0;
@@ -194,11 +198,11 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       const blobDir = resolve(process.env.BLOB_DIR?.trim() || `${process.env.DATA_DIR?.trim() || 'data'}/blobs`);
       const maxMb = Number(process.env.MAX_UPLOAD_MB ?? 0);
       const files = { store: createBlobStore(blobDir), maxBytes: maxMb > 0 ? maxMb * 1024 * 1024 : DEFAULT_MAX_UPLOAD_BYTES };
-      const { runId, report } = await importMirror(ctx, site.id, {
+      const { runId, report } = await interruptible(() => importMirror(ctx, site.id, {
         dir, profile, sourceName: basename(dir), files, legacyCode: optional(values, 'legacy') ?? null, overwrite: values.overwrite === true,
         asDrafts: values.drafts === true,
         ...(values.json ? {} : { onProgress: progress() }),
-      });
+      }));
       if (values.json) console.log(JSON.stringify({ runId, report }, null, 2));
       else printMirrorReport(runId, report);
       return report.failed.length ? 1 : 0;
@@ -213,12 +217,14 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       } catch (err) {
         throw new UsageError(`无法读取文件 ${file} (cannot read the file): ${(err as Error).message}`);
       }
-      const { runId, report } = await importItems(ctx, site.id, {
+      const { runId, report } = await interruptible(() => importItems(ctx, site.id, {
         json, sourceName: basename(file), legacyCode: optional(values, 'legacy') ?? null, overwrite: values.overwrite === true, asDrafts: values.drafts === true,
-      });
+        ...(values.json ? {} : { onProgress: progress() }),
+      }));
       if (values.json) console.log(JSON.stringify({ runId, report }, null, 2));
       else {
         console.log(`导入批次 (run) ${runId}  来源 ${report.source}  旧网站 ${report.legacySite}`);
+        printResumes(report.resumes);
         console.log(`  条目 found ${report.found}  导入 imported ${report.imported}  更新 updated ${report.updated}  未变 unchanged ${report.unchanged}  ` +
           `草稿 drafts ${report.drafts}  停用 retired ${report.retired}  失败 failed ${report.failed.length}`);
         for (const f of report.failed) console.log(`  失败 第 ${f.index} 项${f.title ? `「${f.title}」` : ''}：${f.reason}`);
@@ -241,10 +247,21 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
     case 'status': {
       const runId = optional(values, 'run');
       if (runId) {
-        const run = await inScope(db, ctx.scope, (trx) => findRun(trx, site.id, runId));
-        if (!run) throw new RefusedError(`导入批次 ${runId} 不存在（字段 --run）(no such run)`);
-        if (values.json) console.log(JSON.stringify(run, null, 2));
-        else printReport(run.id, run.report as ImportReport);
+        const found = await inScope(db, ctx.scope, async (trx) => {
+          const run = await findRun(trx, site.id, runId);
+          return run && { run, writes: await runWrites(trx, site.id, run.id) };
+        });
+        if (!found) throw new RefusedError(`导入批次 ${runId} 不存在（字段 --run）(no such run)`);
+        const { run, writes } = found;
+        const status = runStatus(run, systemClock.now());
+        if (values.json) console.log(JSON.stringify({ ...run, status, writes }, null, 2));
+        else if (run.finished_at) printReport(run.id, run.report as ImportReport);
+        else {
+          // A run that never finished has no report: what it wrote is in the ID map.
+          console.log(`导入批次 (run) ${run.id}  ${status}（${RUN_STATUS[status]}）  来源 ${run.source_name}  开始 ${at(run.started_at)}  最近活动 ${at(run.heartbeat_at, true)}`);
+          console.log(`  已写入 written: 导入 imported ${writes.created}  更新 updated ${writes.updated}`);
+          if (status === 'interrupted') console.log('  再次运行同一导入即可续接，已写入的不会重复 (run the same import again to resume it)');
+        }
         return 0;
       }
       // Each legacy site: its entries by kind, and the most hit after cut-over (what still arrives).
@@ -257,10 +274,15 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
         }
       });
       const runs = await inScope(db, ctx.scope, (trx) => listRuns(trx, site.id));
+      const now = systemClock.now();
       for (const r of runs) {
         const rep = r.report as Partial<ImportReport>;
-        console.log(`${r.id}  ${r.status.padEnd(11)} ${at(r.started_at)}  ${r.operator_label}  ${r.source_name}  ` +
-          `导入 ${rep.imported ?? 0} 更新 ${rep.updated ?? 0} 失败 ${rep.failed?.length ?? 0}`);
+        const status = runStatus(r, now);
+        // A run that never finished has no report: its counts come from the ID map.
+        const writes = r.finished_at ? null : await inScope(db, ctx.scope, (trx) => runWrites(trx, site.id, r.id));
+        console.log(`${r.id}  ${status.padEnd(11)} ${RUN_STATUS[status]}  ${at(r.started_at)}  ${r.operator_label}  ${r.source_name}  ` +
+          `导入 ${writes?.created ?? rep.imported ?? 0} 更新 ${writes?.updated ?? rep.updated ?? 0} 失败 ${rep.failed?.length ?? 0}` +
+          `${r.resumes_run_id ? `  续接 ${r.resumes_run_id}` : ''}`);
       }
       console.log(`共 ${runs.length} 个导入批次 (${runs.length} runs)`);
       return 0;
@@ -268,7 +290,7 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
     case 'rollback': {
       const runId = positionals[2];
       if (!runId) throw new UsageError('请给出导入批次 id (give the run id): zhanqun legacy rollback <run> --site <code> --as <账号>');
-      const r = await rollbackRun(ctx, site.id, runId);
+      const r = await rollbackRun(ctx, site.id, runId).catch(explainRunning);
       console.log(`已回滚导入批次 ${r.runId}：删除稿件 ${r.removedArticles} 篇、旧网址 ${r.removedEntries} 条；` +
         `保留此前批次创建后被本批次更新的 ${r.keptUpdated} 篇、已经本站发布流程发布的 ${r.keptReleased} 篇 (rolled back)`);
       return 0;
