@@ -180,6 +180,16 @@ export async function makeLive(
   });
 }
 
+/** 索引号 rule `<unit code>/<year>-<serial>`; the configurable rule arrives with the content issue. */
+export function indexNumberOf(site: { code: string; site_id_code: string | null }, year: string, yearly: number): string {
+  return `${site.site_id_code ?? site.code.toUpperCase()}/${year}-${String(yearly).padStart(5, '0')}`;
+}
+
+/** An article's URL, drawn once at first publish: `<column path>yyyyMM/tyyyyMMdd_<serial>.html`. */
+export function articleUrlPath(columnPath: string, publishedAt: Date, serial: number): string {
+  return `${columnPath}${formatZoned(publishedAt, 'yyyyMM')}/t${formatZoned(publishedAt, 'yyyyMMdd')}_${serial}.html`;
+}
+
 async function firstPublication(
   trx: Tx,
   site: { id: string; code: string; site_id_code: string | null },
@@ -191,9 +201,8 @@ async function firstPublication(
   const serial = await articleRepository.nextCounter(trx, site.id, 'article_serial');
   const year = formatZoned(publishedAt, 'yyyy');
   const yearly = await articleRepository.nextCounter(trx, site.id, `index_number:${year}`);
-  // 索引号 rule `<unit code>/<year>-<serial>`; the configurable rule arrives with the content issue.
-  const indexNumber = `${site.site_id_code ?? site.code.toUpperCase()}/${year}-${String(yearly).padStart(5, '0')}`;
-  const urlPath = `${column.path}${formatZoned(publishedAt, 'yyyyMM')}/t${formatZoned(publishedAt, 'yyyyMMdd')}_${serial}.html`;
+  const indexNumber = indexNumberOf(site, year, yearly);
+  const urlPath = articleUrlPath(column.path, publishedAt, serial);
   await trx.insertInto('url_path').values({
     id: newId(), site_id: site.id, path: urlPath, kind: 'live', article_id: article.id, column_id: null, target: null, last_hit_at: null,
   }).execute();

@@ -6,14 +6,16 @@
 import { newId } from '@zhanqun/core/id';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { appendRevision } from '@zhanqun/content/article-revision.service';
+import { insertArticles, planArticles } from '@zhanqun/content/article-batch.service';
 import { insertDraft, publishLatest, type CreateDraftInput, type RevisionContent } from '@zhanqun/content/article.service';
 import * as articleRepository from '@zhanqun/content/article.repository';
 import type { LegacySiteRow } from '@zhanqun/db/database';
 import type { Tx } from '@zhanqun/db/scope';
 import { prepareEntry, siteHosts, upsertEntries } from './legacy-url.service.js';
+import { rewriteBody, type LinkTargets } from './wxr/link-rewrite.js';
 
 export type ItemResult = ({ result: 'imported' | 'updated' | 'unchanged' } | { result: 'skipped'; reason: string })
-  & { entries: number; notes: string[]; keys: string[]; url: string | null };
+  & { entries: number; notes: string[]; keys: string[]; url: string | null; linksRewritten?: number };
 
 /** What an importer hands over for one item. */
 export interface ItemToImport {
@@ -51,7 +53,7 @@ export async function importItem(
     if (article.latest_revision_id !== mapped.revision_id && !overwrite) {
       return { result: 'skipped', reason: `article ${article.id} was edited on the platform since it was imported (overwrite replaces it)`, entries: 0, notes: [], keys: [], url: null };
     }
-    revisionId = (await appendRevision(trx, ctx, siteId, article.id, article.latest_revision_id!, content, [], 'article.revision.import')).id;
+    revisionId = (await appendRevision(trx, ctx, siteId, article.id, article.latest_revision_id!, content, draft.attachmentIds ?? [], 'article.revision.import')).id;
     articleId = article.id;
   } else {
     const article = await insertDraft(trx, ctx, siteId, draft, content);
@@ -71,6 +73,85 @@ export async function importItem(
     }).execute();
   }
   return { result: mapped ? 'updated' : 'imported', entries: ids.length, notes, keys, url: live?.url_path ?? null };
+}
+
+/** One item of a batch: what importItem takes. */
+export interface BatchedItem {
+  plan: ItemToImport;
+  draft: CreateDraftInput;
+  content: RevisionContent;
+}
+
+/**
+ * importItem for many items in the caller's transaction, in a few statements (issue 7, Speed):
+ * items not imported before are written together (article-batch.service.ts), their bodies' links
+ * to each other rewritten first, then their URL entries and ID map rows; items imported before
+ * (changed at the source) go through importItem one by one. Results in item order. `links`
+ * learns the new articles' keys and URLs.
+ */
+export async function importItems(
+  trx: Tx, ctx: ServiceContext, siteId: string, legacy: LegacySiteRow, runId: string, items: readonly BatchedItem[],
+  overwrite: boolean, links: LinkTargets,
+): Promise<ItemResult[]> {
+  const results: ItemResult[] = new Array(items.length);
+  const mapped = new Set((await trx.selectFrom('legacy_item').select('legacy_key').where('site_id', '=', siteId).where('legacy_site_id', '=', legacy.id)
+    .where('legacy_key', 'in', items.map((i) => i.plan.key)).execute()).map((r) => r.legacy_key));
+  const fresh = items.map((item, index) => ({ ...item, index })).filter((i) => !mapped.has(i.plan.key));
+  if (fresh.length) {
+    const batch = fresh.map((i) => ({ input: i.draft, content: i.content, publishedAt: i.plan.publish ? i.plan.publishedAt! : null }));
+    const plan = await planArticles(trx, ctx, siteId, batch);
+    const hosts = await siteHosts(trx, siteId);
+    const entries = fresh.map((item, n) => {
+      const planned = plan.articles[n]!;
+      const notes: string[] = [];
+      const prepared = [];
+      for (const legacyUrl of item.plan.legacyUrls) {
+        const entry = prepareEntry(legacy, hosts, { legacyUrl, kind: planned.urlPath ? 'legacy' : 'awaiting', target: planned.urlPath, articleId: planned.id });
+        if (entry.key === '/') notes.push(`${legacyUrl} is the old home page: no entry`);
+        else prepared.push(entry);
+      }
+      return { prepared, notes };
+    });
+    const keys = entries.flatMap((e) => e.prepared.map((p) => p.key));
+    const taken = new Set(keys.length ? (await trx.selectFrom('url_path').select('path').where('site_id', '=', siteId).where('path', 'in', keys).execute()).map((r) => r.path) : []);
+    for (const e of entries) {
+      for (const p of e.prepared) if (taken.has(p.key)) e.notes.push(`${p.legacyUrl} already answers for another page: no entry`);
+      e.prepared = e.prepared.filter((p) => !taken.has(p.key));
+      for (const p of e.prepared) links.known.add(p.key);
+    }
+    entries.forEach((e, n) => { const url = plan.articles[n]!.urlPath; if (url) for (const p of e.prepared) links.live.set(p.key, url); });
+    // Links between items of this batch (and to earlier ones) lead to the new URLs from the start.
+    const rewritten = batch.map((item) => {
+      const done = rewriteBody(item.content.body_html, links);
+      item.content = { ...item.content, body_html: done.body };
+      return done.rewritten;
+    });
+    await insertArticles(trx, ctx, plan, batch);
+    const { ids } = await upsertEntries(trx, siteId, legacy.id, entries.flatMap((e) => e.prepared));
+    const now = ctx.clock.now();
+    let at = 0;
+    const rows = fresh.map((item, n) => {
+      const planned = plan.articles[n]!;
+      const entryIds = ids.slice(at, at += entries[n]!.prepared.length);
+      results[item.index] = {
+        result: 'imported', entries: entryIds.length, notes: entries[n]!.notes, keys: entries[n]!.prepared.map((p) => p.key), url: planned.urlPath, linksRewritten: rewritten[n]!,
+      };
+      return {
+        id: newId(), site_id: siteId, legacy_site_id: legacy.id, legacy_key: item.plan.key, legacy_url: item.plan.legacyUrl, article_id: planned.id,
+        url_path_id: entryIds[0] ?? null, revision_id: planned.revisionId, content_hash: item.plan.hash, created_run_id: runId, updated_run_id: runId,
+        created_at: now, updated_at: now,
+      };
+    });
+    await trx.insertInto('legacy_item').values(rows).execute();
+  }
+  for (const [index, item] of items.entries()) {
+    if (!mapped.has(item.plan.key)) continue;
+    const done = rewriteBody(item.content.body_html, links);
+    const outcome = { ...await importItem(trx, ctx, siteId, legacy, runId, item.plan, item.draft, { ...item.content, body_html: done.body }, overwrite), linksRewritten: done.rewritten };
+    for (const k of outcome.keys) { links.known.add(k); if (outcome.url) links.live.set(k, outcome.url); }
+    results[index] = outcome;
+  }
+  return results;
 }
 
 /** The old URLs of an item: 301 to the article once live, awaiting while it is a draft. */

@@ -115,6 +115,16 @@ describe.skipIf(inject('zqTestBackend').kind === 'pglite')('mirror import', () =
     expect(await census()).toEqual(before);
   });
 
+  it('should read the pages on worker threads as it reads them inline', async () => {
+    const { runId: threaded, report } = await importMirror(w.ctx, w.siteId, { dir: root, profile: PROFILE, sourceName: 'threads', threads: 2 });
+    const mapped = [...pages.values()].filter((p) => p.expect?.kind === 'article' && p.expect.section !== 9);
+    expect(report).toMatchObject({ failed: [], imported: mapped.length - 1, duplicates: 1 });
+    const titles = await t.db.selectFrom('article').select('draft_title').where('site_id', '=', w.siteId).execute();
+    expect(titles.map((r) => r.draft_title).sort()).toEqual(mapped.filter((p) => !p.path.includes(`_${SHARED.id}.`)).map((p) => p.expect!.title).concat(SHARED.title).sort());
+    await rollbackRun(w.ctx, w.siteId, threaded);
+    expect(await census()).toEqual(before);
+  });
+
   it('should refuse a profile that names a missing column or a bad pattern, by field, and another site\'s account', async () => {
     await expect(importMirror(w.ctx, w.siteId, { dir: root, profile: PROFILE.replace('/xzdt/', '/nosuch/'), sourceName: 'x' }))
       .rejects.toMatchObject({ code: 'ZQ_VALIDATION', field: 'sections.4' });

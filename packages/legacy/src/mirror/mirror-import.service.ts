@@ -13,24 +13,23 @@ import { join, relative, sep } from 'node:path';
 import { invalid } from '@zhanqun/core/errors';
 import { newId } from '@zhanqun/core/id';
 import type { ServiceContext } from '@zhanqun/audit/context';
-import { revisionContent, validateContent, type CreateDraftInput } from '@zhanqun/content/article.service';
+import { validateContent, type CreateDraftInput } from '@zhanqun/content/article.service';
 import { columnAccess } from '@zhanqun/content/column-access';
-import type { LegacySiteRow, Validity } from '@zhanqun/db/database';
+import type { LegacySiteRow } from '@zhanqun/db/database';
 import { inScope } from '@zhanqun/db/scope';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import { chunks } from '@zhanqun/tenancy/csv-import';
 import { writableSite } from '@zhanqun/tenancy/site-access';
 import { canonicalKeyOfUrl } from '../canonical-url.js';
-import { decodePage } from '../extract/decode.js';
-import { importItem } from '../import-item.js';
+import { importItems, type BatchedItem, type ItemResult } from '../import-item.js';
 import { beginRun, finishRun, guardRun } from '../import-run.service.js';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
 import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
-import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from '../wxr/link-rewrite.js';
+import { loadLinkTargets, rewriteLegacyLinks, type LinkTargets } from '../wxr/link-rewrite.js';
 import type { ItemOutcome } from '../wxr/wxr-import.service.js';
 import { parseProfile, type MirrorProfile } from './mirror-profile.js';
 import { loadStoredFiles, storePageFiles, type FileStore } from './mirror-files.js';
-import { extractArticle } from './page-extract.js';
+import { pageReader, type PageRead } from './page-read.js';
 
 export interface MirrorImportInput {
   /** The mirror's directory for the old host (`<wget dir>/<host>`). */
@@ -42,6 +41,8 @@ export interface MirrorImportInput {
   overwrite?: boolean;
   /** Import articles as drafts for review instead of publishing them. */
   asDrafts?: boolean;
+  /** Worker threads that read pages (default: the cores, from page-read.ts's THREADED_FROM pages on; 0 reads inline). */
+  threads?: number;
   /** Where attachments and images go; without it, files are counted and left linked to the old site. */
   files?: FileStore;
   onProgress?: (done: number, total: number) => void;
@@ -91,6 +92,46 @@ const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(va
 /** A page that repeats the article of an earlier one (the same document in two sections). */
 interface Repeat { url: string; key: string; hash: string; firstKey: string }
 
+/** An article read from a page, to be written with its batch. */
+interface Pending extends BatchedItem { base: Omit<ItemOutcome, 'reason'>; section: string }
+
+/** An article page to read: it is new or changed since the last run. */
+interface ToRead { base: Omit<ItemOutcome, 'reason'>; file: string; url: string; key: string; hash: string; section: string }
+
+/** Articles written per transaction. */
+const BATCH = 100;
+
+/**
+ * Write a batch of articles in one transaction (importItems); when it fails, write its items one
+ * by one, each in its own transaction, so one bad item fails alone and says why.
+ */
+async function writeBatch(ctx: ServiceContext, siteId: string, legacy: LegacySiteRow, runId: string, batch: Pending[], overwrite: boolean,
+  links: LinkTargets, report: MirrorReport): Promise<void> {
+  const count = (item: Pending, outcome: ItemResult) => {
+    if (outcome.result === 'skipped') report.notes.push({ ...item.base, reason: outcome.reason });
+    else report[outcome.result] += 1;
+    if (outcome.result === 'imported') report.sections[item.section]!.imported += 1;
+    report.urlEntries += outcome.entries;
+    report.linksRewritten += outcome.linksRewritten ?? 0;
+    for (const note of outcome.notes) report.notes.push({ ...item.base, reason: note });
+  };
+  let outcomes: ItemResult[];
+  try {
+    // On a failure the links learnt for the batch stay: harmless, its items are written again below.
+    outcomes = await inScope(ctx.db, ctx.scope, (trx) => importItems(trx, ctx, siteId, legacy, runId, batch, overwrite, links));
+  } catch {
+    for (const item of batch) {
+      try {
+        count(item, (await inScope(ctx.db, ctx.scope, (trx) => importItems(trx, ctx, siteId, legacy, runId, [item], overwrite, links)))[0]!);
+      } catch (err) {
+        report.failed.push({ ...item.base, reason: (err as Error).message });
+      }
+    }
+    return;
+  }
+  batch.forEach((item, i) => count(item, outcomes[i]!));
+}
+
 /** Every file of the mirror as the path it was served at (wget keeps the query in the name). */
 export function mirrorPaths(dir: string): { path: string; file: string }[] {
   const out: { path: string; file: string }[] = [];
@@ -138,8 +179,16 @@ async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImpor
   const seenKeys = new Set<string>();
   const entries: { url: string; kind: 'legacy' | 'gone'; target: string | null }[] = [];
   const started = performance.now();
+  /** Articles read and checked, waiting to be written with the next batch. */
+  let pending: Pending[] = [];
+  /** The batch being written while the next pages are read (the database works on the other core). */
+  let writing: Promise<void> = Promise.resolve();
+  const write = (batch: Pending[]) => {
+    writing = writing.then(() => writeBatch(ctx, siteId, legacy, runId, batch, input.overwrite ?? false, links, report));
+  };
+  // First the pages the profile places without reading them, and the articles unchanged since the last run.
+  const toRead: ToRead[] = [];
   for (const [i, { path, file }] of pages.entries()) {
-    input.onProgress?.(i, pages.length);
     const url = `http://${profile.host}${path}`;
     const base = { index: i + 1, line: 0, key: path, title: '' };
     if (profile.retired.some((re) => re.test(path))) {
@@ -168,49 +217,68 @@ async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImpor
       continue;
     }
     try {
-      const bytes = readFileSync(file);
       const key = canonicalKeyOfUrl(url, profile.queryParams).key;
       // The page's bytes under this profile: unchanged, it costs no parsing, no sanitising, no transaction.
-      const hash = digest([profileDigest, createHash('sha256').update(bytes).digest('hex'), input.asDrafts === true]);
+      const hash = digest([profileDigest, createHash('sha256').update(readFileSync(file)).digest('hex'), input.asDrafts === true]);
       seenKeys.add(key);
-      if (known.get(key) === hash) { report.unchanged += 1; continue; }
-      const page = decodePage(bytes);
-      const extracted = extractArticle(page.text, url, profile);
-      if (!extracted) throw new Error(`no body found${profile.selectors.body ? ` by ${profile.selectors.body}` : ''}`);
-      base.title = extracted.title;
-      if (!extracted.publishedAt) throw new Error('no publish time found');
-      const fingerprint = digest([extracted.title, extracted.bodyHtml.replace(/<[^>]*>|\s+/g, '')]);
-      const first = firstOf.get(fingerprint);
-      if (first) {
-        repeats.push({ url, key, hash, firstKey: first });
-        report.duplicates += 1;
-        continue;
-      }
-      firstOf.set(fingerprint, key);
-      const box = extracted.box;
-      const withFiles = input.files
-        ? await storePageFiles(ctx, siteId, legacy, runId, input.dir, input.files, stored, extracted.bodyHtml, extracted.files)
-        : { bodyHtml: extracted.bodyHtml, attachmentIds: [], notes: [] };
-      for (const note of withFiles.notes) report.notes.push({ ...base, reason: note });
-      const draft: CreateDraftInput = {
-        columnId: columns.get(section!)!, title: extracted.title, bodyHtml: withFiles.bodyHtml, attachmentIds: withFiles.attachmentIds, documentNumber: box.documentNumber,
-        issuingOrgan: box.issuingOrgan, dateWritten: box.dateWritten, topicCategory: box.topicCategory === '无' ? null : box.topicCategory,
-        validity: box.validity as Validity | null,
-      };
-      validateContent(draft);
-      const content = revisionContent(draft);
-      content.body_html = rewriteBody(content.body_html, links).body;
-      const outcome = await inScope(ctx.db, ctx.scope, (trx) => importItem(trx, ctx, siteId, legacy, runId,
-        { key, hash, publish: !input.asDrafts, publishedAt: extracted.publishedAt!.at, legacyUrl: url, legacyUrls: [url] }, draft, content, input.overwrite ?? false));
-      for (const k of outcome.keys) { links.known.add(k); if (outcome.url) links.live.set(k, outcome.url); }
-      if (outcome.result === 'skipped') report.notes.push({ ...base, reason: outcome.reason });
-      else report[outcome.result] += 1;
-      if (outcome.result === 'imported') report.sections[section!]!.imported += 1;
-      report.urlEntries += outcome.entries;
-      for (const note of outcome.notes) report.notes.push({ ...base, reason: note });
+      if (known.get(key) === hash) report.unchanged += 1;
+      else toRead.push({ base, file, url, key, hash, section: section! });
     } catch (err) {
       report.failed.push({ ...base, reason: (err as Error).message });
     }
+  }
+  // Then the articles, read (on worker threads for a long run) a window ahead of the one in hand, in page order.
+  const reader = pageReader(toRead.length, input.threads);
+  const reads: Promise<PageRead>[] = [];
+  const startRead = (k: number) => {
+    const read = reader.read({ file: toRead[k]!.file, url: toRead[k]!.url, profile: input.profile, sanitise: !input.files });
+    read.catch(() => {}); // awaited below; a read dropped by an error must not go unhandled
+    reads[k] = read;
+  };
+  try {
+    for (let k = 0; k < Math.min(reader.window, toRead.length); k++) startRead(k);
+    for (const [k, { base, url, key, hash, section }] of toRead.entries()) {
+      input.onProgress?.(base.index - 1, pages.length);
+      const read = await reads[k]!;
+      delete reads[k];
+      if (k + reader.window < toRead.length) startRead(k + reader.window);
+      try {
+        if (!read.ok) {
+          base.title = read.title;
+          throw new Error(read.reason);
+        }
+        base.title = read.page.title;
+        const first = firstOf.get(read.fingerprint);
+        if (first) {
+          repeats.push({ url, key, hash, firstKey: first });
+          report.duplicates += 1;
+          continue;
+        }
+        firstOf.set(read.fingerprint, key);
+        const withFiles = input.files
+          ? await storePageFiles(ctx, siteId, legacy, runId, input.dir, input.files, stored, read.page.bodyHtml, read.page.files)
+          : { bodyHtml: read.page.bodyHtml, attachmentIds: [], notes: [] };
+        for (const note of withFiles.notes) report.notes.push({ ...base, reason: note });
+        const draft: CreateDraftInput = { ...read.fields, columnId: columns.get(section)!, bodyHtml: withFiles.bodyHtml, attachmentIds: withFiles.attachmentIds };
+        validateContent(draft);
+        pending.push({
+          base, section, draft, content: read.content ?? await reader.sanitise(draft),
+          plan: { key, hash, publish: !input.asDrafts, publishedAt: read.page.publishedAt!.at, legacyUrl: url, legacyUrls: [url] },
+        });
+      } catch (err) {
+        report.failed.push({ ...base, reason: (err as Error).message });
+      }
+      if (pending.length >= BATCH) {
+        write(pending);
+        pending = [];
+      }
+    }
+    if (pending.length) write(pending);
+    await writing;
+  } finally {
+    // An error (a progress callback that stops the run) leaves the batch in hand written or not, never half.
+    await writing.catch(() => {});
+    await reader.close();
   }
   input.onProgress?.(pages.length, pages.length);
   report.urlEntries += await writePageEntries(ctx, siteId, legacy, runId, entries, repeats);
@@ -220,7 +288,7 @@ async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImpor
   const linksStarted = performance.now();
   const after = await rewriteLegacyLinks(ctx, siteId, legacy);
   report.timings.linksMs = Math.round(performance.now() - linksStarted);
-  report.linksRewritten = after.rewritten;
+  report.linksRewritten += after.rewritten;
   report.brokenLinks = after.broken;
   await finishRun(ctx, siteId, runId, report, {
     source: report.source, legacySite: report.legacySite, resumes: report.resumes, found: report.found, imported: report.imported, updated: report.updated,
