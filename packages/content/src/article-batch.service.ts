@@ -99,7 +99,7 @@ export async function insertArticles(trx: Tx, ctx: ServiceContext, plan: Article
   const articleRows: NewArticleRow[] = rows.map(({ item, planned }) => {
     const live = item.publishedAt !== null;
     return {
-      id: planned.id, site_id: siteId, primary_column_id: planned.columnId, live, has_unpublished_changes: false,
+      id: planned.id, site_id: siteId, primary_column_id: planned.columnId, live, has_unpublished_changes: !live,
       live_revision_id: live ? planned.revisionId : null, latest_revision_id: planned.revisionId, draft_title: item.input.title.trim(),
       url_path: planned.urlPath, serial_no: planned.serialNo, index_number: planned.indexNumber,
       first_published_at: live ? now : null, last_published_at: live ? now : null, published_at: item.publishedAt,
