@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { createDraft, publishRevision } from '@zhanqun/content/article.service';
+import { placeArticle } from '@zhanqun/content/placement.service';
 import { withdrawArticle } from '@zhanqun/content/publishing.service';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { createColumn } from '@zhanqun/tenancy/column.service';
@@ -14,6 +15,9 @@ describe('column pages', () => {
   let ctx: ServiceContext;
   let siteId: string;
   let columnId: string;
+  /** Statements the app sends while `counting` (the database handle's hook; the job queue's left out). */
+  let counting = false;
+  const statements: string[] = [];
   const titles = (html: string) => [...html.matchAll(/<a href="[^"]*\/t\d{8}_[^"]*"[^>]*>([^<]+)<\/a>/g)].map((m) => m[1]!);
   const get = async (url: string) => (await h.app.inject({ method: 'GET', url, headers: { host: 'prov.localhost' } })).body.replaceAll('&#x3D;', '=');
   let n = 0;
@@ -26,7 +30,7 @@ describe('column pages', () => {
   }
 
   beforeAll(async () => {
-    h = await build();
+    h = await build({}, { onStatement: (sql) => { if (counting && !sql.includes('pgboss')) statements.push(sql); } });
     await seedDemoProvince(h.t.db, h.clock);
     const site = await h.t.db.selectFrom('site').select(['id', 'platform_id']).where('code', '=', 'prov').executeTakeFirstOrThrow();
     siteId = site.id;
@@ -64,5 +68,35 @@ describe('column pages', () => {
     // Out of range or junk: the column's own page.
     expect(titles(await get('/fenye/?page=3'))).toEqual(titles(await get('/fenye/')));
     expect(titles(await get('/fenye/?page=x'))).toEqual(titles(await get('/fenye/')));
+  });
+
+  it('should count and page in one statement, deep pages and the column\'s own page alike, pinned items first', async () => {
+    const statementsOf = async (url: string) => {
+      statements.length = 0;
+      counting = true;
+      const body = await get(url);
+      counting = false;
+      // The site directory's loads come first, each in its own transaction: the page's is the last one (from its scope on).
+      return { body, sent: statements.slice(statements.findLastIndex((q) => q.startsWith('/* zhanqun:scope */'))) };
+    };
+    // 65 unpinned: blocks 1–2 from the oldest end are ?page=1 and ?page=2; the column's page shows the newest 25.
+    const deep = await statementsOf('/fenye/?page=1');
+    expect(deep.sent.map((q) => q.slice(0, 40))).toEqual([expect.stringMatching(/^\/\* zhanqun:scope \*\//), expect.stringMatching(/^with "c" as/)]);
+    expect(titles(deep.body)).toHaveLength(20);
+    const front = await statementsOf('/fenye/');
+    expect(front.sent).toHaveLength(2);
+    expect(titles(front.body)).toHaveLength(25);
+    // Out of range: the count says so, and the column's own page follows in a second statement.
+    expect((await statementsOf('/fenye/?page=3')).sent).toHaveLength(3);
+
+    // A pinned item leads the column's page, as many unpinned items still follow it, and block pages do not show it.
+    const [oldest] = await h.t.db.selectFrom('article').select('id').where('draft_title', '=', '分页测试第001条').execute();
+    await placeArticle(ctx, siteId, oldest!.id, columnId, { pinned: true });
+    const pinned = titles(await get('/fenye/'));
+    expect(pinned[0]).toBe('分页测试第001条');
+    expect(pinned).toHaveLength(1 + 25 - 1); // 64 unpinned now: the newest 24 after the pinned one
+    expect(await get('/fenye/')).toContain('第 1 页 / 共 3 页');
+    expect(titles(await get('/fenye/?page=1'))).not.toContain('分页测试第001条');
+    expect(titles(await get('/fenye/?page=1')).at(-1)).toBe('分页测试第002条');
   });
 });

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Database } from '@zhanqun/db/database';
 import type { Db } from '@zhanqun/db/scope';
@@ -17,9 +17,13 @@ export interface ArticleListItem {
   cover_attachment_id: string | null;
 }
 
+/** A list item as a JSON subquery returns it: its time as text. */
+const fromJson = (items: (Omit<ArticleListItem, 'published_at'> & { published_at: string | Date })[]): ArticleListItem[] =>
+  items.map((i) => ({ ...i, published_at: new Date(i.published_at) }));
+
 /** Live articles placed in a column: pinned (置顶) first, then by placement weight (higher first), then newest. */
 export function listLiveInColumn(db: Db, siteId: string, columnId: string, page: { limit: number; offset: number }): Promise<ArticleListItem[]> {
-  return columnPage(db, siteId, columnId, 'desc', false, page);
+  return columnPage(db, siteId, columnId, 'desc', false, page).execute() as Promise<ArticleListItem[]>;
 }
 
 /**
@@ -28,7 +32,7 @@ export function listLiveInColumn(db: Db, siteId: string, columnId: string, page:
  * and when it was published: migration 120000, one index); only the page's own rows then join
  * their articles and live revisions, whose row-level security checks a subquery per row.
  */
-function columnPage(db: Db, siteId: string, columnId: string, dir: 'asc' | 'desc', unpinnedOnly: boolean, page: { limit: number; offset: number }): Promise<ArticleListItem[]> {
+function columnPage(db: Db, siteId: string, columnId: string, dir: 'asc' | 'desc', unpinnedOnly: boolean, page: { limit: number | RawBuilder<number>; offset: number }) {
   let rows = db.selectFrom('article_placement as p')
     .select(['p.site_id', 'p.article_id', 'p.pinned', 'p.sort_order', 'p.published_at'])
     .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId).where('p.listed', '=', true);
@@ -41,26 +45,33 @@ function columnPage(db: Db, siteId: string, columnId: string, dir: 'asc' | 'desc
     .select(['a.id', 'r.title', 'r.summary', 'a.url_path', 'a.published_at', 'pg.pinned', 'r.external_url', 'r.cover_attachment_id'])
     // The article's own state once more: a placement's copy is written in the same transaction, never behind.
     .where('a.live', '=', true).where('a.deleted_at', 'is', null)
-    .orderBy('pg.pinned', dir).orderBy('pg.sort_order', dir).orderBy('pg.published_at', dir).orderBy('pg.article_id', dir)
-    .execute() as Promise<ArticleListItem[]>;
-}
-
-/** Live articles placed in a column, pinned (置顶) and the rest counted apart (column pages number the rest from the oldest end). */
-export async function countLiveInColumn(db: Db, siteId: string, columnId: string): Promise<{ pinned: number; unpinned: number }> {
-  const row = await db.selectFrom('article_placement as p')
-    .select([sql<number>`count(*) filter (where p.pinned)`.as('pinned'), sql<number>`count(*) filter (where not p.pinned)`.as('unpinned')])
-    .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId).where('p.listed', '=', true)
-    .executeTakeFirstOrThrow();
-  return { pinned: Number(row.pinned), unpinned: Number(row.unpinned) };
+    .orderBy('pg.pinned', dir).orderBy('pg.sort_order', dir).orderBy('pg.published_at', dir).orderBy('pg.article_id', dir);
 }
 
 /**
- * Unpinned live articles of a column counted from the oldest end — ranks [offset, offset + limit)
- * in the list's order reversed — returned newest first, as a list shows them. New items never
- * move these ranks: an older page keeps its items (DESIGN.md, Cache).
+ * A column page in one statement (one database round trip): how many live articles the column
+ * lists, pinned (置顶) and not, and the page's items, newest first. `block` b is the unpinned items
+ * of ranks [(b − 1)·size, b·size) counted from the oldest end, which new items never move (DESIGN.md,
+ * Cache), whatever the count: the caller checks that b is in range (columnPagination). Without a
+ * block it is the column's own page — the pinned items, then everything newer than the older full
+ * blocks (columnPagination's frontItems), its length worked out in the statement from the same
+ * count. Both the count and the page read the placements' one index (migration 120000).
  */
-export async function listFromOldestInColumn(db: Db, siteId: string, columnId: string, page: { limit: number; offset: number }): Promise<ArticleListItem[]> {
-  return (await columnPage(db, siteId, columnId, 'asc', true, page)).reverse();
+export async function findColumnPage(db: Db, siteId: string, columnId: string, block: number | null, size: number)
+  : Promise<{ pinned: number; unpinned: number; items: ArticleListItem[] }> {
+  const page = block === null
+    // The older blocks hold greatest(⌊unpinned / size⌋ − 1, 0) · size items; the column's page shows the rest.
+    ? columnPage(db, siteId, columnId, 'desc', false, {
+      limit: sql<number>`(select c.pinned + c.unpinned - greatest(c.unpinned / ${size}::int - 1, 0) * ${size}::int from c)`, offset: 0,
+    })
+    : columnPage(db, siteId, columnId, 'asc', true, { limit: size, offset: (block - 1) * size });
+  const row = await db.with('c', (q) => q.selectFrom('article_placement as p')
+    .select([sql<number>`count(*) filter (where p.pinned)`.as('pinned'), sql<number>`count(*) filter (where not p.pinned)`.as('unpinned')])
+    .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId).where('p.listed', '=', true))
+    .selectFrom('c').select(['c.pinned', 'c.unpinned', jsonArrayFrom(page).as('items')])
+    .executeTakeFirstOrThrow();
+  const items = fromJson(row.items as never);
+  return { pinned: Number(row.pinned), unpinned: Number(row.unpinned), items: block === null ? items : items.reverse() };
 }
 
 /** `%`, `_` and `\` taken literally in a LIKE pattern. */
@@ -103,10 +114,6 @@ function newestIn(db: Db | ExpressionBuilder<Database, never>, siteId: string, c
 
 /** A superior or sibling site as a home page links it (上级网站、同级网站: zhanqun_site_directory, migration 110100). */
 export interface RelatedSiteRow { relation: 'superior' | 'sibling'; name: string; host: string; path_prefix: string }
-
-/** A list item as a JSON subquery returns it: its time as text. */
-const fromJson = (items: (Omit<ArticleListItem, 'published_at'> & { published_at: string | Date })[]): ArticleListItem[] =>
-  items.map((i) => ({ ...i, published_at: new Date(i.published_at) }));
 
 /**
  * Everything a home page (or a channel page) lists, in one statement (one database round trip):

@@ -258,12 +258,17 @@ export function columnPagination(unpinned: number, requested: number) {
 export async function columnContext(db: Db, s: SiteScope, column: SiteColumnRow, pageNo: number): Promise<PageContext> {
   const page = basePage(s, column.name, column.path);
   const children = s.columns.filter((c) => c.parent_id === column.id && c.status === 'open');
-  const { pinned, unpinned } = await reads.countLiveInColumn(db, s.site.id, column.id);
-  const p = columnPagination(unpinned, pageNo);
-  let rows = p.block === null
-    ? await reads.listLiveInColumn(db, s.site.id, column.id, { limit: pinned + p.frontItems, offset: 0 })
-    : await reads.listFromOldestInColumn(db, s.site.id, column.id, { limit: PAGE_SIZE, offset: (p.block - 1) * PAGE_SIZE });
-  if (pinned + unpinned === 0 && children.length) rows = await reads.listLiveInColumns(db, s.site.id, subtreeIds(s, column), PAGE_SIZE);
+  // The count and the page in one statement: the block asked for, or the column's own page. A block
+  // out of range (columnPagination, from the count that came with it) shows the column's own page.
+  const asked = Number.isInteger(pageNo) && pageNo >= 1 ? pageNo : null;
+  let found = await reads.findColumnPage(db, s.site.id, column.id, asked, PAGE_SIZE);
+  let p = columnPagination(found.unpinned, pageNo);
+  if (asked !== null && p.block === null) {
+    found = await reads.findColumnPage(db, s.site.id, column.id, null, PAGE_SIZE);
+    p = columnPagination(found.unpinned, Number.NaN);
+  }
+  let rows = found.items;
+  if (found.pinned + found.unpinned === 0 && children.length) rows = await reads.listLiveInColumns(db, s.site.id, subtreeIds(s, column), PAGE_SIZE);
   const here = url(s.mount, column.path);
   const at = (block: number | null | undefined) => (block === undefined ? null : block === null ? here : `${here}?page=${block}`);
   page.breadcrumbs.push(...crumbs(s, column));
