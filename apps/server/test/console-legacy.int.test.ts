@@ -1,10 +1,13 @@
 // The console's 旧网站迁移 page: a site admin sees its site's legacy sites with their entries and
 // the most-hit old URLs, the import runs and one run's report (also as JSON); another site's
-// page is refused.
+// page is refused. A run interrupted part way shows 已中断 with what it wrote, on the board too,
+// and the run that resumes it links to it; the board is in the navigation of platform admins only.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { corpusPath } from '@zhanqun/legacy/corpus.fixture';
+import type { ServiceContext } from '@zhanqun/audit/context';
+import { importItems, ITEMS_FORMAT } from '@zhanqun/legacy/items/items-import.service';
 import { importWxr } from '@zhanqun/legacy/wxr/wxr-import.service';
 import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
 import { ConsoleClient, visible } from './console-helper.js';
@@ -15,13 +18,14 @@ describe('the console: a site\'s legacy sites and import runs', () => {
   let c: ConsoleClient;
   let siteId: string;
   let runId: string;
+  let ctx: ServiceContext;
 
   beforeAll(async () => {
     h = await build();
     await seedDemoProvince(h.t.db, h.clock);
     const site = await h.t.db.selectFrom('site').select(['id', 'platform_id']).where('code', '=', 'qingchuan').executeTakeFirstOrThrow();
     siteId = site.id;
-    const ctx = { db: h.t.db, clock: h.clock, actor: { userId: null, label: 'test' }, scope: await platformAdminScope(h.t.db, site.platform_id) };
+    ctx = { db: h.t.db, clock: h.clock, actor: { userId: null, label: 'test' }, scope: await platformAdminScope(h.t.db, site.platform_id) };
     const column = await h.t.db.selectFrom('site_column').select('id').where('site_id', '=', siteId).where('path', '=', '/xwdt/tzgg/').executeTakeFirstOrThrow();
     const wxr = readFileSync(corpusPath('wordpress-importer-wxr-fixtures', 'phpunit-data', 'small-export.xml'), 'utf8').replace('</channel>', '<item><title>Broken</title><wp:post_type>post</wp:post_type><wp:status>publish</wp:status></item></channel>');
     runId = (await importWxr(ctx, siteId, { wxr, sourceName: 'small-export.xml', columnId: column.id })).runId;
@@ -65,5 +69,38 @@ describe('the console: a site\'s legacy sites and import runs', () => {
   it('should not show another site\'s legacy page', async () => {
     const anhe = (await h.t.db.selectFrom('site').select('id').where('code', '=', 'anhe').executeTakeFirstOrThrow()).id;
     expect([403, 404]).toContain((await c.get(`/sites/${anhe}/legacy`)).statusCode);
+  });
+
+  it('should show a run interrupted part way as 已中断 with what it wrote, on the board too, and link the run that resumes it', async () => {
+    const json = JSON.stringify({
+      format: ITEMS_FORMAT, site: { host: 'www.qc-old.gov.cn', name: '青川旧网站' },
+      items: Array.from({ length: 6 }, (_, i) => ({ id: String(i), url: `http://www.qc-old.gov.cn/a/${i}.html`, column: '/xwdt/tzgg/', title: `旧通知${i}`, body_html: '<p>x</p>', published_at: '2019-03-05 10:20' })),
+    });
+    await expect(importItems(ctx, siteId, { json, sourceName: 'qc-old.json', onProgress: (done) => { if (done === 4) throw new Error('killed'); } })).rejects.toThrow('killed');
+    const interrupted = (await h.t.db.selectFrom('legacy_import_run').select('id').where('source_name', '=', 'qc-old.json').executeTakeFirstOrThrow()).id;
+    const admin = await ConsoleClient.withSession(h.app, h.t.db, 'admin', h.clock);
+    const board = visible((await admin.get('/legacy')).body);
+    expect(board).toMatch(/青川旧网站 www\.qc-old\.gov\.cn .* 计划 4 0 已中断 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect((await admin.get('/legacy')).body).toContain(`href="/sites/${siteId}/legacy?run=${interrupted}"`);
+
+    const page = visible((await c.get(`/sites/${siteId}/legacy?run=${interrupted}`)).body);
+    expect(page).toMatch(/导入报告 qc-old\.json · test · [\d-]+ [\d:]+ · 已中断 · JSON 该批次未完成即中断（最近活动 [\d-]+ [\d:]+）。.* 导入 4 更新 0/);
+    expect(page).toContain('qc-old.json (json) test 已中断 4 0 0');
+    const json1 = JSON.parse((await c.get(`/sites/${siteId}/legacy?run=${interrupted}&format=json`)).body);
+    expect(json1.run).toMatchObject({ status: 'interrupted', written: { created: 4, updated: 0 }, resumesRunId: null });
+
+    const { runId: resumed } = await importItems(ctx, siteId, { json, sourceName: 'qc-old-2.json' });
+    const next = visible((await c.get(`/sites/${siteId}/legacy?run=${resumed}`)).body);
+    expect(next).toMatch(/已完成 · JSON 续接已中断的批次 [\d-]+ [\d:]+ qc-old\.json 发现 6 导入 2 更新 0 未变 4/);
+    expect((await c.get(`/sites/${siteId}/legacy?run=${resumed}`)).body).toContain(`<a href="/sites/${siteId}/legacy?run=${interrupted}">`);
+    expect(visible((await admin.get('/legacy')).body)).toMatch(/青川旧网站 www\.qc-old\.gov\.cn .* 已完成 /);
+  });
+
+  it('should put the migration board in the navigation of platform admins, and of nobody else', async () => {
+    const admin = await ConsoleClient.withSession(h.app, h.t.db, 'admin', h.clock);
+    expect((await admin.get('/')).body).toMatch(/<nav class="mainnav"[\s\S]*<a href="\/legacy">旧网站迁移<\/a>[\s\S]*<\/nav>/);
+    expect((await admin.get('/legacy')).body).toContain('<a href="/legacy" aria-current="page">旧网站迁移</a>');
+    expect((await admin.get('/legacy?lang=en')).body).toContain('<a href="/legacy" aria-current="page">Legacy migration</a>');
+    expect((await c.get('/')).body).not.toContain('href="/legacy"');
   });
 });

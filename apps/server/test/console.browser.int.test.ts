@@ -1,9 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { axeProblems, hasChromium, launchChromium, submit, warnIfNoChromium } from '@zhanqun/testing/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN, seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { totpCode } from '@zhanqun/identity/totp';
+import { importItems, ITEMS_FORMAT } from '@zhanqun/legacy/items/items-import.service';
+import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
 import { build, type TestApp } from './helper.js';
 
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS ?? '/tmp';
@@ -179,5 +182,34 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
     expect(await page.locator('.slogan').innerText()).toBe('预览中的标语');
     await noJs.screenshot({ path: `${SCREENSHOTS}/console-theme.png`, fullPage: true });
     await context.close();
+  });
+
+  it('should show the legacy migration board, a site\'s URL entries and a run\'s report, reached from the navigation, with no axe violations', async () => {
+    // A legacy site moving onto 青川: a run interrupted part way, then the run that resumes it; an old URL still visited.
+    const site = await h.t.db.selectFrom('site').select(['id', 'platform_id']).where('code', '=', 'qingchuan').executeTakeFirstOrThrow();
+    const ctx = { db: h.t.db, clock: h.clock, actor: { userId: null, label: 'test' }, scope: await platformAdminScope(h.t.db, site.platform_id) };
+    const json = JSON.stringify({
+      format: ITEMS_FORMAT, site: { host: 'www.qc-old.gov.cn', name: '青川市旧网站' },
+      items: Array.from({ length: 4 }, (_, i) => ({ id: String(i), url: `http://www.qc-old.gov.cn/art/${i}.html`, column: '/xwdt/tzgg/', title: `旧网站通知${i}`, body_html: '<p>正文</p>', published_at: '2019-03-05 10:20' })),
+      retired: [{ url: 'http://www.qc-old.gov.cn/old/list.html' }],
+    });
+    await importItems(ctx, site.id, { json, sourceName: 'qc-old.json', onProgress: (done) => { if (done === 2) throw new Error('interrupted'); } }).catch(() => undefined);
+    const { runId } = await importItems(ctx, site.id, { json, sourceName: 'qc-old.json' });
+    await h.t.db.updateTable('url_path').set({ hits: 7, last_hit_at: h.clock.now() }).where('site_id', '=', site.id).where('path', '=', '/art/1.html').execute();
+
+    const wcag = async () => (await new AxeBuilder({ page }).analyze()).violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
+    await page.goto(`${admin}/`);
+    await Promise.all([page.waitForNavigation(), page.click('nav.mainnav a[href="/legacy"]')]);
+    expect(await page.locator('nav.mainnav a[aria-current="page"]').innerText()).toBe('旧网站迁移');
+    expect(await page.locator('tbody').innerText()).toContain('已完成');
+    expect(await wcag()).toEqual([]);
+    await page.goto(`${admin}/sites/${site.id}/legacy`);
+    expect(await page.locator('main').innerText()).toContain('已中断');
+    expect(await wcag()).toEqual([]);
+    await page.goto(`${admin}/sites/${site.id}/legacy?run=${runId}`);
+    expect(await page.locator('#run-h').count()).toBe(1);
+    expect(await page.locator('main').innerText()).toContain('续接已中断的批次');
+    await page.screenshot({ path: `${SCREENSHOTS}/console-legacy-run.png`, fullPage: true });
+    expect(await wcag()).toEqual([]);
   });
 });

@@ -6,10 +6,12 @@
  */
 import type { Clock } from '@zhanqun/core/clock';
 import { zonedDate } from '@zhanqun/core/time';
-import type { LegacySiteState } from '@zhanqun/db/database';
+import type { LegacyRunStatus, LegacySiteState } from '@zhanqun/db/database';
 import type { Db } from '@zhanqun/db/scope';
+import { runStatus } from './import-run.service.js';
 
 export interface PlanRow {
+  siteId: string;
   siteCode: string;
   siteName: string;
   unitName: string;
@@ -21,6 +23,8 @@ export interface PlanRow {
   overdue: boolean;
   entries: number;
   hits: number;
+  /** The latest import run, its status as a reader should see it (a run that died shows interrupted). */
+  lastRun: { id: string; status: LegacyRunStatus; startedAt: Date } | null;
 }
 
 /** Every legacy site the scope sees (a platform admin's: the platform), by deadline. */
@@ -32,10 +36,14 @@ export async function legacyPlan(db: Db, clock: Clock): Promise<PlanRow[]> {
   const counts = rows.length === 0 ? [] : await db.selectFrom('url_path').select(['legacy_site_id', (eb) => eb.fn.countAll<string>().as('n'), (eb) => eb.fn.sum<string>('hits').as('hits')])
     .where('legacy_site_id', 'in', rows.map((r) => r.id)).groupBy('legacy_site_id').execute();
   const byId = new Map(counts.map((c) => [c.legacy_site_id, c]));
+  const runs = rows.length === 0 ? [] : await db.selectFrom('legacy_import_run').distinctOn('legacy_site_id')
+    .select(['id', 'legacy_site_id', 'status', 'started_at', 'heartbeat_at']).where('legacy_site_id', 'in', rows.map((r) => r.id))
+    .orderBy('legacy_site_id').orderBy('started_at', 'desc').orderBy('id', 'desc').execute();
+  const lastRuns = new Map(runs.map((r) => [r.legacy_site_id, { id: r.id, status: runStatus(r, clock.now()), startedAt: r.started_at }]));
   return rows.map((r) => ({
-    siteCode: r.site_code, siteName: r.site_name, unitName: r.unit_name, legacyCode: r.code, legacyName: r.name, hosts: r.hosts, state: r.state,
+    siteId: r.site_id, siteCode: r.site_code, siteName: r.site_name, unitName: r.unit_name, legacyCode: r.code, legacyName: r.name, hosts: r.hosts, state: r.state,
     deadline: r.deadline, overdue: r.deadline !== null && r.deadline < today && r.state !== 'cut_over' && r.state !== 'decommissioned',
-    entries: Number(byId.get(r.id)?.n ?? 0), hits: Number(byId.get(r.id)?.hits ?? 0),
+    entries: Number(byId.get(r.id)?.n ?? 0), hits: Number(byId.get(r.id)?.hits ?? 0), lastRun: lastRuns.get(r.id) ?? null,
   }));
 }
 

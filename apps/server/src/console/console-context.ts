@@ -40,7 +40,7 @@ export function sendHtml(reply: FastifyReply, body: string, code = 200): Fastify
 }
 
 /** Which navigation entry a page belongs to (marked aria-current). */
-export type NavKey = 'dashboard' | 'org' | 'sites' | 'content' | 'tasks' | 'users' | 'audit' | 'serious_errors' | 'account';
+export type NavKey = 'dashboard' | 'org' | 'sites' | 'content' | 'tasks' | 'users' | 'audit' | 'serious_errors' | 'legacy' | 'account';
 
 /** What every signed-in console page gets, besides its own data. */
 export interface PageFrame {
@@ -49,7 +49,7 @@ export interface PageFrame {
   csrfToken: string;
   nav: Record<NavKey, boolean>;
   /** Navigation entries shown only to those who hold the permission behind them. */
-  can: { users: boolean; audit: boolean; content: boolean; seriousErrors: boolean };
+  can: { users: boolean; audit: boolean; content: boolean; seriousErrors: boolean; legacy: boolean };
   notice: string | null;
 }
 
@@ -69,13 +69,15 @@ export function pageFrame(request: FastifyRequest, reply: FastifyReply, nav: Nav
     locale, user: request.user!, csrfToken: reply.generateCsrf(),
     nav: {
       dashboard: nav === 'dashboard', org: nav === 'org', sites: nav === 'sites', content: nav === 'content', tasks: nav === 'tasks',
-      users: nav === 'users', audit: nav === 'audit', serious_errors: nav === 'serious_errors', account: nav === 'account',
+      users: nav === 'users', audit: nav === 'audit', serious_errors: nav === 'serious_errors', legacy: nav === 'legacy', account: nav === 'account',
     },
     can: {
       users: principal !== null && holdsAnywhere(principal, 'user.manage', now),
       audit: principal !== null && holdsAnywhere(principal, 'audit.read', now),
       content: principal !== null && holdsAnywhere(principal, 'content.read', now),
       seriousErrors: principal !== null && isPlatformAdmin(principal, now),
+      // The migration plan (/legacy) is the platform's: its route asks for platform_admin, as this does.
+      legacy: principal !== null && isPlatformAdmin(principal, now),
     },
     notice: okNotice(request, locale),
   };
