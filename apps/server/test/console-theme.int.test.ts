@@ -97,6 +97,31 @@ describe('the console: a site\'s theme and settings', () => {
     expect(visible(bad.body)).toContain('须为 #rrggbb 形式的颜色');
   });
 
+  it('should open the preview\'s links on the public site in a new window, and keep in-page links in the preview', async () => {
+    const html = decode((await admin.get(`/sites/${ids.qingchuan}/theme/preview?theme=county`)).body);
+    const links = [...html.matchAll(/<a\b([^>]*)>/g)].map((m) => m[1]!).filter((attrs) => /\shref=/.test(attrs));
+    expect(links.length).toBeGreaterThan(20);
+    for (const attrs of links) {
+      const href = /\shref="([^"]*)"/.exec(attrs)![1]!;
+      if (href.startsWith('#')) {
+        expect(attrs, href).not.toContain('target='); // the skip link and the carousel's dots move within the preview
+      } else {
+        expect(href, attrs).toMatch(/^https?:\/\/(?!admin\.localhost)/); // never a console path of the admin host
+        expect(attrs, href).toMatch(/ target="_blank"/);
+      }
+    }
+    expect(html).toContain('<a class="skip-link" href="#main">');
+    expect(html).toMatch(/<form class="search" role="search" action="http:\/\/qingchuan\.localhost:3000\/_search\/" method="get" target="_blank" rel="noopener">/);
+    // Superior sites on their own hosts, with the port the console answers on (as the public site links them).
+    expect(html).toContain('<a href="http://prov.localhost:3000/" target="_blank" rel="noopener">演示省人民政府（演示）</a>');
+    // Each link is the real public page: a channel and an article of the site answer on its host.
+    const column = /href="http:\/\/qingchuan\.localhost:3000(\/xwdt\/)"/.exec(html)![1]!;
+    const article = /href="http:\/\/qingchuan\.localhost:3000(\/xwdt\/yw\/\d{6}\/t\d{8}_\d+\.html)"/.exec(html)![1]!;
+    for (const path of [column, article]) {
+      expect((await h.app.inject({ method: 'GET', url: path, headers: { host: 'qingchuan.localhost:3000' } })).statusCode, path).toBe(200);
+    }
+  });
+
   it('should refuse bad values naming the setting, keep what was typed, and change nothing', async () => {
     const res = await post(`/sites/${ids.qingchuan}/theme`, {
       theme: 'county', 's.primary_color': '#225588', 's.news_columns': '/xwdt/yw/\n/no-such/', 's.banner_align': 'center',

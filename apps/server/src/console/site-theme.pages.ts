@@ -3,7 +3,8 @@
  * live preview of the site's home page rendered with the unsaved values. Everything works
  * without script: the pack is chosen by a GET form, the 预览 button posts the form into the
  * preview frame (formtarget), 保存 saves it. A pack the validator refuses is refused with its
- * findings as file:line lines. The preview renders on the admin host only, noindex, never cached.
+ * findings as file:line lines. The preview renders on the admin host only, noindex, never cached;
+ * its links open the public site's pages in a new window (preview-links.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,10 +27,11 @@ import { SiteNotFoundError } from '@zhanqun/tenancy/tenancy.errors';
 import Handlebars from 'handlebars';
 import { t, type Locale } from '../i18n/i18n.js';
 import { registerSettingsCss } from '../public/theme-settings-css.js';
-import { SITE_ADMIN, adminScope, done, pageFrame, renderPage, serviceContext, sendHtml } from './console-context.js';
+import { SITE_ADMIN, adminScope, done, pageFrame, portSuffix, renderPage, serviceContext, sendHtml } from './console-context.js';
 import type { FormBody } from './console-form.js';
 import { IdParams } from './org-unit.pages.js';
 import { loadSiteHead } from './site-detail.pages.js';
+import { openLinksOnPublicSite } from './preview-links.js';
 
 const PREFIX = 's.';
 const escapeHtml = Handlebars.Utils.escapeExpression;
@@ -165,19 +167,21 @@ export default async function siteThemePages(fastify: FastifyInstance) {
     const locale = (request.query as { lang?: string } | undefined)?.lang === 'en' ? 'en' : 'zh-CN';
     try {
       const pack = activatablePack(packName);
-      const page = await inScope(fastify.db, await adminScope(fastify, request), async (trx) => {
+      const port = portSuffix(request.headers.host);
+      const { page, publicBase } = await inScope(fastify.db, await adminScope(fastify, request), async (trx) => {
         const site = await siteRepository.findById(trx, siteId);
         if (!site) throw new SiteNotFoundError(siteId);
         const values: SettingValues | Record<string, unknown> = settings ? await checkSiteSettings(trx, siteId, pack, settings)
           : (await findStoredSettings(trx, siteId, pack.name)) ?? {};
         const parent = site.parent_site_id ? (await siteRepository.findById(trx, site.parent_site_id)) ?? null : null;
         const primary = await siteRepository.findPrimaryHost(trx, siteId);
-        const scope = await loadSiteScope(trx, site, parent, { host: primary?.host ?? '', prefix: primary?.path_prefix ?? '/' }, { theme: pack.name, settings: values });
-        return homeContext(trx, scope);
+        const scope = await loadSiteScope(trx, site, parent, { host: primary?.host ?? '', prefix: primary?.path_prefix ?? '/', port }, { theme: pack.name, settings: values });
+        // Where the site's pages are: the links of the preview open there (preview-links.ts).
+        return { page: await homeContext(trx, scope), publicBase: primary ? `${request.protocol}://${primary.host}${port}${primary.path_prefix}` : null };
       });
       page.preview = true;
       return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow')
-        .send(themes.get(pack.name).render('home', page));
+        .send(openLinksOnPublicSite(themes.get(pack.name).render('home', page), publicBase));
     } catch (err) {
       const refusal = refusalOf(err, locale, listThemePacks().find((p) => p.name === packName)?.settings ?? [], packName);
       if (!refusal) throw err;
