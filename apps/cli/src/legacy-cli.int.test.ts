@@ -3,6 +3,8 @@
 // the run's report, rollback, a broken file and another tenant's site refused in Chinese.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +122,28 @@ describe.skipIf(inject('zqTestBackend').kind !== 'postgres')('zhanqun legacy (sp
       expect(run.stdout).toContain('未归类 /art/2019/'); // section 4 has no column in this profile: reported, not dropped
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('should store the files a WordPress export uses, refusing loopback unless told it is a test', async () => {
+    const jpg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
+    const server = createServer((req, res) => (req.url === '/2008/06/canola2.jpg' ? res.writeHead(200).end(jpg) : res.writeHead(404).end()));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const uploads = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const args = ['legacy', 'import', '--site', 'qingchuan', '--wxr', `${WXR}/wxr-flat-attachment-same-site.xml`, '--as', 'zhanzhang', '--column', '/xwdt/yw/', '--uploads-url', uploads];
+    try {
+      const refused = await cli(...args);
+      expect(refused.code, refused.stderr).toBe(0); // a file not had is a note, never a failed run
+      expect(refused.stdout).toContain('附件与图片 files：发现 found 1  已存 already stored 0  下载 downloaded 0  从目录读取 read from dir 0  存入 stored 0  失败 failed 1');
+      expect(refused.stdout).toContain('附件 https://wpthemetestdata.files.wordpress.com/2008/06/canola2.jpg 未能存入本站：127.0.0.1 is at a private, loopback or link-local address');
+      const stored = await cli(...args, '--unsafe-allow-loopback');
+      expect(stored.stdout, stored.stdout).toMatch(/更新 updated 1 .*\n.*存入 stored 1  失败 failed 0/);
+      const body = await t.db.selectFrom('article as a').innerJoin('article_revision as r', 'r.id', 'a.latest_revision_id').select(['r.body_html', 'r.cover_attachment_id'])
+        .where('a.draft_title', '=', 'Post with Attachment').executeTakeFirstOrThrow();
+      expect(body.body_html).toMatch(/<img src="\/_files\/[0-9a-f-]{36}\/canola2\.jpg" alt="canola" width="100" height="100">/);
+      expect(await cli(...args, '--no-files', '--uploads-dir', '/tmp')).toMatchObject({ code: 2, stderr: expect.stringContaining('--no-files') });
+    } finally {
+      await new Promise((done) => server.close(done));
     }
   });
 

@@ -81,9 +81,14 @@ const USAGE = `用法 Usage: zhanqun <命令>
   旧网站迁移 (legacy site migration) — 以具名账号操作 (as a named account):
   legacy import --site <code> --wxr <文件> --as <账号> [--column <栏目路径>] [--page-column <栏目路径>]
                 [--legacy <旧网站 code>] [--overwrite] [--drafts] [--json]
+                [--uploads-dir <wp-content/uploads 副本目录> | --uploads-url <上传文件现址>] [--concurrency N] [--no-files]
                              导入 WordPress 导出文件（WXR）：保留原发布时间，旧网址 301 到新稿件；重复执行不会重复导入，
                              本站修改过的稿件不被覆盖（除非 --overwrite）；逐项报告失败原因
                              (import a WordPress export; re-runs never duplicate; per-item failures reported)
+                             文章用到的附件与图片（上传目录中的文件、特色图片）下载后存入本站并改写链接，每个文件只存一次；
+                             旧服务器已关闭时用 --uploads-dir 从磁盘上的上传目录副本读取；下载失败逐项注明原因，不影响导入；
+                             拒绝内网、回环地址（--unsafe-allow-loopback 仅供测试）
+                             (files the posts use are downloaded or read from a copy of the uploads, stored once, bodies rewritten)
   legacy crawl --start <网址> --dir <镜像目录> [--alias <域名> …] [--max-pages N] [--max-depth N] [--concurrency N] [--rate 每秒请求数]
                [--ignore-robots]
                              抓取旧网站到镜像目录（仅本站域名，遵守 robots.txt，除非网站主办单位要求忽略；可中断后续抓；
@@ -146,6 +151,7 @@ async function run(argv: string[]): Promise<number> {
       'allow-host': { type: 'string', multiple: true }, 'allow-suffix': { type: 'string', multiple: true }, dir: { type: 'string' }, profile: { type: 'string' },
       start: { type: 'string' }, alias: { type: 'string', multiple: true }, 'max-pages': { type: 'string' }, 'max-depth': { type: 'string' },
       concurrency: { type: 'string' }, rate: { type: 'string' }, 'ignore-robots': { type: 'boolean' }, drafts: { type: 'boolean' }, deadline: { type: 'string' },
+      'no-files': { type: 'boolean' }, 'uploads-dir': { type: 'string' }, 'uploads-url': { type: 'string' }, 'unsafe-allow-loopback': { type: 'boolean' },
     },
   });
   const [group, command] = positionals;

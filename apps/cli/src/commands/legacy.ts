@@ -4,10 +4,9 @@
  * Chinese first; per-item failures are listed with their reasons, never as stack traces.
  */
 import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { ServiceContext } from '@zhanqun/audit/context';
-import { createBlobStore, DEFAULT_MAX_UPLOAD_BYTES } from '@zhanqun/content/attachment/blob-store';
 import { systemClock } from '@zhanqun/core/clock';
 import { formatZoned } from '@zhanqun/core/time';
 import type { Database, LegacySiteState, SiteRow } from '@zhanqun/db/database';
@@ -24,6 +23,7 @@ import { verifyLegacySite } from '@zhanqun/legacy/legacy-plan.service';
 import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import { list, need, optional, printImportErrors, readCsv, RefusedError, UsageError, type Values } from '../cli-support.js';
 import { asAccount, siteOf } from './article.js';
+import { fileProgress, printFiles, serverFileStore, wxrFileOptions } from './legacy-files.js';
 import { explainRunning, interruptible, printResumes, RUN_STATUS } from './legacy-runs.js';
 
 const at = (d: Date | null, seconds = false) => (d ? formatZoned(d, seconds ? 'yyyy-MM-dd HH:mm:ss' : 'yyyy-MM-dd HH:mm') : '-');
@@ -49,6 +49,8 @@ const REASONS: [RegExp, string][] = [
   [/^(.*) appears twice in the export$/, '$1 在导出文件中重复出现'],
   [/^(.*) is the old home page: no entry$/, '$1 是原网站首页，不建旧网址记录'],
   [/^(.*) already answers for another page: no entry$/, '$1 已对应其他页面，未建旧网址记录'],
+  [/^(\S+) was not stored: /, '附件 $1 未能存入本站：'],
+  [/^(\S+) is the featured image but not an image: no cover$/, '特色图片 $1 不是图片，未设为封面'],
 ];
 
 function zh(reason: string): string {
@@ -105,6 +107,7 @@ function printReport(runId: string, r: ImportReport): void {
   printResumes(r.resumes);
   console.log(`  发现 found ${r.found}  导入 imported ${r.imported}  更新 updated ${r.updated}  未变 unchanged ${r.unchanged}  ` +
     `草稿 drafts ${r.drafts}  跳过 skipped ${r.skipped.length}  失败 failed ${r.failed.length}  旧网址 URL entries ${r.urlEntries}`);
+  printFiles(r.files);
   for (const f of r.failed) console.log(`  失败 第 ${f.index} 项（第 ${f.line} 行）${f.title ? `「${f.title}」` : ''}：${zh(f.reason)}`);
   const reasons = new Map<string, number>();
   for (const s of r.skipped) reasons.set(zh(s.reason), (reasons.get(zh(s.reason)) ?? 0) + 1);
@@ -139,10 +142,11 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       const columnId = await columnOf(ctx, site, values, 'column', ['news', 'notice']);
       if (!columnId) throw new RefusedError(`网站 ${site.code} 没有动态类栏目，请用 --column <栏目路径> 指定（字段 --column）`);
       const pageColumnId = await columnOf(ctx, site, values, 'page-column', ['page']) ?? columnId;
+      const files = wxrFileOptions(values);
       const { runId, report } = await interruptible(() => importWxr(ctx, site.id, {
         wxr, sourceName: basename(file), columnId, pageColumnId, legacyCode: optional(values, 'legacy') ?? null, overwrite: values.overwrite === true,
-        asDrafts: values.drafts === true,
-        ...(values.json ? {} : { onProgress: progress() }),
+        asDrafts: values.drafts === true, ...(files ? { files } : {}),
+        ...(values.json ? {} : { onProgress: progress(), onFileProgress: fileProgress() }),
       }));
       if (values.json) console.log(JSON.stringify({ runId, report }, null, 2));
       else printReport(runId, report);
@@ -194,10 +198,8 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       } catch (err) {
         throw new UsageError(`无法读取文件 ${profileFile}（字段 --profile）(cannot read the file): ${(err as Error).message}`);
       }
-      // Attachments go where the server keeps them (BLOB_DIR, else DATA_DIR/blobs), under its upload limit.
-      const blobDir = resolve(process.env.BLOB_DIR?.trim() || `${process.env.DATA_DIR?.trim() || 'data'}/blobs`);
-      const maxMb = Number(process.env.MAX_UPLOAD_MB ?? 0);
-      const files = { store: createBlobStore(blobDir), maxBytes: maxMb > 0 ? maxMb * 1024 * 1024 : DEFAULT_MAX_UPLOAD_BYTES };
+      // Attachments go where the server keeps them, under its upload limit.
+      const files = serverFileStore();
       const { runId, report } = await interruptible(() => importMirror(ctx, site.id, {
         dir, profile, sourceName: basename(dir), files, legacyCode: optional(values, 'legacy') ?? null, overwrite: values.overwrite === true,
         asDrafts: values.drafts === true,

@@ -4,8 +4,10 @@
  * original time, legacy URL entries, ID map row), so an item that fails leaves nothing behind and
  * the run goes on; the ID map (legacy key → article, content hash, revision written) makes a
  * re-run add what is new, update what changed and leave alone what an editor has changed since.
- * Bodies go through the content services, hence the sanitiser.
+ * Bodies go through the content services, hence the sanitiser. With `files`, the attachments and
+ * images the posts use are fetched and stored as the site's own (wxr-files.ts).
  */
+import { statSync } from 'node:fs';
 import { invalid } from '@zhanqun/core/errors';
 import { isUuid } from '@zhanqun/core/id';
 import type { ServiceContext } from '@zhanqun/audit/context';
@@ -19,9 +21,11 @@ import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.j
 import { WxrUnreadableError } from '../legacy.errors.js';
 import { importItem } from '../import-item.js';
 import { beginRun, finishRun, guardRun } from '../import-run.service.js';
+import { loadStoredFiles, type StoredFile } from '../mirror/mirror-files.js';
 import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from './link-rewrite.js';
+import { filesOfItem, filesTag, itemAttachments, pointAtFiles, storeUploads, uploadMatcher, type FilesReport, type ItemFiles, type WxrFileOptions } from './wxr-files.js';
 import { planItem } from './wxr-map.js';
-import { parseWxr } from './wxr-parser.js';
+import { parseWxr, type WxrItem } from './wxr-parser.js';
 
 export interface WxrImportInput {
   /** The export's text. */
@@ -37,8 +41,15 @@ export interface WxrImportInput {
   overwrite?: boolean;
   /** Import every item as a draft for review, published ones too. */
   asDrafts?: boolean;
+  /**
+   * Where the attachments and images the posts use go, and where they come from; without it they
+   * stay linked to the old site.
+   */
+  files?: WxrFileOptions;
   /** Called after each item (a progress display). */
   onProgress?: (done: number, total: number) => void;
+  /** Called after each file fetched or read. */
+  onFileProgress?: (done: number, total: number) => void;
 }
 
 export interface ItemOutcome { index: number; line: number; key: string; title: string; reason: string }
@@ -65,8 +76,10 @@ export interface ImportReport {
   brokenLinks: { articleId: string; title: string; url: string }[];
   /** Items imported before that this export no longer has (reported; nothing is deleted). */
   missingAtSource: string[];
-  /** Wall time of the item loop and of the link pass (ms). */
-  timings: { itemsMs: number; linksMs: number };
+  /** Attachments and images (with `files`); a file that could not be stored is a note on each item using it. */
+  files: FilesReport | null;
+  /** Wall time of the downloads, the item loop and the link pass (ms). */
+  timings: { filesMs: number; itemsMs: number; linksMs: number };
 }
 
 /** WordPress' query-string permalinks (`?p=12`, `?page_id=3`) are significant. */
@@ -80,6 +93,7 @@ export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrI
 async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput, runId: string): Promise<{ runId: string; report: ImportReport }> {
   const doc = parseWxr(input.wxr);
   if (doc.fatal) throw new WxrUnreadableError(doc.errors.map((e) => `line ${e.line}: ${e.message}`).join('; '));
+  if (input.files) checkFileOptions(input.files);
   // The blog's own host (a multisite export's base_site_url is the network's), then its permalinks' hosts.
   const linkHosts = doc.items.map((i) => hostOf(i.link)).filter((h): h is string => h !== null);
   const host = hostOf(doc.baseBlogUrl) ?? hostOf(doc.baseSiteUrl) ?? linkHosts[0] ?? null;
@@ -90,7 +104,8 @@ async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput
   const report: ImportReport = {
     source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, resumes: null, found: doc.items.length, imported: 0, updated: 0,
     unchanged: 0, drafts: 0, urlEntries: 0, skipped: [], failed: [], notes: [], linksRewritten: 0, articlesRelinked: 0, brokenLinks: [],
-    missingAtSource: [], timings: { itemsMs: 0, linksMs: 0 },
+    missingAtSource: [], files: input.files ? { found: 0, alreadyStored: 0, downloaded: 0, readFromDir: 0, stored: 0, failed: 0 } : null,
+    timings: { filesMs: 0, itemsMs: 0, linksMs: 0 },
   };
   await inScope(ctx.db, ctx.scope, async (trx) => {
     const site = await writableSite(trx, ctx, siteId);
@@ -109,27 +124,64 @@ async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput
   const seen = new Set<string>();
   // Links to pages imported before (this run or an earlier one) are rewritten as each item is written.
   const links = await inScope(ctx.db, ctx.scope, (trx) => loadLinkTargets(trx, siteId, legacy));
+  const plans = doc.items.map((item) => ({ item, plan: planItem(item, authors) }));
+  const hashOf = (plan: { hash: string }) => (input.asDrafts ? `${plan.hash}:draft` : plan.hash);
+  const uploads = input.files ? uploadMatcher(doc, hosts) : null;
+  const filesOf = new Map<number, ItemFiles>();
+  let stored = new Map<string, StoredFile>();
+  let failedFiles = new Map<string, string>();
+  const filesStarted = performance.now();
+  if (input.files && uploads && report.files) {
+    const attachments = new Map<string, WxrItem>();
+    const children = new Map<string, WxrItem[]>();
+    for (const item of doc.items) {
+      if (item.postType !== 'attachment' || !item.postId || !item.attachmentUrl) continue;
+      attachments.set(item.postId, item);
+      if (item.postParent && item.postParent !== '0') children.set(item.postParent, [...(children.get(item.postParent) ?? []), item]);
+    }
+    const wanted = new Map<string, ItemFiles['files'][number]>();
+    const used = new Set<string>();
+    for (const { item, plan } of plans) {
+      if (plan.action !== 'import') continue;
+      const f = filesOfItem(item, plan.article.bodyHtml, uploads, attachments, children);
+      filesOf.set(item.index, f);
+      const all = [...f.files, ...(f.cover ? [f.cover] : [])];
+      for (const x of all) used.add(x.key);
+      // Items unchanged since their files were all stored need none of them again.
+      if (known.get(plan.key) === `${hashOf(plan)}${filesTag(f)}`) continue;
+      for (const x of all) if (!wanted.has(x.key)) wanted.set(x.key, x);
+    }
+    report.files.found = used.size;
+    stored = await loadStoredFiles(ctx, siteId, legacy);
+    failedFiles = await storeUploads(ctx, siteId, legacy, runId, input.files, uploads, stored, [...wanted.values()], report.files, input.onFileProgress);
+  }
+  report.timings.filesMs = Math.round(performance.now() - filesStarted);
   const started = performance.now();
-  for (const item of doc.items) {
+  for (const { item, plan } of plans) {
     input.onProgress?.(item.index - 1, doc.items.length);
-    const plan = planItem(item, authors);
     const base = { index: item.index, line: item.line, key: plan.key, title: item.title.trim() };
     if (plan.action === 'skip') { report.skipped.push({ ...base, reason: plan.reason }); continue; }
     if (plan.action === 'fail') { report.failed.push({ ...base, reason: plan.reason }); continue; }
     if (seen.has(plan.key)) { report.failed.push({ ...base, reason: `${plan.key} appears twice in the export` }); continue; }
     seen.add(plan.key);
-    if (known.get(plan.key) === (input.asDrafts ? `${plan.hash}:draft` : plan.hash)) { report.unchanged += 1; continue; }
+    const files = filesOf.get(item.index);
+    const was = known.get(plan.key);
+    // Without files, an item imported with its files is as it was (its bodies point at them).
+    if (was === `${hashOf(plan)}${files ? filesTag(files) : ''}` || (!input.files && was?.startsWith(`${hashOf(plan)}:files:`))) { report.unchanged += 1; continue; }
     try {
+      const linked = files ? itemAttachments(files, stored, failedFiles) : null;
       const draft: CreateDraftInput = {
         columnId: plan.article.kind === 'page' ? input.pageColumnId ?? input.columnId : input.columnId,
         title: plan.article.title, bodyHtml: plan.article.bodyHtml, summary: plan.article.summary, author: plan.article.author, tags: plan.article.tags,
+        attachmentIds: linked?.attachmentIds ?? [], coverAttachmentId: linked?.coverId ?? null,
       };
       validateContent(draft);
       const content = revisionContent(draft); // the platform's sanitiser, as for every save; outside the transaction
+      if (linked && uploads) content.body_html = pointAtFiles(content.body_html, uploads, stored, new Set([...linked.attachmentIds, linked.coverId ?? '']));
       const relinked = rewriteBody(content.body_html, links);
       content.body_html = relinked.body;
       const toImport = {
-        key: plan.key, hash: input.asDrafts ? `${plan.hash}:draft` : plan.hash, publish: plan.publish && !input.asDrafts,
+        key: plan.key, hash: `${hashOf(plan)}${files ? filesTag(files, linked!.missing) : ''}`, publish: plan.publish && !input.asDrafts,
         publishedAt: plan.article.publishedAt, legacyUrl: item.link, legacyUrls: plan.legacyUrls,
       };
       const outcome = await inScope(ctx.db, ctx.scope, (trx) => importItem(trx, ctx, siteId, legacy, runId, toImport, draft, content, input.overwrite ?? false));
@@ -145,7 +197,8 @@ async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput
       else report[outcome.result] += 1;
       if (outcome.result !== 'skipped' && !toImport.publish && outcome.result !== 'unchanged') report.drafts += 1;
       report.urlEntries += outcome.entries;
-      for (const note of [plan.note, ...outcome.notes]) if (note) report.notes.push({ ...base, reason: note });
+      const fileNotes = outcome.result !== 'skipped' ? linked?.notes ?? [] : [];
+      for (const note of [plan.note, ...outcome.notes, ...fileNotes]) if (note) report.notes.push({ ...base, reason: note });
     } catch (err) {
       report.failed.push({ ...base, reason: (err as Error).message });
     }
@@ -162,8 +215,26 @@ async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput
   await finishRun(ctx, siteId, runId, report, {
     source: input.sourceName, legacySite: legacy.code, resumes: report.resumes, found: report.found, imported: report.imported, updated: report.updated,
     unchanged: report.unchanged, skipped: report.skipped.length, failed: report.failed.length,
+    ...(report.files ? { filesStored: report.files.stored, filesFailed: report.files.failed } : {}),
   });
   return { runId, report };
+}
+
+/** The file options' sources, before anything is written. */
+function checkFileOptions(files: WxrFileOptions): void {
+  if (files.uploadsDir) {
+    let dir = false;
+    try { dir = statSync(files.uploadsDir).isDirectory(); } catch { /* reported below */ }
+    if (!dir) throw invalid('uploadsDir', `${files.uploadsDir} is not a directory`);
+  }
+  if (files.uploadsUrl) {
+    let url: URL | null = null;
+    try { url = new URL(files.uploadsUrl); } catch { /* reported below */ }
+    if (!url || !/^https?:$/.test(url.protocol)) throw invalid('uploadsUrl', 'must be an http(s) address');
+  }
+  if (files.concurrency !== undefined && (!Number.isInteger(files.concurrency) || files.concurrency < 1 || files.concurrency > 16)) {
+    throw invalid('concurrency', 'must be an integer from 1 to 16');
+  }
 }
 
 async function legacySiteFor(ctx: ServiceContext, siteId: string, code: string, hosts: string[], title: string | null): Promise<{ legacy: LegacySiteRow; created: boolean }> {

@@ -29,6 +29,11 @@ export interface WxrItem {
   excerpt: string;
   password: string | null;
   categories: WxrCategory[];
+  /** An attachment's file (`wp:attachment_url`), the post it was uploaded to (`wp:post_parent`). */
+  attachmentUrl: string | null;
+  postParent: string | null;
+  /** The featured image's attachment post id (`_thumbnail_id` postmeta). */
+  thumbnailId: string | null;
   /** Why the item cannot be read, when it cannot. */
   error: string | null;
 }
@@ -67,7 +72,8 @@ function nsOf(uri: string): Ns | null {
 function emptyItem(index: number, line: number): WxrItem {
   return {
     index, line, title: '', link: null, guid: null, postId: null, postType: null, status: null, postName: null, postDate: null,
-    postDateGmt: null, pubDate: null, creator: null, contentHtml: '', excerpt: '', password: null, categories: [], error: null,
+    postDateGmt: null, pubDate: null, creator: null, contentHtml: '', excerpt: '', password: null, categories: [],
+    attachmentUrl: null, postParent: null, thumbnailId: null, error: null,
   };
 }
 
@@ -76,6 +82,7 @@ const ITEM_FIELDS: Record<string, keyof WxrItem> = {
   ':title': 'title', ':link': 'link', ':guid': 'guid', ':pubDate': 'pubDate', 'wp:post_id': 'postId', 'wp:post_type': 'postType',
   'wp:status': 'status', 'wp:post_name': 'postName', 'wp:post_date': 'postDate', 'wp:post_date_gmt': 'postDateGmt',
   'dc:creator': 'creator', 'content:encoded': 'contentHtml', 'excerpt:encoded': 'excerpt', 'wp:post_password': 'password',
+  'wp:attachment_url': 'attachmentUrl', 'wp:post_parent': 'postParent',
 };
 
 /**
@@ -141,6 +148,8 @@ function parseStream(xml: string, lineOffset: number, firstIndex: number): WxrDo
   let itemDepth = -1;
   const filled = new Set<string>();
   let author: Partial<WxrAuthor> | null = null;
+  /** The item's postmeta being read (its key and value). */
+  let meta: { key: string | null; value: string | null } | null = null;
   let rootSeen = false;
 
   parser.on('error', (err) => {
@@ -184,6 +193,15 @@ function parseStream(xml: string, lineOffset: number, firstIndex: number): WxrDo
           (item as unknown as Record<string, unknown>)[field] = field === 'contentHtml' || field === 'excerpt' || field === 'title' ? el.text : el.text.trim();
         }
         if (key === ':category') item.categories.push({ domain: el.attrs['domain'] ?? '', nicename: el.attrs['nicename'] ?? '', name: el.text.trim() });
+        if (key === 'wp:postmeta' && meta) {
+          if (meta.key === '_thumbnail_id' && !item.thumbnailId) item.thumbnailId = meta.value;
+          meta = null;
+        }
+      } else if (stack.length === itemDepth + 1 && stack[itemDepth]?.ns === 'wp' && stack[itemDepth]?.local === 'postmeta') {
+        // Only the postmeta the import uses is kept (a post's meta may hold large serialised values).
+        meta ??= { key: null, value: null };
+        if (key === 'wp:meta_key') meta.key = el.text.trim();
+        else if (key === 'wp:meta_value') meta.value = el.text.trim();
       } else if (stack.length === itemDepth - 1) {
         doc.items.push(item);
         item = null;
