@@ -125,6 +125,34 @@ describe.skipIf(inject('zqTestBackend').kind === 'pglite')('mirror import', () =
     expect(await census()).toEqual(before);
   });
 
+  it('should place articles by their breadcrumb when the profile says so, and report the pages it names no section for', async () => {
+    const byCrumb = `
+host: ${LEGACY_HOST}
+articles: '^/art/\\d{4}/\\d{1,2}/\\d{1,2}/art_\\d+_\\d+\\.html$'
+map_by: breadcrumb
+sections: { 通知公告: /tzgg/, 政策文件: /zcwj/, 部门动态: /bmdt/, 乡镇动态: /xzdt/ }
+selectors: { title: h1.title, body: '#zoom', time: .info, breadcrumb: .position }
+`;
+    const { runId: placed, report } = await importMirror(w.ctx, w.siteId, { dir: root, profile: byCrumb, sourceName: 'crumbs' });
+    const articles = [...pages.values()].filter((p) => p.expect?.kind === 'article');
+    expect(report.failed).toEqual([]);
+    expect(report.sections['部门动态']).toMatchObject({ column: '/bmdt/', found: 51, imported: 50 }); // and the shared document's second copy
+    // 旧栏目 is no section of this profile: its articles are reported with their crumbs, not dropped.
+    const old = articles.filter((p) => p.expect!.section === 9).map((p) => p.path).sort();
+    expect(report.unmapped.filter((u) => u.reason.includes('旧栏目')).map((u) => u.path).sort()).toEqual(old);
+    expect(report.unmapped.find((u) => u.path === old[0])!.reason).toBe('its breadcrumb (首页 > 旧栏目) names no section of the profile');
+    const rows = await t.db.selectFrom('legacy_item as i').innerJoin('article as a', 'a.id', 'i.article_id').innerJoin('site_column as c', 'c.id', 'a.primary_column_id')
+      .select(['i.legacy_url', 'c.path']).where('i.created_run_id', '=', placed).execute();
+    const slugOf = new Map([[1, '/tzgg/'], [2, '/zcwj/'], [3, '/bmdt/'], [4, '/xzdt/']]);
+    for (const page of articles.filter((p) => p.expect!.section !== 9 && !p.path.includes(`_${SHARED.id}.`))) {
+      expect(rows.find((r) => r.legacy_url === `http://${LEGACY_HOST}${page.path}`)?.path, page.path).toBe(slugOf.get(page.expect!.section));
+    }
+    await rollbackRun(w.ctx, w.siteId, placed);
+    expect(await census()).toEqual(before);
+    await expect(importMirror(w.ctx, w.siteId, { dir: root, profile: byCrumb.replace(', breadcrumb: .position', ''), sourceName: 'x' }))
+      .rejects.toMatchObject({ code: 'ZQ_VALIDATION', field: 'selectors.breadcrumb' });
+  });
+
   it('should refuse a profile that names a missing column or a bad pattern, by field, and another site\'s account', async () => {
     await expect(importMirror(w.ctx, w.siteId, { dir: root, profile: PROFILE.replace('/xzdt/', '/nosuch/'), sourceName: 'x' }))
       .rejects.toMatchObject({ code: 'ZQ_VALIDATION', field: 'sections.4' });

@@ -27,7 +27,7 @@ import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.j
 import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
 import { loadLinkTargets, rewriteLegacyLinks, type LinkTargets } from '../wxr/link-rewrite.js';
 import type { ItemOutcome } from '../wxr/wxr-import.service.js';
-import { parseProfile, type MirrorProfile } from './mirror-profile.js';
+import { parseProfile, sectionOfCrumbs, type MirrorProfile } from './mirror-profile.js';
 import { loadStoredFiles, storePageFiles, type FileStore } from './mirror-files.js';
 import { pageReader, type PageRead } from './page-read.js';
 
@@ -96,7 +96,7 @@ interface Repeat { url: string; key: string; hash: string; firstKey: string }
 interface Pending extends BatchedItem { base: Omit<ItemOutcome, 'reason'>; section: string }
 
 /** An article page to read: it is new or changed since the last run. */
-interface ToRead { base: Omit<ItemOutcome, 'reason'>; file: string; url: string; key: string; hash: string; section: string }
+interface ToRead { base: Omit<ItemOutcome, 'reason'>; path: string; file: string; url: string; key: string; hash: string; section: string | null }
 
 /** Articles written per transaction. */
 const BATCH = 100;
@@ -199,7 +199,9 @@ async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImpor
     const article = profile.articles.exec(path);
     const list = article ? null : profile.lists?.exec(path);
     const section = (article ?? list)?.groups?.['section'] ?? ((article ?? list) ? profile.defaultSection : null);
-    if (article || list) {
+    if (article && profile.mapBy === 'breadcrumb') {
+      // Placed once read, by its crumbs (the URL's section, if any, when they name none).
+    } else if (article || list) {
       const column = section ? profile.sections.get(section) : undefined;
       if (!column) {
         report.unmapped.push({ path, reason: `section ${section ?? '(none)'} has no column in the profile` });
@@ -222,7 +224,7 @@ async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImpor
       const hash = digest([profileDigest, createHash('sha256').update(readFileSync(file)).digest('hex'), input.asDrafts === true]);
       seenKeys.add(key);
       if (known.get(key) === hash) report.unchanged += 1;
-      else toRead.push({ base, file, url, key, hash, section: section! });
+      else toRead.push({ base, path, file, url, key, hash, section });
     } catch (err) {
       report.failed.push({ ...base, reason: (err as Error).message });
     }
@@ -237,7 +239,7 @@ async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImpor
   };
   try {
     for (let k = 0; k < Math.min(reader.window, toRead.length); k++) startRead(k);
-    for (const [k, { base, url, key, hash, section }] of toRead.entries()) {
+    for (const [k, { base, path, url, key, hash, section: urlSection }] of toRead.entries()) {
       input.onProgress?.(base.index - 1, pages.length);
       const read = await reads[k]!;
       delete reads[k];
@@ -248,6 +250,15 @@ async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImpor
           throw new Error(read.reason);
         }
         base.title = read.page.title;
+        let section = urlSection;
+        if (profile.mapBy === 'breadcrumb') {
+          section = sectionOfCrumbs(profile, read.page.breadcrumb) ?? (urlSection && profile.sections.has(urlSection) ? urlSection : null);
+          if (!section) {
+            report.unmapped.push({ path, reason: `its breadcrumb (${read.page.breadcrumb.join(' > ') || 'none found'}) names no section of the profile` });
+            continue;
+          }
+          report.sections[section]!.found += 1;
+        }
         const first = firstOf.get(read.fingerprint);
         if (first) {
           repeats.push({ url, key, hash, firstKey: first });
@@ -259,10 +270,10 @@ async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImpor
           ? await storePageFiles(ctx, siteId, legacy, runId, input.dir, input.files, stored, read.page.bodyHtml, read.page.files)
           : { bodyHtml: read.page.bodyHtml, attachmentIds: [], notes: [] };
         for (const note of withFiles.notes) report.notes.push({ ...base, reason: note });
-        const draft: CreateDraftInput = { ...read.fields, columnId: columns.get(section)!, bodyHtml: withFiles.bodyHtml, attachmentIds: withFiles.attachmentIds };
+        const draft: CreateDraftInput = { ...read.fields, columnId: columns.get(section!)!, bodyHtml: withFiles.bodyHtml, attachmentIds: withFiles.attachmentIds };
         validateContent(draft);
         pending.push({
-          base, section, draft, content: read.content ?? await reader.sanitise(draft),
+          base, section: section!, draft, content: read.content ?? await reader.sanitise(draft),
           plan: { key, hash, publish: !input.asDrafts, publishedAt: read.page.publishedAt!.at, legacyUrl: url, legacyUrls: [url] },
         });
       } catch (err) {

@@ -13,7 +13,7 @@ export interface MirrorProfile {
   aliases: string[];
   /** Significant query parameters of the old site (lower case). */
   queryParams: string[];
-  /** Article pages; a named group `section` says the section, else `defaultSection` does. */
+  /** Article pages; a named group `section` says the section, else `defaultSection` does (or the breadcrumb, by mapBy). */
   articles: RegExp;
   /** List pages (`index_N.html`): each answers 301 to its section's column. */
   lists: RegExp | null;
@@ -22,7 +22,13 @@ export interface MirrorProfile {
   /** Section → the platform column's path (`/xwdt/tzgg/`). */
   sections: Map<string, string>;
   defaultSection: string | null;
-  selectors: { title: string | null; body: string | null; time: string | null };
+  /**
+   * How an article finds its section: `url` (the pattern's group or defaultSection) or
+   * `breadcrumb` (the deepest crumb of the page's 当前位置 that names a section; the URL's section
+   * when none does). List pages are placed by URL either way.
+   */
+  mapBy: 'url' | 'breadcrumb';
+  selectors: { title: string | null; body: string | null; time: string | null; breadcrumb: string | null };
 }
 
 const HOST_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
@@ -71,17 +77,37 @@ export function parseProfile(source: string): MirrorProfile {
     sections.set(key, value);
   }
   const selectors = (p['selectors'] ?? {}) as Record<string, unknown>;
-  if (typeof selectors !== 'object' || Array.isArray(selectors)) throw invalid('selectors', 'must map title, body and time to CSS selectors');
-  for (const key of ['title', 'body', 'time'] as const) {
+  if (typeof selectors !== 'object' || Array.isArray(selectors)) throw invalid('selectors', 'must map title, body, time and breadcrumb to CSS selectors');
+  for (const key of ['title', 'body', 'time', 'breadcrumb'] as const) {
     const selector = text(selectors[key], `selectors.${key}`);
     if (selector && !isSupportedSelector(selector)) throw invalid(`selectors.${key}`, 'must be tag, #id, .class or their compounds, joined by spaces');
   }
   const articles = regex(p['articles'], 'articles');
   const defaultSection = text(p['default_section'], 'default_section');
-  if (!/\(\?<section>/.test(articles.source) && !defaultSection) throw invalid('articles', 'needs a (?<section>…) group, or give default_section');
+  const mapBy = p['map_by'] ?? 'url';
+  if (mapBy !== 'url' && mapBy !== 'breadcrumb') throw invalid('map_by', 'must be url or breadcrumb');
+  if (mapBy === 'breadcrumb' && !text(selectors['breadcrumb'], 'selectors.breadcrumb')) throw invalid('selectors.breadcrumb', 'is needed to map by breadcrumb');
+  if (mapBy === 'url' && !/\(\?<section>/.test(articles.source) && !defaultSection) throw invalid('articles', 'needs a (?<section>…) group, or give default_section (or map_by: breadcrumb)');
   return {
     host, aliases, queryParams, articles, lists: p['lists'] ? regex(p['lists'], 'lists') : null,
-    retired: list(p['retired'], 'retired').map((r, i) => regex(r, `retired[${i}]`)), sections, defaultSection,
-    selectors: { title: text(selectors['title'], 'selectors.title'), body: text(selectors['body'], 'selectors.body'), time: text(selectors['time'], 'selectors.time') },
+    retired: list(p['retired'], 'retired').map((r, i) => regex(r, `retired[${i}]`)), sections, defaultSection, mapBy,
+    selectors: {
+      title: text(selectors['title'], 'selectors.title'), body: text(selectors['body'], 'selectors.body'), time: text(selectors['time'], 'selectors.time'),
+      breadcrumb: text(selectors['breadcrumb'], 'selectors.breadcrumb'),
+    },
   };
+}
+
+/** Separators of a 当前位置 line: 首页 > 政务公开 > 通知公告 (also ＞ › » → / and -->). */
+const CRUMB_SEPARATOR = /\s*(?:-*>|＞|›|»|→|\/|\|)\s*/;
+
+/** The crumbs of a breadcrumb's text, without its 当前位置： label. */
+export function crumbsOf(text: string): string[] {
+  return text.replace(/^\s*(?:当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]?/, '').split(CRUMB_SEPARATOR).map((c) => c.replace(/\s+/g, ' ').trim()).filter(Boolean);
+}
+
+/** The section a page's crumbs name: the deepest crumb that is a section of the profile. */
+export function sectionOfCrumbs(profile: MirrorProfile, crumbs: readonly string[]): string | null {
+  for (let i = crumbs.length - 1; i >= 0; i--) if (profile.sections.has(crumbs[i]!)) return crumbs[i]!;
+  return null;
 }

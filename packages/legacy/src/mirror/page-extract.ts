@@ -8,7 +8,7 @@
 import { findPublishTime, publishTimeFromMeta, type FoundDate } from '../extract/chinese-date.js';
 import { readGovInfoBox, type GovInfoBox } from '../extract/gov-info-box.js';
 import { attr, elements, innerHtml, isElement, parseHtml, querySelector, setAttr, textOf, type Element, type Node } from './html-tree.js';
-import type { MirrorProfile } from './mirror-profile.js';
+import { crumbsOf, type MirrorProfile } from './mirror-profile.js';
 
 export interface ExtractedPage {
   title: string;
@@ -17,6 +17,8 @@ export interface ExtractedPage {
   box: GovInfoBox;
   /** Files the body links or shows (absolute URLs on the old site). */
   files: string[];
+  /** The page's 当前位置 crumbs, by the profile's breadcrumb selector (empty without one). */
+  breadcrumb: string[];
 }
 
 const FILE_LINK = /\.(pdf|docx?|xlsx?|pptx?|wps|et|ofd|zip|rar|7z|txt|png|jpe?g|gif|bmp|webp)(?:$|[?#&])|downfile|download/i;
@@ -45,7 +47,8 @@ export function extractArticle(html: string, url: string, profile: MirrorProfile
   const timeEl = pick(profile.selectors.time);
   const pageText = textOf(querySelector(doc, 'body') ?? doc);
   const publishedAt = (timeEl ? findPublishTime(textOf(timeEl)) : null) ?? publishTimeFromMeta(html) ?? findPublishTime(pageText);
-  return { title, bodyHtml: innerHtml(body).trim(), publishedAt, box: readGovInfoBox(pageText), files: [...files] };
+  const crumbs = pick(profile.selectors.breadcrumb);
+  return { title, bodyHtml: innerHtml(body).trim(), publishedAt, box: readGovInfoBox(pageText), files: [...files], breadcrumb: crumbs ? crumbsOf(textOf(crumbs)) : [] };
 }
 
 const GOOD = /content|article|zoom|trs_editor|detail|text|main|body|conn|wzy/i;
