@@ -5,6 +5,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync } from 'node:zlib';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { createDraft, publishRevision } from '@zhanqun/content/article.service';
@@ -81,6 +82,34 @@ describe('the public page cache', () => {
     const home = await get(hosts.prov!, '/');
     expect(home.body).toContain('缓存测试：刚刚发布的要闻');
     expect(stats().hits).toBe(hits + 1); // the changed site's page was rendered again
+  });
+
+  it('should evict the homes that link a renamed or moved site, and only those', async () => {
+    // County-pack homes link their superior and sibling sites: 安和县 and 青川市发改委 show 青川市 as a superior,
+    // 卫健委's home shows 演示省 and its sibling 教育厅; the province's home (default pack) links none.
+    const homes = { anhe: 'anhe.localhost', cgz: 'anhe.localhost/cgz/', fgw: 'qingchuan-fgw.localhost', wjw: 'prov-wjw.localhost', prov: hosts.prov! };
+    const split = (home: string) => (home.includes('/') ? [home.slice(0, home.indexOf('/')), home.slice(home.indexOf('/'))] : [home, '/']) as [string, string];
+    const cached = () => Object.fromEntries(Object.entries(homes).map(([k, home]) => [k, h.app.pageCache.has(split(home).join(''))]));
+    const fill = async () => {
+      for (const home of Object.values(homes)) expect((await get(...split(home))).statusCode).toBe(200);
+      expect(Object.values(cached()).every(Boolean)).toBe(true);
+    };
+    const siteId = async (code: string) => (await h.t.db.selectFrom('site').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
+    await fill();
+    let before = stats().invalidations;
+    await sql`update site set name = '青川市人民政府（新名称）' where code = 'qingchuan'`.execute(h.t.db);
+    await until(() => stats().invalidations > before);
+    expect(cached()).toEqual({ anhe: false, cgz: false, fgw: false, wjw: true, prov: true });
+    expect((await get('anhe.localhost', '/')).body).toContain('>青川市人民政府（新名称）</a>');
+    expect((await get('anhe.localhost', '/cgz/')).body).toContain('>青川市人民政府（新名称）</a>');
+
+    // A new host of a sibling: the home linking it shows the new address; the county's home stays cached.
+    await fill();
+    before = stats().invalidations;
+    await sql`update site_domain set host = 'jyt.example.gov.cn' where site_id = ${await siteId('prov-jyt')} and role = 'primary'`.execute(h.t.db);
+    await until(() => stats().invalidations > before);
+    expect(cached()).toEqual({ anhe: true, cgz: true, fgw: true, wjw: false, prov: true });
+    expect((await get('prov-wjw.localhost', '/')).body).toContain('<a href="//jyt.example.gov.cn/">演示省教育厅（演示）</a>');
   });
 
   it('should answer hits over HTTP before Fastify, with the same bytes and headers as the first answer', async () => {

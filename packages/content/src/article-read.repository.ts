@@ -112,8 +112,8 @@ function newestIn(db: Db | ExpressionBuilder<Database, never>, siteId: string, c
     .orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit);
 }
 
-/** A superior or sibling site as a home page links it (上级网站、同级网站: zhanqun_site_directory, migration 110100). */
-export interface RelatedSiteRow { relation: 'superior' | 'sibling'; name: string; host: string; path_prefix: string }
+/** A superior or sibling site as a home page links it (上级网站、同级网站: zhanqun_site_directory, migrations 110100 and 2026_11_28_120000). */
+export interface RelatedSiteRow { relation: 'superior' | 'sibling'; site_id: string; name: string; host: string; path_prefix: string }
 
 /**
  * Everything a home page (or a channel page) lists, in one statement (one database round trip):
@@ -128,7 +128,7 @@ export async function findHomePage(db: Db, siteId: string, groups: readonly (rea
     ...lists.map((g) => jsonArrayFrom(newestIn(eb, siteId, g.ids, limit)).as(g.alias)),
     ...(relatedSites
       // Other sites are out of a public request's scope: one database function answers this one public question.
-      ? [jsonArrayFrom(eb.selectFrom(sql<RelatedSiteRow>`zhanqun_site_directory(${siteId})`.as('d')).select(['d.relation', 'd.name', 'd.host', 'd.path_prefix'])).as('related')]
+      ? [jsonArrayFrom(eb.selectFrom(sql<RelatedSiteRow>`zhanqun_site_directory(${siteId})`.as('d')).select(['d.relation', 'd.site_id', 'd.name', 'd.host', 'd.path_prefix'])).as('related')]
       : []),
   ]).executeTakeFirstOrThrow() as Record<string, unknown>;
   return {

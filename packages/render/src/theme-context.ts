@@ -86,7 +86,12 @@ export interface PageContext {
   preview?: boolean;
   /** The site's own versions of its pack's partials, by name (checked when saved). */
   [PARTIAL_OVERRIDES]?: Readonly<Record<string, string>>;
+  /** Other sites whose names and addresses the page shows (related-site links): a change to one of them makes it stale. */
+  [SHOWN_SITES]?: readonly string[];
 }
+
+/** Where a page carries the other sites it shows to the page cache, out of the templates' reach (a symbol key). */
+export const SHOWN_SITES: unique symbol = Symbol('zq.shownSites');
 
 /** Where a site is mounted: its host and path prefix (`/` or a sub-site's `/cgz/`), and the port the request came to (`:3000`, or ''). */
 export interface Mount { host: string; prefix: string; port?: string }
@@ -221,6 +226,7 @@ export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
     superior: read.relatedSites.filter((r) => r.relation === 'superior').map(link),
     siblings: read.relatedSites.filter((r) => r.relation === 'sibling').map(link),
   };
+  page[SHOWN_SITES] = read.relatedSites.map((r) => r.site_id);
   return page;
 }
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 export interface CachedPage {
-  /** The sites the page shows (a sub-site's pages also show its parent's footer). */
+  /** The sites the page shows: its own, a sub-site's parent (its footer), and the superior and sibling sites a home links. */
   siteIds: readonly string[];
   status: number;
   contentType: string;

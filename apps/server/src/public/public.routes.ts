@@ -9,7 +9,7 @@ import { sendUnknownHost } from './unknown-host.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { pageAnswer, pageCacheKey, pageHeaders, writeCachedPage } from './cached-answer.js';
 import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
-import { articleContext, channelContext, columnContext, errorContext, homeContext, isChannel, searchContext, SEARCH_PATH, type SiteScope } from '@zhanqun/render/theme-context';
+import { articleContext, channelContext, columnContext, errorContext, homeContext, isChannel, searchContext, SEARCH_PATH, SHOWN_SITES, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
 import type { PageContext } from '@zhanqun/render/theme-context';
 import type { ArticleKey } from '@zhanqun/content/article-read.repository';
@@ -146,7 +146,9 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
       if (moved) return moved;
     }
     if (relativePath === '/' || relativePath === '/index.html') {
-      return { type: 'page', status: 200, template: 'home', page: await homeContext(trx, scope), theme, siteIds };
+      const page = await homeContext(trx, scope);
+      // A home that links superior and sibling sites shows their names and hosts: a change to one of them evicts it too.
+      return { type: 'page', status: 200, template: 'home', page, theme, siteIds: [...siteIds, ...(page[SHOWN_SITES] ?? [])] };
     }
     const columnPage = async (column: SiteColumnRow): Promise<Outcome> => {
       // ?page=<block> names an older page (columnPagination); none, or junk, is the column's own page.
