@@ -11,7 +11,8 @@
  * Env: DATABASE_URL (the server, as a superuser; default postgres://postgres@127.0.0.1:5432/postgres;
  * the bench creates a database and a login role there and drops both at the end), BENCH_SITES
  * (default 1000, all live), BENCH_ARTICLES (default 100000), BENCH_URLS (article URLs of the
- * cached run, default 10000), BENCH_SECONDS (per wrk run, default 15), WRK (default /usr/bin/wrk).
+ * cached run, default 10000), BENCH_SECONDS (per wrk run, default 15), WRK (default /usr/bin/wrk),
+ * BENCH_CPU_PROF (a directory: the servers write V8 CPU profiles there, `node --cpu-prof`).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -107,7 +108,8 @@ interface Server { child: Child; port: number }
 
 async function startServer(name: string, databaseUrl: string, dataDir: string, pageCacheMb: number): Promise<Server> {
   const port = await freePort();
-  const child = startChild(name, [SERVER_JS], {
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const child = startChild(name, [...profile, SERVER_JS], {
     NODE_ENV: 'production', DATABASE_URL: databaseUrl, SEED_DEMO: '0', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port),
     DATA_DIR: dataDir, PAGE_CACHE_MB: String(pageCacheMb),
   });

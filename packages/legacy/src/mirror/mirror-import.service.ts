@@ -77,7 +77,8 @@ export interface MirrorReport {
   brokenLinks: { articleId: string; title: string; url: string }[];
   /** Pages imported before that this mirror no longer has (reported; nothing is deleted). */
   missingAtSource: string[];
-  timings: { pagesMs: number; linksMs: number };
+  /** Worker threads that read the pages (0: read inline). */
+  timings: { pagesMs: number; linksMs: number; threads: number };
 }
 
 const FILE_EXT = /\.(pdf|docx?|xlsx?|pptx?|wps|et|ofd|zip|rar|7z|txt|csv|png|jpe?g|gif|bmp|webp|mp4|mp3)$/i;
@@ -164,7 +165,7 @@ async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImpor
   const report: MirrorReport = {
     source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, resumes, found: pages.length, imported: 0, updated: 0, unchanged: 0,
     duplicates: 0, lists: 0, retired: 0, files: 0, filesStored: 0, urlEntries: 0, failed: [], notes: [], unmapped: [], sections: {}, linksRewritten: 0, brokenLinks: [],
-    missingAtSource: [], timings: { pagesMs: 0, linksMs: 0 },
+    missingAtSource: [], timings: { pagesMs: 0, linksMs: 0, threads: 0 },
   };
   for (const [section, column] of profile.sections) report.sections[section] = { column, found: 0, imported: 0 };
   const known = new Map((await inScope(ctx.db, ctx.scope, (trx) => trx.selectFrom('legacy_item').select(['legacy_key', 'content_hash'])
@@ -231,6 +232,7 @@ async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImpor
   }
   // Then the articles, read (on worker threads for a long run) a window ahead of the one in hand, in page order.
   const reader = pageReader(toRead.length, input.threads);
+  report.timings.threads = reader.threads;
   const reads: Promise<PageRead>[] = [];
   const startRead = (k: number) => {
     const read = reader.read({ file: toRead[k]!.file, url: toRead[k]!.url, profile: input.profile, sanitise: !input.files });

@@ -68,6 +68,8 @@ export interface PageReader {
   sanitise(fields: ArticleContentInput): Promise<RevisionContent>;
   /** How many pages it reads ahead of the one being written. */
   readonly window: number;
+  /** Worker threads reading (0: inline). */
+  readonly threads: number;
   close(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export function pageReader(pages: number, threads?: number): PageReader {
       read: async (task) => { await turn(); return readPage(task); },
       sanitise: async (fields) => sanitise(fields),
       window: 1,
+      threads: 0,
       close: async () => {},
     };
   }
@@ -104,6 +107,7 @@ export function pageReader(pages: number, threads?: number): PageReader {
     read: (task) => pool.run(task) as Promise<PageRead>,
     sanitise: (fields) => pool.run(fields, { name: 'sanitise' }) as Promise<RevisionContent>,
     window: n * 4,
+    threads: n,
     close: () => pool.destroy(),
   };
 }
