@@ -20,6 +20,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { createDraft, publishRevision, revisionContent } from '@zhanqun/content/article.service';
 import { importMirror } from '@zhanqun/legacy/mirror/mirror-import.service';
 import { parseProfile } from '@zhanqun/legacy/mirror/mirror-profile';
@@ -95,6 +96,10 @@ async function main(): Promise<void> {
       const { report } = await importMirror(ctx, site.id, { dir: root, profile: PROFILE, sourceName: 'bench', ...(THREADS === undefined ? {} : { threads: THREADS }) });
       const importMs = performance.now() - t;
       if (report.imported !== PAGES || report.failed.length) throw new Error(`import: ${report.imported} imported, ${JSON.stringify(report.failed.slice(0, 3))}`);
+      // The right body, not a footer or a navigation block: every imported article holds its paragraphs and no footer line.
+      const wrong = await sql<{ n: number }>`select count(*)::int as n from article a join article_revision r on r.id = a.live_revision_id
+        where a.site_id = ${site.id} and a.primary_column_id <> ${base.id} and (r.body_html not like '%现就有关事项通知如下（第14段）%' or r.body_html like '%主办单位%')`.execute(db);
+      if (wrong.rows[0]!.n > 0) throw new Error(`import: ${wrong.rows[0]!.n} articles without their own body`);
       t = performance.now();
       const again = await importMirror(ctx, site.id, { dir: root, profile: PROFILE, sourceName: 'bench again' });
       const againMs = performance.now() - t;

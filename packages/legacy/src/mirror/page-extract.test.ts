@@ -33,3 +33,15 @@ describe('extractArticle without selectors', () => {
     expect(page.publishedAt?.text).toBe(time);
   });
 });
+
+describe('the readability-style fallback and page boilerplate', () => {
+  it('should not take a footer that repeats its lines for the article, however long it is', () => {
+    const paragraph = (n: number) => `<p>为进一步加强政府网站信息内容建设，切实提升政府网站权威性和影响力，现就有关事项通知如下（第${n}段）。</p>`;
+    const html = `<html><head><title>关于开展专项检查的通知_某县</title></head><body><h1>关于开展专项检查的通知</h1><div class="info">发布时间：2019-01-01 10:00</div>
+<div id="art">${[1, 2, 3, 4, 5, 6].map(paragraph).join('')}</div>
+<div class="foot">${'<p>主办单位：某县人民政府办公室 网站标识码 9901210001 ICP备案号 公安备案号</p>'.repeat(180)}</div></body></html>`;
+    const page = extractArticle(html, 'http://old.gov.cn/a.html', NO_SELECTORS)!;
+    expect(text(page.bodyHtml)).toContain('（第1段）');
+    expect(text(page.bodyHtml)).not.toContain('主办单位');
+  });
+});

@@ -57,16 +57,20 @@ const BAD = /nav|foot|header|menu|side|comment|share|copyright|link|search|banne
 /**
  * Without a selector, a readability-style guess: every paragraph-like block gives points to its
  * parent and half to its grandparent (more for longer text with Chinese or Western commas);
- * class and id names that look like content count for, navigation and footers against; the
+ * a paragraph the page repeats word for word (the 主办单位 line of a footer printed many times)
+ * counts once; class and id names that look like content count for, navigation and footers
+ * against (their score cut to a quarter: a long footer must not outweigh the article); the
  * share of link text counts against. The best scored element is the body.
  */
 function largestTextBlock(doc: Node): Element | null {
   const scores = new Map<Element, number>();
   const add = (el: Element | null, points: number) => { if (el && isElement(el)) scores.set(el, (scores.get(el) ?? 0) + points); };
+  const seen = new Set<string>();
   for (const el of elements(doc)) {
     if (el.tagName !== 'p' && el.tagName !== 'td' && !(el.tagName === 'div' && !el.childNodes.some((c) => isElement(c) && BLOCKISH.has(c.tagName)))) continue;
     const text = textOf(el).replace(/\s+/g, '');
-    if (text.length < 25) continue;
+    if (text.length < 25 || seen.has(text)) continue;
+    seen.add(text);
     const points = 1 + (text.match(/[，,。]/g)?.length ?? 0) + Math.min(text.length / 100, 3);
     const parent = el.parentNode as Element | null;
     add(parent, points);
@@ -78,7 +82,7 @@ function largestTextBlock(doc: Node): Element | null {
     const names = `${attr(el, 'class') ?? ''} ${attr(el, 'id') ?? ''}`;
     const text = textOf(el).replace(/\s+/g, '').length || 1;
     const linkText = [...elements(el)].filter((a) => a.tagName === 'a').reduce((n, a) => n + textOf(a).replace(/\s+/g, '').length, 0);
-    const score = (base + (GOOD.test(names) ? 25 : 0) - (BAD.test(names) ? 25 : 0)) * (1 - Math.min(linkText / text, 1));
+    const score = (base + (GOOD.test(names) ? 25 : 0)) * (BAD.test(names) ? 0.25 : 1) * (1 - Math.min(linkText / text, 1));
     if (score > bestScore) {
       best = el;
       bestScore = score;
