@@ -100,8 +100,9 @@ export function pageReader(pages: number, threads?: number): PageReader {
     filename: new URL(source ? './page-worker.ts' : './page-worker.js', import.meta.url).href,
     minThreads: n,
     maxThreads: n,
-    // Built, a thread needs no TypeScript loader (a bench run through tsx would hand its own down, and slow it).
-    execArgv: source ? withSource(process.execArgv) : withoutTsx(process.execArgv),
+    // Built, a thread needs none of the process's options: not a TypeScript loader (a bench run through
+    // tsx would hand its own down, and slow it), nor V8 flags, which threads refuse.
+    execArgv: source ? withSource(process.execArgv) : [],
   });
   return {
     read: (task) => pool.run(task) as Promise<PageRead>,
@@ -110,10 +111,6 @@ export function pageReader(pages: number, threads?: number): PageReader {
     threads: n,
     close: () => pool.destroy(),
   };
-}
-
-function withoutTsx(argv: readonly string[]): string[] {
-  return argv.filter((a, i) => a !== '--import=tsx' && !(a === '--import' && argv[i + 1] === 'tsx') && !(a === 'tsx' && argv[i - 1] === '--import'));
 }
 
 function withSource(argv: readonly string[]): string[] {
