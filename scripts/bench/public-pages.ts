@@ -12,7 +12,8 @@
  * the bench creates a database and a login role there and drops both at the end), BENCH_SITES
  * (default 1000, all live), BENCH_ARTICLES (default 100000), BENCH_URLS (article URLs of the
  * cached run, default 10000), BENCH_SECONDS (per wrk run, default 15), WRK (default /usr/bin/wrk),
- * BENCH_CPU_PROF (a directory: the servers write V8 CPU profiles there, `node --cpu-prof`).
+ * BENCH_CPU_PROF (a directory: the servers write V8 CPU profiles there, `node --cpu-prof`), BENCH_KEEP=1
+ * (keep the database and its owner role for a look with psql).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -558,8 +559,12 @@ async function main(): Promise<void> {
     agent.destroy();
     await su?.close().catch(() => {});
     await ownerDb?.close().catch(() => {});
-    if (created) await sql.raw(`drop database if exists "${dbName}" with (force)`).execute(admin.db);
-    await sql.raw(`drop role if exists "${owner}"`).execute(admin.db).catch((err: unknown) => console.error(`could not drop role ${owner}: ${(err as Error).message}`));
+    if (process.env.BENCH_KEEP === '1') {
+      console.log(`kept: database ${dbName}, owner ${owner} (drop both when done)`);
+    } else {
+      if (created) await sql.raw(`drop database if exists "${dbName}" with (force)`).execute(admin.db);
+      await sql.raw(`drop role if exists "${owner}"`).execute(admin.db).catch((err: unknown) => console.error(`could not drop role ${owner}: ${(err as Error).message}`));
+    }
     await admin.close();
     rmSync(tmp, { recursive: true, force: true });
   }
