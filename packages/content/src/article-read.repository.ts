@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Database } from '@zhanqun/db/database';
+import { compiledOnce } from '@zhanqun/db/compiled-once';
 import type { Db } from '@zhanqun/db/scope';
 
 /** A published article as lists show it. */
@@ -173,12 +174,8 @@ function articleAt(db: Db, siteId: string, key: ArticleKey, which: 'live' | 'lat
   return q;
 }
 
-/**
- * Everything an article page shows, in one query (one database round trip): the article as
- * `findArticleAt` reads it, its revision's attachments in order, and the live policy document it
- * interprets and live interpretations of it (as interpretationLinks reads them). Run it in scope.
- */
-export function findArticlePage(db: Db, siteId: string, key: ArticleKey, which: 'live' | 'latest') {
+/** The article page's query (findArticlePage) for one kind of key and revision. */
+function articlePageQuery(db: Db, siteId: string, key: ArticleKey, which: 'live' | 'latest') {
   const linked = (eb: ExpressionBuilder<Database & { a: Database['article'] }, 'a'>) => {
     return eb.selectFrom('article as p')
       .innerJoin('article_revision as pr', (j) => j.onRef('pr.site_id', '=', 'p.site_id').onRef('pr.id', '=', 'p.live_revision_id'))
@@ -191,5 +188,23 @@ export function findArticlePage(db: Db, siteId: string, key: ArticleKey, which: 
       .whereRef('ra.site_id', '=', 'a.site_id').whereRef('ra.revision_id', '=', 'r.id').orderBy('ra.position')).as('attachments'),
     jsonObjectFrom(linked(eb).whereRef('p.id', '=', 'a.interprets_article_id')).as('policy'),
     jsonArrayFrom(linked(eb).whereRef('p.interprets_article_id', '=', 'a.id').orderBy('p.published_at', 'desc').limit(50)).as('interpretations'),
-  ]).executeTakeFirst();
+  ]);
+}
+
+/** Built and compiled once per kind of key and revision (compiledOnce: the public hot path). */
+const articlePageBy = {
+  'path:live': compiledOnce((db, siteId: string, path: string) => articlePageQuery(db, siteId, { path }, 'live')),
+  'path:latest': compiledOnce((db, siteId: string, path: string) => articlePageQuery(db, siteId, { path }, 'latest')),
+  'id:live': compiledOnce((db, siteId: string, id: string) => articlePageQuery(db, siteId, id, 'live')),
+  'id:latest': compiledOnce((db, siteId: string, id: string) => articlePageQuery(db, siteId, id, 'latest')),
+};
+
+/**
+ * Everything an article page shows, in one query (one database round trip): the article as
+ * `findArticleAt` reads it, its revision's attachments in order, and the live policy document it
+ * interprets and live interpretations of it (as interpretationLinks reads them). Run it in scope.
+ */
+export async function findArticlePage(db: Db, siteId: string, key: ArticleKey, which: 'live' | 'latest') {
+  const rows = typeof key === 'string' ? await articlePageBy[`id:${which}`](db, siteId, key) : await articlePageBy[`path:${which}`](db, siteId, key.path);
+  return rows[0];
 }
