@@ -60,20 +60,30 @@ function columnPage(db: Db, siteId: string, columnId: string, dir: 'asc' | 'desc
  */
 export async function findColumnPage(db: Db, siteId: string, columnId: string, block: number | null, size: number)
   : Promise<{ pinned: number; unpinned: number; items: ArticleListItem[] }> {
-  const page = block === null
-    // The older blocks hold greatest(⌊unpinned / size⌋ − 1, 0) · size items; the column's page shows the rest.
-    ? columnPage(db, siteId, columnId, 'desc', false, {
-      limit: sql<number>`(select c.pinned + c.unpinned - greatest(c.unpinned / ${size}::int - 1, 0) * ${size}::int from c)`, offset: 0,
-    })
-    : columnPage(db, siteId, columnId, 'asc', true, { limit: size, offset: (block - 1) * size });
-  const row = await db.with('c', (q) => q.selectFrom('article_placement as p')
+  const [row] = block === null
+    ? await columnPageBy.front(db, siteId, columnId, size)
+    : await columnPageBy.block(db, siteId, columnId, size, (block - 1) * size);
+  const items = fromJson(row!.items as never);
+  return { pinned: Number(row!.pinned), unpinned: Number(row!.unpinned), items: block === null ? items : items.reverse() };
+}
+
+/** findColumnPage's statement: the column's counts (CTE c) and the page's items as JSON. */
+function columnPageQuery(db: Db, siteId: string, columnId: string, page: ReturnType<typeof columnPage>) {
+  return db.with('c', (q) => q.selectFrom('article_placement as p')
     .select([sql<number>`count(*) filter (where p.pinned)`.as('pinned'), sql<number>`count(*) filter (where not p.pinned)`.as('unpinned')])
     .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId).where('p.listed', '=', true))
-    .selectFrom('c').select(['c.pinned', 'c.unpinned', jsonArrayFrom(page).as('items')])
-    .executeTakeFirstOrThrow();
-  const items = fromJson(row.items as never);
-  return { pinned: Number(row.pinned), unpinned: Number(row.unpinned), items: block === null ? items : items.reverse() };
+    .selectFrom('c').select(['c.pinned', 'c.unpinned', jsonArrayFrom(page).as('items')]);
 }
+
+/** Built and compiled once (compiledOnce): the column's own page, and a block of it. */
+const columnPageBy = {
+  // The older blocks hold greatest(⌊unpinned / size⌋ − 1, 0) · size items; the column's page shows the rest.
+  front: compiledOnce((db, siteId: string, columnId: string, size: number) => columnPageQuery(db, siteId, columnId, columnPage(db, siteId, columnId, 'desc', false, {
+    limit: sql<number>`(select c.pinned + c.unpinned - greatest(c.unpinned / ${size}::int - 1, 0) * ${size}::int from c)`, offset: 0,
+  }))),
+  block: compiledOnce((db, siteId: string, columnId: string, size: number, offset: number) => columnPageQuery(db, siteId, columnId,
+    columnPage(db, siteId, columnId, 'asc', true, { limit: size, offset }))),
+};
 
 /** `%`, `_` and `\` taken literally in a LIKE pattern. */
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
