@@ -2,7 +2,8 @@
  * Import runs: their start and end, their liveness, their reports (status) and their rollback.
  * Rollback removes exactly what a run created — its articles with their revisions, placements,
  * URLs and legacy URL entries, and their ID map rows — in one audited transaction. What the run
- * only updated (created by an earlier run) stays, and is counted in the rollback's answer.
+ * only updated (created by an earlier run) stays, and is counted in the rollback's answer. A file
+ * the run stored goes unless an article that stays still lists it (mirror-files.ts, settleRunFiles).
  *
  * One run per legacy site at a time, and an interrupted run resumes (issue 7). A run beats a
  * heartbeat (heartbeat_at) while it runs; a run whose last beat is older than STALE_MS has died
@@ -26,6 +27,7 @@ import type { ServiceContext } from '@zhanqun/audit/context';
 import type { LegacyImportRunRow, LegacyRunStatus, LegacySourceKind } from '@zhanqun/db/database';
 import { inScope, type Db, type Tx } from '@zhanqun/db/scope';
 import { writableSite } from '@zhanqun/tenancy/site-access';
+import { settleRunFiles } from './mirror/mirror-files.js';
 import { ImportRunInterruptedError, ImportRunNotFoundError, ImportRunRunningError, RunAlreadyRolledBackError } from './legacy.errors.js';
 
 const RUN_COLUMNS = ['id', 'site_id', 'legacy_site_id', 'source_kind', 'source_name', 'operator_user_id', 'operator_label', 'status', 'report',
@@ -198,7 +200,12 @@ export async function findRun(db: Db, siteId: string, runId: string): Promise<Le
   return db.selectFrom('legacy_import_run').select(RUN_COLUMNS).where('site_id', '=', siteId).where('id', '=', runId).executeTakeFirst();
 }
 
-export interface RollbackResult { runId: string; removedArticles: number; removedEntries: number; removedFiles: number; keptUpdated: number; keptReleased: number }
+export interface RollbackResult {
+  runId: string; removedArticles: number; removedEntries: number; removedFiles: number;
+  /** Files the run stored that articles of other runs (or the site's own) still list: kept, with their ID map rows (settleRunFiles). */
+  keptFiles: number;
+  keptUpdated: number; keptReleased: number;
+}
 
 /** Remove what a run created (site.manage). */
 export async function rollbackRun(ctx: ServiceContext, siteId: string, runId: string): Promise<RollbackResult> {
@@ -217,15 +224,17 @@ export async function rollbackRun(ctx: ServiceContext, siteId: string, runId: st
     const articleIds = created.map((i) => i.article_id).filter((id): id is string => id !== null && !released.has(id));
     const keptUpdated = await trx.selectFrom('legacy_item').select('id').where('site_id', '=', siteId)
       .where('updated_run_id', '=', runId).where('created_run_id', '!=', runId).execute();
-    // Files the run stored go too, unless an article of another run uses them since.
-    const attachmentIds = (await trx.selectFrom('legacy_item').select('attachment_id').where('site_id', '=', siteId).where('created_run_id', '=', runId)
-      .where('attachment_id', 'is not', null).execute()).map((r) => r.attachment_id!);
+    // The files the run stored, and the ID map rows naming them, are settled once its articles are gone (settleRunFiles).
+    const ownFiles = trx.selectFrom('legacy_item').select('attachment_id').where('site_id', '=', siteId).where('created_run_id', '=', runId)
+      .where('legacy_key', 'like', 'file:%').where('attachment_id', 'is not', null);
     // Entries the run made without an article (list pages, retired pages) go with their ID map rows.
     const entryIds = (await trx.selectFrom('legacy_item').select('url_path_id').where('site_id', '=', siteId).where('created_run_id', '=', runId)
-      .where('article_id', 'is', null).where('url_path_id', 'is not', null).execute()).map((r) => r.url_path_id!);
+      .where('article_id', 'is', null).where('url_path_id', 'is not', null)
+      .where((eb) => eb.or([eb('attachment_id', 'is', null), eb('attachment_id', 'not in', ownFiles)])).execute()).map((r) => r.url_path_id!);
     // Items of later runs that only updated what this run created go with it: their articles are gone.
     await trx.deleteFrom('legacy_item').where('site_id', '=', siteId).where('created_run_id', '=', runId)
-      .where((eb) => eb.or([eb('article_id', 'is', null), eb('article_id', 'not in', [...released, '00000000-0000-0000-0000-000000000000'])])).execute();
+      .where((eb) => eb.or([eb('article_id', 'is', null), eb('article_id', 'not in', [...released, '00000000-0000-0000-0000-000000000000'])]))
+      .where((eb) => eb.or([eb('attachment_id', 'is', null), eb('attachment_id', 'not in', ownFiles)])).execute();
     let removedEntries = 0;
     for (let i = 0; i < entryIds.length; i += 1000) {
       const removed = await trx.deleteFrom('url_path').where('site_id', '=', siteId).where('id', 'in', entryIds.slice(i, i + 1000))
@@ -238,20 +247,14 @@ export async function rollbackRun(ctx: ServiceContext, siteId: string, runId: st
       removedEntries += Number(entries.numDeletedRows);
       await removeArticles(trx, siteId, articleIds);
     }
-    let removedFiles = 0;
-    for (let i = 0; i < attachmentIds.length; i += 1000) {
-      const part = attachmentIds.slice(i, i + 1000);
-      const removed = await trx.deleteFrom('attachment').where('site_id', '=', siteId).where('id', 'in', part)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('revision_attachment as ra').select('ra.attachment_id')
-          .whereRef('ra.site_id', '=', 'attachment.site_id').whereRef('ra.attachment_id', '=', 'attachment.id'))))
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('article_revision as r').select('r.id')
-          .whereRef('r.site_id', '=', 'attachment.site_id').whereRef('r.cover_attachment_id', '=', 'attachment.id'))))
-        .executeTakeFirst();
-      removedFiles += Number(removed.numDeletedRows);
-    }
+    const files = await settleRunFiles(trx, siteId, runId);
+    removedEntries += files.removedEntries;
     await trx.updateTable('legacy_import_run').set({ status: 'rolled_back', rolled_back_at: ctx.clock.now() })
       .where('site_id', '=', siteId).where('id', '=', runId).execute();
-    const result = { runId, removedArticles: articleIds.length, removedEntries, removedFiles, keptUpdated: keptUpdated.length, keptReleased: released.size };
+    const result = {
+      runId, removedArticles: articleIds.length, removedEntries, removedFiles: files.removedFiles, keptFiles: files.keptFiles, keptUpdated: keptUpdated.length,
+      keptReleased: released.size,
+    };
     await writeAudit(trx, ctx.clock, ctx.actor, {
       platformId: site.platform_id, siteId, action: 'legacy_import.rollback', objectType: 'legacy_import_run', objectId: runId,
       after: { ...result, articleIds },

@@ -4,7 +4,8 @@
  * of name, size and content included), linked to the article's revision so that it is served
  * while the article is live, and the body's link or image source points at it (`/_files/…`).
  * A file is stored once per legacy site: the ID map keeps it (`file:<key>`) for later pages and
- * runs, and a rollback removes what its run stored. The storing (storeFile) is shared with the
+ * runs, and a rollback removes what its run stored unless an article that stays still lists it
+ * (settleRunFiles). The storing (storeFile) is shared with the
  * WordPress import, whose files come over HTTP or from a copy of its uploads (wxr/wxr-files.ts).
  */
 import { createReadStream, existsSync } from 'node:fs';
@@ -15,7 +16,8 @@ import type { ServiceContext } from '@zhanqun/audit/context';
 import { uploadAttachment } from '@zhanqun/content/attachment/attachment.service';
 import type { BlobStore } from '@zhanqun/content/attachment/blob-store';
 import type { LegacySiteRow } from '@zhanqun/db/database';
-import { inScope } from '@zhanqun/db/scope';
+import { inScope, type Tx } from '@zhanqun/db/scope';
+import { chunks } from '@zhanqun/tenancy/csv-import';
 import { canonicalKeyOfUrl } from '../canonical-url.js';
 
 export interface StoredFile { id: string; filename: string; mediaType: string }
@@ -29,7 +31,8 @@ export interface FileStore {
 export async function loadStoredFiles(ctx: ServiceContext, siteId: string, legacy: LegacySiteRow): Promise<Map<string, StoredFile>> {
   const rows = await inScope(ctx.db, ctx.scope, (trx) => trx.selectFrom('legacy_item as i')
     .innerJoin('attachment as a', (j) => j.onRef('a.site_id', '=', 'i.site_id').onRef('a.id', '=', 'i.attachment_id'))
-    .select(['i.legacy_key', 'a.id', 'a.filename', 'a.media_type']).where('i.site_id', '=', siteId).where('i.legacy_site_id', '=', legacy.id).execute());
+    .select(['i.legacy_key', 'a.id', 'a.filename', 'a.media_type']).where('i.site_id', '=', siteId).where('i.legacy_site_id', '=', legacy.id)
+    .where('i.legacy_key', 'like', 'file:%').execute());
   return new Map(rows.map((r) => [r.legacy_key.slice('file:'.length), { id: r.id, filename: r.filename, mediaType: r.media_type }]));
 }
 
@@ -51,6 +54,63 @@ export async function storeFile(
   const storedFile = { id: row.id, filename: row.filename, mediaType: row.media_type };
   stored.set(file.key, storedFile);
   return storedFile;
+}
+
+/**
+ * A rollback's files, once the run's articles are gone (import-run.service.ts): each file the run
+ * stored (its `file:` row) goes if no remaining revision lists it (as an attachment or a cover),
+ * and with it every ID map row naming it — an attachment page's entry, whichever run made it —
+ * and their URL entries. A file a remaining revision lists stays, and so does its ID map row:
+ * handed to the run whose article lists it (the newest such run other than this one), with the
+ * rows of this run that hang off it. Why: the admin rolled back what the run brought, not what
+ * a later run's article shows; the later run found the file in the ID map instead of storing it
+ * again, so the file is as much its own — rolling that run back then settles the file the same
+ * way — and without the row the next import would store a second copy. A file only an article
+ * from no import lists (an editor's) keeps its row with this run: the dedup holds, and no
+ * rollback removes it from under the editor. Returns what it removed and kept.
+ */
+export async function settleRunFiles(trx: Tx, siteId: string, runId: string): Promise<{ removedFiles: number; keptFiles: number; removedEntries: number }> {
+  const files = (await trx.selectFrom('legacy_item').select('attachment_id').where('site_id', '=', siteId).where('created_run_id', '=', runId)
+    .where('legacy_key', 'like', 'file:%').where('attachment_id', 'is not', null).execute()).map((r) => r.attachment_id!);
+  let removedFiles = 0, keptFiles = 0, removedEntries = 0;
+  for (const part of chunks(files, 1000)) {
+    const listed = await trx.selectFrom('revision_attachment as ra').innerJoin('article_revision as r', (j) => j.onRef('r.site_id', '=', 'ra.site_id').onRef('r.id', '=', 'ra.revision_id'))
+      .select(['ra.attachment_id', 'r.article_id']).where('ra.site_id', '=', siteId).where('ra.attachment_id', 'in', part).execute();
+    const covers = await trx.selectFrom('article_revision').select(['cover_attachment_id', 'article_id']).where('site_id', '=', siteId)
+      .where('cover_attachment_id', 'in', part).execute();
+    const uses = [...listed, ...covers.map((c) => ({ attachment_id: c.cover_attachment_id!, article_id: c.article_id }))];
+    const articles = [...new Set(uses.map((u) => u.article_id))];
+    // The import items of the articles that list them, newest first.
+    const items = articles.length ? await trx.selectFrom('legacy_item').select(['article_id', 'created_run_id']).where('site_id', '=', siteId)
+      .where('article_id', 'in', articles).orderBy('created_at', 'desc').orderBy('id', 'desc').execute() : [];
+    const kept = new Map<string, string | null>();
+    for (const u of uses) if (!kept.has(u.attachment_id)) kept.set(u.attachment_id, null);
+    for (const item of items) {
+      for (const u of uses) {
+        if (u.article_id !== item.article_id) continue;
+        const owner = kept.get(u.attachment_id);
+        if (owner === null || owner === undefined || (owner === runId && item.created_run_id !== runId)) kept.set(u.attachment_id, item.created_run_id);
+      }
+    }
+    keptFiles += kept.size;
+    const handOver = new Map<string, string[]>();
+    for (const [attachmentId, owner] of kept) if (owner && owner !== runId) handOver.set(owner, [...(handOver.get(owner) ?? []), attachmentId]);
+    for (const [owner, ids] of handOver) {
+      await trx.updateTable('legacy_item').set({ created_run_id: owner, updated_run_id: owner }).where('site_id', '=', siteId)
+        .where('created_run_id', '=', runId).where('attachment_id', 'in', ids).execute();
+    }
+    const gone = part.filter((id) => !kept.has(id));
+    if (!gone.length) continue;
+    const rows = await trx.deleteFrom('legacy_item').where('site_id', '=', siteId).where('attachment_id', 'in', gone).returning('url_path_id').execute();
+    const entryIds = rows.map((r) => r.url_path_id).filter((id): id is string => id !== null);
+    if (entryIds.length) {
+      const removed = await trx.deleteFrom('url_path').where('site_id', '=', siteId).where('id', 'in', entryIds).where('legacy_site_id', 'is not', null).executeTakeFirst();
+      removedEntries += Number(removed.numDeletedRows);
+    }
+    const removed = await trx.deleteFrom('attachment').where('site_id', '=', siteId).where('id', 'in', gone).executeTakeFirst();
+    removedFiles += Number(removed.numDeletedRows);
+  }
+  return { removedFiles, keptFiles, removedEntries };
 }
 
 /** Where a stored file is served on the platform (while a live revision lists it). */

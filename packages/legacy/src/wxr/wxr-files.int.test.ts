@@ -20,24 +20,13 @@ import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { corpusPath } from '../corpus.fixture.js';
 import { rollbackRun } from '../import-run.service.js';
 import { legacyWorld, type LegacyWorld } from '../legacy.fixture.js';
+import { bytesFor } from './uploads.fixture.js';
 import { importWxr } from './wxr-import.service.js';
 
 const THEME_DATA = readFileSync(corpusPath('wordpress-theme-test-data', 'themeunittestdata.wordpress.xml'), 'utf8');
 const MAX_BYTES = 100 * 1024;
 const LOOPBACK = ['127.0.0.1'];
 const BLOG = 'www.old-blog.gov.cn';
-
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63600000000200015e2a8f360000000049454e44ae426082', 'hex');
-/** Bytes of the kind a path's extension promises, different for every path (one blob each). */
-function bytesFor(path: string): Buffer | null {
-  const mark = Buffer.from(`\n${path}\n`);
-  const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
-  if (ext === 'jpg' || ext === 'jpeg') return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]), mark, Buffer.from([0xff, 0xd9])]);
-  if (ext === 'png') return Buffer.concat([PNG, mark]);
-  if (ext === 'gif') return Buffer.concat([Buffer.from('GIF89a'), mark]);
-  if (ext === 'pdf') return Buffer.from(`%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n%${path}\ntrailer<</Root 1 0 R>>\n%%EOF\n`);
-  return null;
-}
 
 /** A small export of a blog at www.old-blog.gov.cn (port `port`): two posts, one featured image uploaded to the first. */
 function smallExport(port: number, extra = ''): string {

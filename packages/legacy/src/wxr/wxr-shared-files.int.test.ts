@@ -1,0 +1,111 @@
+// A file two runs share, on the real database: run A stores it, run B's article uses it (found in
+// the ID map, not stored again); rolling A back keeps the file and its ID map row, handed to B, so
+// run C finds it too and stores nothing; rolling back B hands it to C, whose featured image it is;
+// rolling back C removes it at last, and the site is as it was. Another site sees none of it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceContext } from '@zhanqun/audit/context';
+import { findServable } from '@zhanqun/content/attachment/attachment.service';
+import { createBlobStore, type BlobStore } from '@zhanqun/content/attachment/blob-store';
+import { inScope } from '@zhanqun/db/scope';
+import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
+import { rollbackRun } from '../import-run.service.js';
+import { legacyWorld, type LegacyWorld } from '../legacy.fixture.js';
+import { blogExport, serveUploads, type BlogItem } from './uploads.fixture.js';
+import { importWxr } from './wxr-import.service.js';
+
+const BLOG = 'www.shared-blog.gov.cn';
+const FILE = '/wp-content/uploads/2021/03/shared.png';
+
+describe('WordPress import: a file shared by runs, and rollback', () => {
+  let t: TestDatabase;
+  let w: LegacyWorld;
+  let other: ServiceContext;
+  let dir: string;
+  let store: BlobStore;
+  let uploads: Awaited<ReturnType<typeof serveUploads>>;
+  let start: Record<string, number>;
+
+  const count = async (table: string) => Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where site_id = ${w.siteId}`.execute(t.db)).rows[0]!.n);
+  const census = async () => ({
+    article: await count('article'), article_revision: await count('article_revision'), url_path: await count('url_path'), legacy_item: await count('legacy_item'),
+    attachment: await count('attachment'), revision_attachment: await count('revision_attachment'),
+  });
+  const fileUrl = () => `http://${BLOG}:${uploads.port}${FILE}`;
+  const run = (name: string, items: BlogItem[]) => importWxr(w.ctx, w.siteId, {
+    wxr: blogExport(BLOG, items), sourceName: name, columnId: w.columnId,
+    files: {
+      store, maxBytes: 100 * 1024, unsafeAllowAddressesForTests: ['127.0.0.1'],
+      resolve: async (host) => (host === BLOG ? [{ address: '127.0.0.1', family: 4 }] : []),
+    },
+  });
+  /** The file's ID map row: which attachment, made by which run. */
+  const fileRow = () => t.db.selectFrom('legacy_item').select(['attachment_id', 'created_run_id', 'updated_run_id'])
+    .where('site_id', '=', w.siteId).where('legacy_key', '=', `file:${FILE}`).executeTakeFirst();
+  const article = (key: string) => t.db.selectFrom('legacy_item as i').innerJoin('article as a', 'a.id', 'i.article_id')
+    .innerJoin('article_revision as r', 'r.id', 'a.live_revision_id')
+    .select(['a.id', 'a.live', 'r.body_html', 'r.cover_attachment_id', 'r.id as revision_id']).where('i.site_id', '=', w.siteId).where('i.legacy_key', '=', key).executeTakeFirstOrThrow();
+  const servable = (id: string) => inScope(t.db, { kind: 'public', siteIds: [w.siteId] }, (trx) => findServable(trx, w.siteId, id));
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    w = await legacyWorld(t, 'wxs');
+    other = { ...w.ctx, scope: { kind: 'sites', siteIds: [w.otherSiteId] } };
+    dir = mkdtempSync(join(tmpdir(), 'zq-wxr-shared-'));
+    store = createBlobStore(join(dir, 'blobs'));
+    uploads = await serveUploads();
+  });
+  afterAll(async () => {
+    await uploads?.close();
+    rmSync(dir, { recursive: true, force: true });
+    await t?.destroy();
+  });
+
+  it('should keep a file a later run uses when the run that stored it is rolled back, and not store it again', async () => {
+    start = await census();
+    const a = await run('a.xml', [{ id: 30, title: '通知甲', body: `<p><img src="${fileUrl()}" alt="图"></p>` }]);
+    expect(a.report).toMatchObject({ imported: 1, failed: [], files: { found: 1, downloaded: 1, stored: 1 } });
+    const f = (await fileRow())!.attachment_id!;
+    expect((await fileRow())!.created_run_id).toBe(a.runId);
+
+    const b = await run('b.xml', [{ id: 31, title: '通知乙', body: `<p>附图：<img src="${fileUrl()}?ver=2" alt="图"></p>` }]);
+    expect(b.report).toMatchObject({ imported: 1, files: { found: 1, alreadyStored: 1, downloaded: 0, stored: 0 } });
+    const post31 = await article('post:31');
+    expect(post31.body_html).toContain(`<img src="/_files/${f}/shared.png" alt="图">`);
+
+    const rolled = await rollbackRun(w.ctx, w.siteId, a.runId);
+    expect(rolled).toMatchObject({ removedArticles: 1, removedFiles: 0, keptFiles: 1 });
+    // The file stays with its ID map row, now run B's: B's article still shows it.
+    expect(await fileRow()).toEqual({ attachment_id: f, created_run_id: b.runId, updated_run_id: b.runId });
+    expect(await article('post:31')).toMatchObject({ live: true, body_html: post31.body_html });
+    expect(await servable(f)).toMatchObject({ filename: 'shared.png', media_type: 'image/png' });
+
+    // Run C finds it in the ID map: fetched and stored once in all.
+    const c = await run('c.xml', [{ id: 40, type: 'attachment', title: 'shared', attachmentUrl: fileUrl() }, { id: 32, title: '通知丙', body: '<p>见封面。</p>', thumbnail: 40 }]);
+    expect(c.report).toMatchObject({ imported: 1, failed: [], files: { found: 1, alreadyStored: 1, downloaded: 0, stored: 0, failed: 0 } });
+    expect(uploads.hits.get(FILE)).toBe(1);
+    expect((await census()).attachment - start.attachment).toBe(1);
+    expect((await article('post:32')).cover_attachment_id).toBe(f);
+  });
+
+  it('should hand the file on to the run still using it as a featured image, and remove it with the last such run', async () => {
+    const runs = await t.db.selectFrom('legacy_import_run').select(['id', 'source_name']).where('site_id', '=', w.siteId).execute();
+    const runOf = (name: string) => runs.find((r) => r.source_name === name)!.id;
+    const f = (await fileRow())!.attachment_id!;
+    expect(await rollbackRun(w.ctx, w.siteId, runOf('b.xml'))).toMatchObject({ removedArticles: 1, removedFiles: 0, keptFiles: 1 });
+    expect(await fileRow()).toMatchObject({ attachment_id: f, created_run_id: runOf('c.xml') });
+    expect(await servable(f)).toBeDefined(); // C's live article has it as its cover
+
+    // Another site neither sees the file nor its ID map row, nor can roll the run back.
+    expect(await inScope(t.db, other.scope, (trx) => trx.selectFrom('legacy_item').select('id').where('site_id', '=', w.siteId).execute())).toEqual([]);
+    expect(await inScope(t.db, other.scope, (trx) => trx.selectFrom('attachment').select('id').where('site_id', '=', w.siteId).execute())).toEqual([]);
+    await expect(rollbackRun(other, w.siteId, runOf('c.xml'))).rejects.toMatchObject({ statusCode: 404 });
+
+    expect(await rollbackRun(w.ctx, w.siteId, runOf('c.xml'))).toMatchObject({ removedArticles: 1, removedFiles: 1, keptFiles: 0 });
+    expect(await fileRow()).toBeUndefined();
+    expect(await census()).toEqual(start);
+  });
+});
