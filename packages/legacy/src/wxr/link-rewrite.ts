@@ -3,7 +3,8 @@
  * article that points at the legacy site (its hosts) and whose canonical key names an imported
  * article now live is rewritten to that article's URL on the platform — while the item is
  * written when its target came earlier, else by a pass after the run (a new revision, made live
- * at once). Links to the old site that lead nowhere are reported as broken.
+ * at once). A link to a WordPress attachment page whose file is stored leads to the file. Links
+ * to the old site that lead nowhere are reported as broken.
  * Articles edited on the platform since their import are left as the editor left them.
  * Idempotent: a body already rewritten has nothing left to change.
  */
@@ -37,13 +38,16 @@ export interface LinkTargets {
   known: Set<string>;
 }
 
-/** The legacy site's entries that lead to imported articles. */
+/** The legacy site's entries that lead to imported articles, and to stored files (WordPress' attachment pages, attachment-pages.ts). */
 export async function loadLinkTargets(trx: Tx, siteId: string, legacy: LegacySiteRow): Promise<LinkTargets> {
   const rows = await trx.selectFrom('url_path as u').innerJoin('article as a', (j) => j.onRef('a.site_id', '=', 'u.site_id').onRef('a.id', '=', 'u.article_id'))
     .select(['u.path', 'a.url_path', 'a.live']).where('u.site_id', '=', siteId).where('u.legacy_site_id', '=', legacy.id).execute();
+  const files = await trx.selectFrom('url_path').select(['path', 'target']).where('site_id', '=', siteId).where('legacy_site_id', '=', legacy.id)
+    .where('article_id', 'is', null).where('kind', '=', 'legacy').where('target', 'like', '/\\_files/%').execute();
   return {
     hosts: new Set(legacy.hosts), queryParams: legacy.query_params,
-    live: new Map(rows.filter((r) => r.live && r.url_path).map((r) => [r.path, r.url_path!])), known: new Set(rows.map((r) => r.path)),
+    live: new Map([...rows.filter((r) => r.live && r.url_path).map((r) => [r.path, r.url_path!] as const), ...files.map((f) => [f.path, f.target!] as const)]),
+    known: new Set([...rows.map((r) => r.path), ...files.map((f) => f.path)]),
   };
 }
 

@@ -16,13 +16,13 @@ export function bytesFor(path: string): Buffer | null {
   return null;
 }
 
-/** A server on loopback answering every path with bytesFor (404 when it has none), counting requests by path. */
-export async function serveUploads(): Promise<{ server: Server; port: number; hits: Map<string, number>; close: () => Promise<void> }> {
+/** A server on loopback answering every path with bytesFor (404 when it has none, or the path is `lost`), counting requests by path. */
+export async function serveUploads(lost: readonly string[] = []): Promise<{ server: Server; port: number; hits: Map<string, number>; close: () => Promise<void> }> {
   const hits = new Map<string, number>();
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://test.invalid').pathname);
     hits.set(path, (hits.get(path) ?? 0) + 1);
-    const bytes = bytesFor(path);
+    const bytes = lost.includes(path) ? null : bytesFor(path);
     if (!bytes) res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>404</h1>');
     else res.writeHead(200).end(bytes);
   });

@@ -56,7 +56,7 @@ describe('WordPress uploads', () => {
 
   it('should tag an item by the files it uses and those it lacks, and point its body only at files its revision carries', () => {
     const f = filesOf('1158');
-    expect(filesTag({ files: [], cover: null })).toBe('');
+    expect(filesTag({ files: [], cover: null, pages: [] })).toBe('');
     expect(filesTag(f)).toMatch(/^:files:[0-9a-f]{16}$/);
     expect(filesTag(f, [f.files[0]!.key])).toMatch(/^:files:[0-9a-f]{16}:missing:[0-9a-f]{16}$/);
     expect(filesTag(f, [f.files[0]!.key])).not.toBe(filesTag(f, [f.files[1]!.key]));

@@ -20,6 +20,7 @@ import type { LegacySiteRow } from '@zhanqun/db/database';
 import { canonicalKey } from '../canonical-url.js';
 import { fetchPage, type FetchOptions, type FetchResult } from '../crawl/page-fetch.js';
 import { fileNameOf, fileUrl, storeFile, type FileStore, type StoredFile } from '../mirror/mirror-files.js';
+import type { AttachmentPages } from './attachment-pages.js';
 import type { WxrDocument, WxrItem } from './wxr-parser.js';
 
 export interface WxrFileOptions extends FileStore {
@@ -48,13 +49,19 @@ export interface FilesReport {
   stored: number;
   /** Could not be had or were refused (each item using one has a note with the reason). */
   failed: number;
+  /**
+   * WordPress attachment pages of the export (attachment-pages.ts), and those whose file is stored:
+   * their old addresses answer 301 with the file, links to them lead to it.
+   */
+  pages: number;
+  pagesRedirected: number;
 }
 
 /** A file of the blog's uploads: its ID map key, the address it was used at, its path under the uploads. */
 export interface UploadFile { key: string; url: string; rel: string }
 
-/** What one item uses: files in body order, then its attached uploads; its featured image. */
-export interface ItemFiles { files: UploadFile[]; cover: UploadFile | null }
+/** What one item uses: files in body order, then its attached uploads; its featured image; the attachment pages it links (their post ids). */
+export interface ItemFiles { files: UploadFile[]; cover: UploadFile | null; pages: string[] }
 
 const UPLOADS = /^(.*?\/wp-content\/uploads\/)(.+)$/i;
 /** A files host serves files only, but a page's permalink may end in .html: never a file. */
@@ -116,16 +123,25 @@ function parse(raw: string | null, base?: string): URL | null {
   }
 }
 
-/** The uploads an item uses (body order, then its featured image and the attachments uploaded to it). Pure. */
+/**
+ * The uploads an item uses (body order — a link to an attachment page counts as its file — then
+ * its featured image and the attachments uploaded to it). Pure.
+ */
 export function filesOfItem(item: WxrItem, bodyHtml: string, uploads: UploadMatcher, attachments: ReadonlyMap<string, WxrItem>,
-  children: ReadonlyMap<string, WxrItem[]>): ItemFiles {
+  children: ReadonlyMap<string, WxrItem[]>, pages?: AttachmentPages): ItemFiles {
   const files = new Map<string, UploadFile>();
+  const linked = new Set<string>();
   const add = (file: UploadFile | null) => { if (file && !files.has(file.key)) files.set(file.key, file); return file; };
-  for (const m of bodyHtml.matchAll(ATTR)) add(uploads.match(m[1] ?? m[2] ?? m[3] ?? ''));
+  for (const m of bodyHtml.matchAll(ATTR)) {
+    const value = m[1] ?? m[2] ?? m[3] ?? '';
+    const page = uploads.match(value) ? null : pages?.match(value);
+    if (page) linked.add(page.postId);
+    add(page ? page.file : uploads.match(value));
+  }
   const thumbnail = item.thumbnailId ? attachments.get(item.thumbnailId) : undefined;
   const cover = thumbnail?.attachmentUrl ? uploads.match(thumbnail.attachmentUrl) : null;
   for (const child of (item.postId ? children.get(item.postId) : undefined) ?? []) add(uploads.match(child.attachmentUrl ?? ''));
-  return { files: [...files.values()], cover };
+  return { files: [...files.values()], cover, pages: [...linked] };
 }
 
 /**
@@ -136,7 +152,9 @@ export function filesOfItem(item: WxrItem, bodyHtml: string, uploads: UploadMatc
 export function filesTag(f: ItemFiles, missing: readonly string[] = []): string {
   if (!f.files.length && !f.cover) return '';
   const digest = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
-  const tag = `:files:${digest([f.files.map((x) => x.key), f.cover?.key ?? null])}`;
+  // The attachment pages it links count only when there are some, so the tags of items without any stay as they were.
+  const used: unknown[] = [f.files.map((x) => x.key), f.cover?.key ?? null, ...(f.pages.length ? [f.pages] : [])];
+  const tag = `:files:${digest(used)}`;
   return missing.length ? `${tag}:missing:${digest([...missing].sort())}` : tag;
 }
 
@@ -264,12 +282,13 @@ export function itemAttachments(f: ItemFiles, stored: ReadonlyMap<string, Stored
 const HREF = /\b(href|src)="([^"]+)"/g;
 
 /**
- * Point a sanitised body's links and images at the stored files the revision carries (`linked`:
- * a file is served only while a live revision lists it). Pure.
+ * Point a sanitised body's links and images, and its links to attachment pages, at the stored
+ * files the revision carries (`linked`: a file is served only while a live revision lists it). Pure.
  */
-export function pointAtFiles(body: string, uploads: UploadMatcher, stored: ReadonlyMap<string, StoredFile>, linked: ReadonlySet<string>): string {
+export function pointAtFiles(body: string, uploads: UploadMatcher, stored: ReadonlyMap<string, StoredFile>, linked: ReadonlySet<string>,
+  pages?: AttachmentPages): string {
   return body.replace(HREF, (whole, attr: string, value: string) => {
-    const file = uploads.match(value);
+    const file = uploads.match(value) ?? (attr === 'href' ? pages?.match(value)?.file : null);
     const s = file ? stored.get(file.key) : undefined;
     return s && linked.has(s.id) ? `${attr}="${fileUrl(s)}"` : whole;
   });

@@ -5,7 +5,8 @@
  * the run goes on; the ID map (legacy key → article, content hash, revision written) makes a
  * re-run add what is new, update what changed and leave alone what an editor has changed since.
  * Bodies go through the content services, hence the sanitiser. With `files`, the attachments and
- * images the posts use are fetched and stored as the site's own (wxr-files.ts).
+ * images the posts use are fetched and stored as the site's own (wxr-files.ts), and WordPress'
+ * attachment pages lead to them (attachment-pages.ts).
  */
 import { statSync } from 'node:fs';
 import { invalid } from '@zhanqun/core/errors';
@@ -22,6 +23,7 @@ import { WxrUnreadableError } from '../legacy.errors.js';
 import { importItem } from '../import-item.js';
 import { beginRun, finishRun, guardRun } from '../import-run.service.js';
 import { loadStoredFiles, type StoredFile } from '../mirror/mirror-files.js';
+import { attachmentPages, whyNoFile, writePageEntries } from './attachment-pages.js';
 import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from './link-rewrite.js';
 import { filesOfItem, filesTag, itemAttachments, pointAtFiles, storeUploads, uploadMatcher, type FilesReport, type ItemFiles, type WxrFileOptions } from './wxr-files.js';
 import { planItem } from './wxr-map.js';
@@ -72,8 +74,11 @@ export interface ImportReport {
   /** Links to the old site rewritten to the new URLs, in how many articles. */
   linksRewritten: number;
   articlesRelinked: number;
-  /** Links to the old site that lead to no imported page (broken after import). */
-  brokenLinks: { articleId: string; title: string; url: string }[];
+  /**
+   * Links to the old site that lead to no imported page (broken after import); `reason` says why
+   * for a link to an attachment page whose file was not stored.
+   */
+  brokenLinks: { articleId: string; title: string; url: string; reason?: string }[];
   /** Items imported before that this export no longer has (reported; nothing is deleted). */
   missingAtSource: string[];
   /** Attachments and images (with `files`); a file that could not be stored is a note on each item using it. */
@@ -82,8 +87,8 @@ export interface ImportReport {
   timings: { filesMs: number; itemsMs: number; linksMs: number };
 }
 
-/** WordPress' query-string permalinks (`?p=12`, `?page_id=3`) are significant. */
-const WP_QUERY_PARAMS = ['p', 'page_id'];
+/** WordPress' query-string permalinks (`?p=12`, `?page_id=3`, an upload's page `?attachment_id=5`) are significant. */
+const WP_QUERY_PARAMS = ['p', 'page_id', 'attachment_id'];
 
 /** Import a WXR export into a site (site.manage and content.edit on its columns). Returns the run and its report. */
 export async function importWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput): Promise<{ runId: string; report: ImportReport }> {
@@ -104,7 +109,8 @@ async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput
   const report: ImportReport = {
     source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, resumes: null, found: doc.items.length, imported: 0, updated: 0,
     unchanged: 0, drafts: 0, urlEntries: 0, skipped: [], failed: [], notes: [], linksRewritten: 0, articlesRelinked: 0, brokenLinks: [],
-    missingAtSource: [], files: input.files ? { found: 0, alreadyStored: 0, downloaded: 0, readFromDir: 0, stored: 0, failed: 0 } : null,
+    missingAtSource: [],
+    files: input.files ? { found: 0, alreadyStored: 0, downloaded: 0, readFromDir: 0, stored: 0, failed: 0, pages: 0, pagesRedirected: 0 } : null,
     timings: { filesMs: 0, itemsMs: 0, linksMs: 0 },
   };
   await inScope(ctx.db, ctx.scope, async (trx) => {
@@ -127,6 +133,8 @@ async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput
   const plans = doc.items.map((item) => ({ item, plan: planItem(item, authors) }));
   const hashOf = (plan: { hash: string }) => (input.asDrafts ? `${plan.hash}:draft` : plan.hash);
   const uploads = input.files ? uploadMatcher(doc, hosts) : null;
+  // WordPress' attachment pages: known without files too, to say why links to them lead nowhere.
+  const pages = attachmentPages(doc, uploads ?? uploadMatcher(doc, hosts), legacy);
   const filesOf = new Map<number, ItemFiles>();
   let stored = new Map<string, StoredFile>();
   let failedFiles = new Map<string, string>();
@@ -143,7 +151,7 @@ async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput
     const used = new Set<string>();
     for (const { item, plan } of plans) {
       if (plan.action !== 'import') continue;
-      const f = filesOfItem(item, plan.article.bodyHtml, uploads, attachments, children);
+      const f = filesOfItem(item, plan.article.bodyHtml, uploads, attachments, children, pages);
       filesOf.set(item.index, f);
       const all = [...f.files, ...(f.cover ? [f.cover] : [])];
       for (const x of all) used.add(x.key);
@@ -154,6 +162,12 @@ async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput
     report.files.found = used.size;
     stored = await loadStoredFiles(ctx, siteId, legacy);
     failedFiles = await storeUploads(ctx, siteId, legacy, runId, input.files, uploads, stored, [...wanted.values()], report.files, input.onFileProgress);
+    // The pages of the files stored (this run or before) answer with them from now on.
+    const entries = await writePageEntries(ctx, siteId, legacy, runId, pages, stored);
+    Object.assign(report.files, { pages: pages.all.length, pagesRedirected: entries.redirected });
+    report.urlEntries += entries.written;
+    for (const [key, url] of entries.targets) { links.known.add(key); links.live.set(key, url); }
+    for (const { page, reason } of entries.notes) report.notes.push({ index: page.index, line: page.line, key: `attachment:${page.postId}`, title: page.title, reason });
   }
   report.timings.filesMs = Math.round(performance.now() - filesStarted);
   const started = performance.now();
@@ -177,7 +191,7 @@ async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput
       };
       validateContent(draft);
       const content = revisionContent(draft); // the platform's sanitiser, as for every save; outside the transaction
-      if (linked && uploads) content.body_html = pointAtFiles(content.body_html, uploads, stored, new Set([...linked.attachmentIds, linked.coverId ?? '']));
+      if (linked && uploads) content.body_html = pointAtFiles(content.body_html, uploads, stored, new Set([...linked.attachmentIds, linked.coverId ?? '']), pages);
       const relinked = rewriteBody(content.body_html, links);
       content.body_html = relinked.body;
       const toImport = {
@@ -211,7 +225,11 @@ async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput
   report.timings.linksMs = Math.round(performance.now() - linksStarted);
   report.linksRewritten += after.rewritten;
   report.articlesRelinked += after.articles;
-  report.brokenLinks = after.broken;
+  // A link to an attachment page is broken because its file was not stored: said so, with why.
+  report.brokenLinks = after.broken.map((b) => {
+    const page = pages.match(b.url);
+    return page ? { ...b, reason: whyNoFile(page, input.files ? { stored, failed: failedFiles } : null) } : b;
+  });
   await finishRun(ctx, siteId, runId, report, {
     source: input.sourceName, legacySite: legacy.code, resumes: report.resumes, found: report.found, imported: report.imported, updated: report.updated,
     unchanged: report.unchanged, skipped: report.skipped.length, failed: report.failed.length,
