@@ -138,6 +138,9 @@ describe.skipIf(inject('zqTestBackend').kind !== 'postgres')('zhanqun legacy (sp
       expect(refused.stdout).toContain('附件 https://wpthemetestdata.files.wordpress.com/2008/06/canola2.jpg 未能存入本站：127.0.0.1 is at a private, loopback or link-local address');
       const stored = await cli(...args, '--unsafe-allow-loopback');
       expect(stored.stdout, stored.stdout).toMatch(/更新 updated 1 .*\n.*存入 stored 1  失败 failed 0/);
+      // The attachment's page (its permalink) answers with the file once it is stored.
+      expect(refused.stdout).toContain('附件页 attachment pages：1 个，其中 0 个的旧网址转向已存入的附件');
+      expect(stored.stdout).toContain('附件页 attachment pages：1 个，其中 1 个的旧网址转向已存入的附件');
       const body = await t.db.selectFrom('article as a').innerJoin('article_revision as r', 'r.id', 'a.latest_revision_id').select(['r.body_html', 'r.cover_attachment_id'])
         .where('a.draft_title', '=', 'Post with Attachment').executeTakeFirstOrThrow();
       expect(body.body_html).toMatch(/<img src="\/_files\/[0-9a-f-]{36}\/canola2\.jpg" alt="canola" width="100" height="100">/);

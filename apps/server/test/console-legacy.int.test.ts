@@ -2,12 +2,18 @@
 // the most-hit old URLs, the import runs and one run's report (also as JSON); another site's
 // page is refused. A run interrupted part way shows 已中断 with what it wrote, on the board too,
 // and the run that resumes it links to it; the board is in the navigation of platform admins only.
-import { readFileSync } from 'node:fs';
+// A WordPress run's report counts its files, the attachment pages answering with them and its URL
+// entries, and says why a link to an attachment page leads nowhere.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { corpusPath } from '@zhanqun/legacy/corpus.fixture';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { importItems, ITEMS_FORMAT } from '@zhanqun/legacy/items/items-import.service';
+import { createBlobStore } from '@zhanqun/content/attachment/blob-store';
+import { blogExport, serveUploads } from '@zhanqun/legacy/wxr/uploads.fixture';
 import { importWxr } from '@zhanqun/legacy/wxr/wxr-import.service';
 import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
 import { ConsoleClient, visible } from './console-helper.js';
@@ -102,5 +108,38 @@ describe('the console: a site\'s legacy sites and import runs', () => {
     expect((await admin.get('/legacy')).body).toContain('<a href="/legacy" aria-current="page">旧网站迁移</a>');
     expect((await admin.get('/legacy?lang=en')).body).toContain('<a href="/legacy" aria-current="page">Legacy migration</a>');
     expect((await c.get('/')).body).not.toContain('href="/legacy"');
+  });
+
+  it('should count a WordPress run\'s files, the attachment pages that answer with them and its URL entries, and say why a link leads nowhere', async () => {
+    const uploads = await serveUploads();
+    const dir = mkdtempSync(join(tmpdir(), 'zq-console-legacy-'));
+    try {
+      const blog = 'www.qc-blog.gov.cn';
+      const up = (name: string) => `http://${blog}:${uploads.port}/wp-content/uploads/2021/03/${name}`;
+      const wxr = blogExport(blog, [
+        { id: 10, type: 'attachment', name: 'photo', parent: 20, link: `http://${blog}/2021/03/notice/photo/`, attachmentUrl: up('photo.png') },
+        { id: 11, type: 'attachment', name: 'clip', parent: 20, link: `http://${blog}/?attachment_id=11`, attachmentUrl: up('clip.mov') },
+        {
+          id: 20, title: '放假通知', name: 'notice', link: `http://${blog}/2021/03/notice/`,
+          body: `<p><a href="http://${blog}/2021/03/notice/photo/"><img src="${up('photo.png')}" alt="照片"></a> <a href="http://${blog}/?attachment_id=11">视频</a></p>`,
+        },
+      ]);
+      const column = await h.t.db.selectFrom('site_column').select('id').where('site_id', '=', siteId).where('path', '=', '/xwdt/tzgg/').executeTakeFirstOrThrow();
+      const files = {
+        store: createBlobStore(dir), maxBytes: 1024 * 1024, unsafeAllowAddressesForTests: ['127.0.0.1'],
+        resolve: async (host: string) => (host === blog ? [{ address: '127.0.0.1', family: 4 as const }] : []),
+      };
+      const { runId: wxrRun } = await importWxr(ctx, siteId, { wxr, sourceName: 'qc-blog.xml', columnId: column.id, files });
+      // The post's own address, and the photo page's permalink and ?attachment_id=10: three entries.
+      const page = visible((await c.get(`/sites/${siteId}/legacy?run=${wxrRun}`)).body);
+      expect(page).toMatch(/导入报告 qc-blog\.xml .* 发现 3 导入 1 更新 0 未变 0 附件 1 转向附件的附件页 1 旧网址 3 /);
+      expect(page).toContain(`“放假通知” → http://${blog}/?attachment_id=11 ：attachment page of ${up('clip.mov')}, which was not stored: file: type .mov is not allowed`);
+      expect(visible((await c.get(`/sites/${siteId}/legacy?run=${wxrRun}&lang=en`)).body)).toMatch(/Files 1 Attachment pages to files 1 URL entries 3 /);
+      const json = JSON.parse((await c.get(`/sites/${siteId}/legacy?run=${wxrRun}&format=json`)).body);
+      expect(json.run.report).toMatchObject({ urlEntries: 3, files: { stored: 1, failed: 1, pages: 2, pagesRedirected: 1 } });
+    } finally {
+      await uploads.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

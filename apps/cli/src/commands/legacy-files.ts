@@ -42,9 +42,10 @@ export function fileProgress(): ((done: number, total: number) => void) | undefi
   return (done, total) => process.stderr.write(`\r已取得附件 ${done}/${total}   ${done === total ? '\n' : ''}`);
 }
 
-/** The report's files line. */
+/** The report's files line, and its WordPress attachment pages (those whose file is stored answer with it). */
 export function printFiles(f: FilesReport | null | undefined): void {
   if (!f) return;
   console.log(`  附件与图片 files：发现 found ${f.found}  已存 already stored ${f.alreadyStored}  下载 downloaded ${f.downloaded}  ` +
     `从目录读取 read from dir ${f.readFromDir}  存入 stored ${f.stored}  失败 failed ${f.failed}`);
+  if (f.pages) console.log(`  附件页 attachment pages：${f.pages} 个，其中 ${f.pagesRedirected} 个的旧网址转向已存入的附件 (old addresses 301 to the stored file)`);
 }

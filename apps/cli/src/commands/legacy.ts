@@ -49,6 +49,9 @@ const REASONS: [RegExp, string][] = [
   [/^(.*) appears twice in the export$/, '$1 在导出文件中重复出现'],
   [/^(.*) is the old home page: no entry$/, '$1 是原网站首页，不建旧网址记录'],
   [/^(.*) already answers for another page: no entry$/, '$1 已对应其他页面，未建旧网址记录'],
+  [/^attachment page of (\S+), which was not stored: /, '附件页，其文件 $1 未能存入本站：'],
+  [/^attachment page of (\S+): the import ran without files$/, '附件页，本次导入未取附件（--no-files），其文件 $1 仍在原网站'],
+  [/^attachment page of (\S+): its address answers for another page$/, '附件页（文件 $1 已存入），但其地址已对应其他页面'],
   [/^(\S+) was not stored: /, '附件 $1 未能存入本站：'],
   [/^(\S+) is the featured image but not an image: no cover$/, '特色图片 $1 不是图片，未设为封面'],
 ];
@@ -114,7 +117,7 @@ function printReport(runId: string, r: ImportReport): void {
   for (const [reason, n] of reasons) console.log(`  跳过 ${n} 项：${reason}`);
   for (const n of r.notes) console.log(`  注意 第 ${n.index} 项「${n.title}」：${zh(n.reason)}`);
   if (r.linksRewritten) console.log(`  站内链接：${r.articlesRelinked} 篇稿件中的 ${r.linksRewritten} 个旧链接已改为新地址 (links rewritten)`);
-  for (const b of r.brokenLinks ?? []) console.log(`  断链 「${b.title}」→ ${b.url}（旧网站上的页面未导入）(broken link)`);
+  for (const b of r.brokenLinks ?? []) console.log(`  断链 「${b.title}」→ ${b.url}（${b.reason ? zh(b.reason) : '旧网站上的页面未导入'}）(broken link)`);
   for (const k of r.missingAtSource ?? []) console.log(`  来源中已没有 ${k}（此前导入的稿件保留）(missing at the source)`);
 }
 

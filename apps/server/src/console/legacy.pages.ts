@@ -30,11 +30,13 @@ const TOP_ENTRIES = 20;
 const at = (d: Date | null, pattern = 'yyyy-MM-dd HH:mm') => (d ? formatZoned(d, pattern) : '');
 
 interface ReportView {
-  found?: number; imported?: number; updated?: number; unchanged?: number; duplicates?: number; retired?: number; filesStored?: number;
+  found?: number; imported?: number; updated?: number; unchanged?: number; duplicates?: number; retired?: number; filesStored?: number; urlEntries?: number;
+  /** The WordPress import's files: stored, and attachment pages whose old addresses answer with their file. */
+  files?: { stored?: number; pagesRedirected?: number } | null;
   failed?: { index: number; key: string; title: string; reason: string }[];
   skipped?: { index: number; title: string; reason: string }[];
   unmapped?: { path: string; reason: string }[];
-  brokenLinks?: { title: string; url: string }[];
+  brokenLinks?: { title: string; url: string; reason?: string }[];
   missingAtSource?: string[];
 }
 
@@ -111,7 +113,8 @@ export default async function legacyPages(fastify: FastifyInstance) {
           resumes: data.resumed ? { id: data.resumed.id, started: at(data.resumed.started_at), source: data.resumed.source_name } : null,
           counts: (data.writes ? [['imported', data.writes.created], ['updated', data.writes.updated]]
             : [['found', report.found], ['imported', report.imported], ['updated', report.updated], ['unchanged', report.unchanged], ['duplicates', report.duplicates],
-              ['retired', report.retired], ['files', report.filesStored]]).filter(([, n]) => n !== undefined).map(([k, n]) => ({ label: t(locale, `legacy.count.${k}`), n })),
+              ['retired', report.retired], ['files', report.filesStored ?? report.files?.stored], ['attachment_pages', report.files?.pagesRedirected],
+              ['entries', report.urlEntries]]).filter(([, n]) => n !== undefined).map(([k, n]) => ({ label: t(locale, `legacy.count.${k}`), n })),
           failed: report.failed ?? [], skipped: report.skipped ?? [], unmapped: report.unmapped ?? [], broken: report.brokenLinks ?? [], missing: report.missingAtSource ?? [],
           json: `/sites/${id}/legacy?run=${data.run.id}&format=json`,
         } : null,
