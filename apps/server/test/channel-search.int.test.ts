@@ -1,6 +1,7 @@
-// Channel landing pages (频道) and the site's simple search, in both packs: a channel shows a block
-// per sub-column; the search finds live titles of this site only (sub-sites under their prefix),
-// takes % and _ literally, and is never cached.
+// Channel landing pages (频道), interaction columns (互动交流) and the site's simple search, in both
+// packs: a channel shows a block per sub-column; an interaction column its items, the section's
+// other interaction columns and the site's contact; the search finds live titles of this site only
+// (sub-sites under their prefix), takes % and _ literally, and is never cached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { pageCacheKey } from '../src/public/cached-answer.js';
@@ -36,6 +37,22 @@ describe('channel and search pages', () => {
       const all = await get(host, '/xwdt/?page=1');
       expect(all.status).toBe(200);
       expect(all.html).toContain('class="column-page"');
+    }
+  });
+
+  it('should show an interaction column with the section\'s other interaction columns, the site\'s contact and its items, in both packs', async () => {
+    for (const [host, code] of [['prov.localhost', 'prov'], ['anhe.localhost', 'anhe']] as const) {
+      const site = await h.t.db.selectFrom('site').select(['name', 'sponsor', 'contact']).where('code', '=', code).executeTakeFirstOrThrow();
+      const { status, html } = await get(host, '/hdjl/ldxx/');
+      expect(status, host).toBe(200);
+      expect(html, host).toContain('class="column-page interaction-page"');
+      expect(html, host).toContain('<h1>领导信箱</h1>');
+      expect(html, host).toMatch(/<a href="\/hdjl\/ldxx\/" aria-current="page">领导信箱<\/a>/);
+      expect(html, host).toMatch(/<a href="\/hdjl\/yjzj\/">意见征集<\/a>/);
+      expect(html, host).toContain(`主办单位：${site.sponsor ?? site.name}`);
+      if (site.contact) expect(html, host).toContain(`联系方式：${site.contact}`);
+      // Other kinds of columns keep the column page.
+      expect((await get(host, '/xwdt/tzgg/')).html, host).not.toContain('interaction-page');
     }
   });
 

@@ -115,7 +115,7 @@ describe.skipIf(!hasChromium)('the built-in themes in Chromium: accessibility an
     const db = h.t.db;
     const prov = await db.selectFrom('site').select(['id', 'platform_id']).where('code', '=', 'prov').executeTakeFirstOrThrow();
     const ctx: ServiceContext = { db, clock: h.clock, actor: { userId: null, label: 'test:theme-a11y' }, scope: await platformAdminScope(db, prov.platform_id) };
-    /** A site's page types: a policy document, a wide article, a withdrawn one (410), home, channel, column, search, 404 and a sub-site. */
+    /** A site's page types: a policy document, a wide article, a withdrawn one (410), home, channel, column, interaction column, search, 404 and a sub-site. */
     async function pageTypes(code: string, subsite: string): Promise<PublicPage[]> {
       const site = await db.selectFrom('site').select(['id', 'theme']).where('code', '=', code).executeTakeFirstOrThrow();
       const origin = `http://${code}.localhost:${port}`;
@@ -135,6 +135,7 @@ describe.skipIf(!hasChromium)('the built-in themes in Chromium: accessibility an
         { name: 'home', url: `${origin}/`, status: 200 },
         { name: 'channel', url: `${origin}/xwdt/`, status: 200 },
         { name: 'column', url: `${origin}/zwgk/zcwj/`, status: 200 },
+        { name: 'interaction', url: `${origin}/hdjl/ldxx/`, status: 200 },
         { name: 'search', url: `${origin}/_search/?q=${encodeURIComponent('通知')}`, status: 200 },
         { name: 'article', url: `${origin}${live.url_path}`, status: 200 },
         { name: 'article-wide', url: `${origin}${wide.url_path}`, status: 200 },
@@ -244,7 +245,7 @@ describe.skipIf(!hasChromium)('the built-in themes in Chromium: accessibility an
         expect(type.paraLine).toBeGreaterThanOrEqual(1.3);
         expect(type.navHeight).toBeGreaterThanOrEqual(44);
       }
-    }, 180_000); // nine page types, three modes at once: generous for a busy 2-core machine
+    }, 180_000); // ten page types, three modes at once: generous for a busy 2-core machine
   }
 
   it('should read the main text or the selection aloud in Chinese, and stop', async () => {

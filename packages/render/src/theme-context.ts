@@ -82,6 +82,11 @@ export interface PageContext {
   relatedSites?: { superior: LinkView[]; siblings: LinkView[] };
   /** The search page: what was asked (trimmed) and how many live articles match. */
   search?: { query: string; total: number };
+  /**
+   * An interaction column's page (互动交流: 领导信箱, 咨询投诉, 意见征集 …): the interaction columns
+   * beside it, and how to reach the site's office. Letters written on the site come with their own issue.
+   */
+  interaction?: { channels: LinkView[]; contact: string | null; sponsor: string };
   /** Unpublished content shown on the admin host only (noindex, with a banner). */
   preview?: boolean;
   /** The site's own versions of its pack's partials, by name (checked when saved). */
@@ -284,6 +289,24 @@ export async function columnContext(db: Db, s: SiteScope, column: SiteColumnRow,
   };
   page.items = toItems(s, rows);
   page.pagination = { page: p.label, pages: p.pages, prevUrl: at(p.newer), nextUrl: at(p.older) };
+  return page;
+}
+
+/**
+ * An interaction column (互动交流) lists what it has published — replies to letters, calls for
+ * comments, survey results, interview transcripts — like any column, and beside it the other
+ * interaction columns of its section and the site's contact (sponsor and 联系方式 of the footer).
+ */
+export async function interactionContext(db: Db, s: SiteScope, column: SiteColumnRow, pageNo: number): Promise<PageContext> {
+  const page = await columnContext(db, s, column, pageNo);
+  // The section: the topmost interaction column above this one (互动交流 itself, or this column).
+  let section = column;
+  for (let up = s.columns.find((c) => c.id === section.parent_id); up?.kind === 'interaction'; up = s.columns.find((c) => c.id === up!.parent_id)) section = up;
+  const beside = s.columns.filter((c) => c.parent_id === section.id && c.status === 'open' && c.kind === 'interaction');
+  page.interaction = {
+    channels: [section, ...beside].map((c) => ({ name: c.name, url: url(s.mount, c.path), current: c.id === column.id })),
+    contact: page.footer.contact, sponsor: page.footer.sponsor ?? page.footer.siteName,
+  };
   return page;
 }
 

@@ -11,15 +11,11 @@ export interface Rule { severity: Severity; message: string }
 /** The theme engine's version, which theme.json `engines.zhanqun` must accept. Bump on incompatible helper or page-context changes. */
 export const ENGINE_VERSION = '0.1.0';
 
-/** Templates the engine renders today: a pack without one of them cannot serve every page. */
-export const REQUIRED_TEMPLATES = ['layout', 'home', 'channel', 'column', 'article', 'search', 'error-404', 'error-410'] as const;
+/** Templates the engine renders: a pack without one of them cannot serve every page. */
+export const REQUIRED_TEMPLATES = ['layout', 'home', 'channel', 'column', 'article', 'search', 'interaction', 'error-404', 'error-410'] as const;
 
-/**
- * Templates issue 6 lists but the engine does not render yet (no interaction pages: letters,
- * solicitations and surveys come with their own issue). They move to REQUIRED_TEMPLATES in the
- * engine version that renders them; until then their absence is a warning.
- */
-export const UPCOMING_TEMPLATES = ['interaction'] as const;
+/** Templates the engine will render in a later version: their absence is a warning until then. */
+export const UPCOMING_TEMPLATES: readonly string[] = [];
 
 /** Handlebars' own helpers a theme may use besides the engine's (`else` is syntax, not a helper). */
 export const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'log'] as const;

@@ -13,7 +13,7 @@ export const THEMES_DIR = fileURLToPath(new URL('../../../themes/', import.meta.
 /** The engine's own assets (the accessibility scripts every pack gets through {{zq_head}}). */
 export const ENGINE_ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));
 
-/** Templates a theme must have today (theme-rules.ts); channel, search and interaction follow when the engine renders them. */
+/** Templates a theme must have (theme-rules.ts): one per kind of page the engine renders. */
 export { REQUIRED_TEMPLATES };
 export type TemplateName = (typeof REQUIRED_TEMPLATES)[number];
 

@@ -9,7 +9,7 @@ import { sendUnknownHost } from './unknown-host.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { pageAnswer, pageCacheKey, pageHeaders, writeCachedPage } from './cached-answer.js';
 import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
-import { articleContext, channelContext, columnContext, errorContext, homeContext, isChannel, searchContext, SEARCH_PATH, SHOWN_SITES, type SiteScope } from '@zhanqun/render/theme-context';
+import { articleContext, channelContext, columnContext, errorContext, homeContext, interactionContext, isChannel, searchContext, SEARCH_PATH, SHOWN_SITES, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
 import type { PageContext } from '@zhanqun/render/theme-context';
 import type { ArticleKey } from '@zhanqun/content/article-read.repository';
@@ -153,7 +153,9 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
     const columnPage = async (column: SiteColumnRow): Promise<Outcome> => {
       // ?page=<block> names an older page (columnPagination); none, or junk, is the column's own page.
       const block = /^\d{1,6}$/.test(query.get('page') ?? '') ? Number(query.get('page')) : Number.NaN;
-      return { type: 'page', status: 200, template: 'column', page: await columnContext(trx, scope, column, block), theme, siteIds };
+      return column.kind === 'interaction'
+        ? { type: 'page', status: 200, template: 'interaction', page: await interactionContext(trx, scope, column, block), theme, siteIds }
+        : { type: 'page', status: 200, template: 'column', page: await columnContext(trx, scope, column, block), theme, siteIds };
     };
     const articlePage = async (article: ArticleKey): Promise<Outcome | null> => {
       const page = await articleContext(trx, scope, article, `${request.protocol}://${request.headers.host ?? host}`);
