@@ -130,13 +130,13 @@ describe('the console: a site\'s legacy sites and import runs', () => {
         resolve: async (host: string) => (host === blog ? [{ address: '127.0.0.1', family: 4 as const }] : []),
       };
       const { runId: wxrRun } = await importWxr(ctx, siteId, { wxr, sourceName: 'qc-blog.xml', columnId: column.id, files });
-      // The post's own address, and the photo page's permalink and ?attachment_id=10: three entries.
+      // The post's own address, the photo page's permalink and ?attachment_id=10, and the photo's own address: four entries.
       const page = visible((await c.get(`/sites/${siteId}/legacy?run=${wxrRun}`)).body);
-      expect(page).toMatch(/导入报告 qc-blog\.xml .* 发现 3 导入 1 更新 0 未变 0 附件 1 转向附件的附件页 1 旧网址 3 /);
+      expect(page).toMatch(/导入报告 qc-blog\.xml .* 发现 3 导入 1 更新 0 未变 0 附件 1 转向附件的附件页 1 旧网址 4 /);
       expect(page).toContain(`“放假通知” → http://${blog}/?attachment_id=11 ：attachment page of ${up('clip.mov')}, which was not stored: file: type .mov is not allowed`);
-      expect(visible((await c.get(`/sites/${siteId}/legacy?run=${wxrRun}&lang=en`)).body)).toMatch(/Files 1 Attachment pages to files 1 URL entries 3 /);
+      expect(visible((await c.get(`/sites/${siteId}/legacy?run=${wxrRun}&lang=en`)).body)).toMatch(/Files 1 Attachment pages to files 1 URL entries 4 /);
       const json = JSON.parse((await c.get(`/sites/${siteId}/legacy?run=${wxrRun}&format=json`)).body);
-      expect(json.run.report).toMatchObject({ urlEntries: 3, files: { stored: 1, failed: 1, pages: 2, pagesRedirected: 1 } });
+      expect(json.run.report).toMatchObject({ urlEntries: 4, files: { stored: 1, failed: 1, pages: 2, pagesRedirected: 1 } });
     } finally {
       await uploads.close();
       rmSync(dir, { recursive: true, force: true });

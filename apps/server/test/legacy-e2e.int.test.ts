@@ -86,6 +86,13 @@ describe('a legacy county site crawled, imported and answering on its old host',
     const src = /<img src="(\/_files\/[^"]+)"/.exec(page.body)?.[1];
     expect(src).toBeDefined();
     expect((await get(src!)).headers['content-type']).toBe('image/png');
+    // The image's old address answers 301 with it, as does a download's (the script's filename parameter counts).
+    const image = await get(`/picture/0/${src!.split('/').pop()}`);
+    expect([image.statusCode, image.headers.location]).toEqual([301, src]);
+    const download = await get('/module/download/downfile.jsp?filename=3000.pdf&classid=0');
+    expect(download.statusCode).toBe(301);
+    expect(download.headers.location).toMatch(/^\/_files\/[0-9a-f-]{36}\/3000\.pdf$/);
+    expect((await get(download.headers.location!)).headers['content-type']).toBe('application/pdf');
     expect((await get('/col/col1/index_2.html')).headers.location).toBe('/tzgg/');
     const [first, second] = SHARED.sections.map((s) => `/art/2019/1/20/art_${s}_${SHARED.id}.html`);
     expect((await get(second!)).headers.location).toBe((await get(first!)).headers.location);

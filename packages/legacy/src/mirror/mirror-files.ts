@@ -7,6 +7,8 @@
  * runs, and a rollback removes what its run stored unless an article that stays still lists it
  * (settleRunFiles). The storing (storeFile) is shared with the
  * WordPress import, whose files come over HTTP or from a copy of its uploads (wxr/wxr-files.ts).
+ * A stored file's old address answers 301 with it (writeFileEntries): a legacy URL entry linked
+ * from the file's ID map row, so that it goes when the file goes and stays when the file stays.
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ import type { LegacySiteRow } from '@zhanqun/db/database';
 import { inScope, type Tx } from '@zhanqun/db/scope';
 import { chunks } from '@zhanqun/tenancy/csv-import';
 import { canonicalKeyOfUrl } from '../canonical-url.js';
+import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
 
 export interface StoredFile { id: string; filename: string; mediaType: string }
 
@@ -118,9 +121,12 @@ export function fileUrl(file: StoredFile): string {
   return `/_files/${file.id}/${encodeURIComponent(file.filename)}`;
 }
 
+/** The query parameters a download script names its file by (`downfile.jsp?classid=0&filename=1.pdf`), in the order they are read. */
+export const FILE_NAME_PARAMS = ['filename', 'file', 'name'] as const;
+
 /** A file's name for people: the download script's `filename` parameter, else the path's last segment. */
 export function fileNameOf(url: URL): string {
-  const param = url.searchParams.get('filename') ?? url.searchParams.get('file') ?? url.searchParams.get('name');
+  const param = FILE_NAME_PARAMS.map((p) => url.searchParams.get(p)).find((v) => v !== null) ?? null;
   const raw = (param ?? url.pathname).split('/').pop() ?? 'file';
   try {
     return decodeURIComponent(raw) || 'file';
@@ -166,4 +172,96 @@ export async function storePageFiles(
     body = body.split(`"${escapeAttr(href)}"`).join(`"${fileUrl(file)}"`);
   }
   return { bodyHtml: body, attachmentIds: ids, notes };
+}
+
+export interface FileEntries {
+  /** Entries written by this run (one per stored file that had none). */
+  written: number;
+  /** Files whose old address keeps another answer or cannot be told apart, with why: no entry. */
+  notes: { key: string; url: string; filename: string; reason: string }[];
+}
+
+/**
+ * The old addresses of a legacy site's stored files answer 301 with them, in one transaction:
+ * each `file:` row without an entry gets one at its address (`legacy_url`, canonicalised with
+ * the legacy site's significant parameters), 301 to `/_files/<id>/<name>`, linked from the row
+ * (url_path_id) — so a rollback removes it with the file, and a file handed to another run
+ * (settleRunFiles) keeps it. While no live revision lists the file (a draft's) the resolver
+ * answers it awaiting, as it does a WordPress attachment page's. Rows with an entry are left
+ * alone, so a re-run writes nothing; files stored before entries existed get theirs now.
+ * No entry, with a note, where the address already answers (a page of the platform, another
+ * entry) or where it would lose what names the file: a download script's `filename` the legacy
+ * site does not keep would make every file of the script one address. An address off the legacy
+ * site's hosts (a WordPress files host) answers at its key's path on the site's first host, where
+ * WordPress serves its uploads too.
+ */
+export async function writeFileEntries(ctx: ServiceContext, siteId: string, legacy: LegacySiteRow): Promise<FileEntries> {
+  const result: FileEntries = { written: 0, notes: [] };
+  const legacyHosts = new Set(legacy.hosts.map((h) => h.toLowerCase()));
+  return inScope(ctx.db, ctx.scope, async (trx) => {
+    const rows = await trx.selectFrom('legacy_item as i')
+      .innerJoin('attachment as a', (j) => j.onRef('a.site_id', '=', 'i.site_id').onRef('a.id', '=', 'i.attachment_id'))
+      .select(['i.id', 'i.legacy_key', 'i.legacy_url', 'a.id as attachment_id', 'a.filename', 'a.media_type'])
+      .where('i.site_id', '=', siteId).where('i.legacy_site_id', '=', legacy.id).where('i.legacy_key', 'like', 'file:%')
+      .where('i.url_path_id', 'is', null).orderBy('i.created_at').orderBy('i.id').execute();
+    if (!rows.length) return result;
+    const hosts = await siteHosts(trx, siteId);
+    const seen = new Set<string>();
+    const wanted: { rowId: string; entry: ReturnType<typeof prepareEntry> }[] = [];
+    for (const row of rows) {
+      const file = { id: row.attachment_id, filename: row.filename, mediaType: row.media_type };
+      let address = row.legacy_url ?? '';
+      const note = (reason: string) => result.notes.push({ key: row.legacy_key, url: address, filename: row.filename, reason });
+      let url: URL;
+      try {
+        url = new URL(address);
+      } catch {
+        note(`${address || row.legacy_key} is no address: no entry`);
+        continue;
+      }
+      if (legacyHosts.size && !legacyHosts.has(url.hostname.toLowerCase())) {
+        const path = row.legacy_key.slice('file:'.length);
+        if (!path.startsWith('/') || path.includes('?')) continue;
+        address = `http://${legacy.hosts[0]}${path}`;
+        url = new URL(address);
+      }
+      const dropped = FILE_NAME_PARAMS.filter((p) => url.searchParams.has(p) && !legacy.query_params.includes(p));
+      if (dropped.length) {
+        note(`${address} names its file by the query parameter ${dropped.join(', ')}, which legacy site ${legacy.code} does not keep: no entry`);
+        continue;
+      }
+      let entry: ReturnType<typeof prepareEntry>;
+      try {
+        entry = prepareEntry(legacy, hosts, { legacyUrl: address, kind: 'legacy', target: fileUrl(file) });
+      } catch (err) {
+        note(`${address}: ${(err as Error).message}: no entry`);
+        continue;
+      }
+      if (entry.key === '/') continue;
+      if (seen.has(entry.key)) {
+        note(`${address} is the address of another stored file too: no entry`);
+        continue;
+      }
+      seen.add(entry.key);
+      wanted.push({ rowId: row.id, entry });
+    }
+    const rowOf = new Map(rows.map((r) => [r.id, r]));
+    for (const part of chunks(wanted, 500)) {
+      const answered = new Set((await trx.selectFrom('url_path').select('path').where('site_id', '=', siteId)
+        .where('path', 'in', part.map((w) => w.entry.key)).execute()).map((r) => r.path));
+      const todo = part.filter((w) => {
+        if (!answered.has(w.entry.key)) return true;
+        const row = rowOf.get(w.rowId)!;
+        result.notes.push({ key: row.legacy_key, url: w.entry.legacyUrl, filename: row.filename, reason: `${w.entry.legacyUrl} already answers for another page: no entry` });
+        return false;
+      });
+      if (!todo.length) continue;
+      const { ids } = await upsertEntries(trx, siteId, legacy.id, todo.map((w) => w.entry));
+      for (const [i, w] of todo.entries()) {
+        await trx.updateTable('legacy_item').set({ url_path_id: ids[i]! }).where('site_id', '=', siteId).where('id', '=', w.rowId).execute();
+      }
+      result.written += todo.length;
+    }
+    return result;
+  });
 }

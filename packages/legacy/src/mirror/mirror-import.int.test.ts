@@ -15,6 +15,8 @@ import { createColumn } from '@zhanqun/tenancy/column.service';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { rollbackRun } from '../import-run.service.js';
 import { legacyWorld, type LegacyWorld } from '../legacy.fixture.js';
+import { createLegacySite } from '../legacy-site.service.js';
+import { importEntriesCsv } from '../legacy-url.service.js';
 import { resolveLegacy } from '../legacy-resolve.js';
 import { countySite, LEGACY_HOST, SHARED, writeMirror } from '../testsite/county-site.fixture.js';
 import { importMirror } from './mirror-import.service.js';
@@ -106,13 +108,55 @@ describe.skipIf(inject('zqTestBackend').kind === 'pglite')('mirror import', () =
     expect((await ask('/COL/col9/index.html'))?.decision).toMatchObject({ type: 'gone' });
   });
 
+  /** The attachment stored for an old file address (its ID map row), with the entry the row links. */
+  const storedAt = (path: string) => t.db.selectFrom('legacy_item').select(['attachment_id', 'url_path_id']).where('site_id', '=', w.siteId)
+    .where('legacy_key', '=', `file:${path.toLowerCase()}`).executeTakeFirst();
+  const downfile = (id: number) => `/module/download/downfile.jsp?classid=0&filename=${id}.pdf`;
+  const filePaths = () => [...pages.keys()].filter((p) => p.startsWith('/picture/') || p.startsWith('/module/download/'));
+
+  it('should answer the old addresses of the stored images and downloads 301 with the stored file, on the old host only', async () => {
+    // The legacy site the import made keeps the download script's filename: each PDF has an address of its own.
+    const legacy = await t.db.selectFrom('legacy_site').select('query_params').where('site_id', '=', w.siteId).executeTakeFirstOrThrow();
+    expect(legacy.query_params).toEqual(['filename']);
+    const files = await t.db.selectFrom('legacy_item').select(['legacy_url', 'attachment_id', 'url_path_id']).where('site_id', '=', w.siteId)
+      .where('legacy_key', 'like', 'file:%').execute();
+    expect(files.length).toBeGreaterThan(30);
+    expect(files.filter((f) => f.url_path_id === null)).toEqual([]);
+    let images = 0, pdfs = 0;
+    for (const path of filePaths()) {
+      const row = await storedAt(path);
+      if (!row) continue; // a file only a retired page uses, never stored
+      const name = /\d+\.(png|pdf)$/.exec(path)![0];
+      expect((await ask(path))?.decision, path).toMatchObject({ type: 'redirect', location: `/_files/${row.attachment_id}/${name}`, viaEntry: true });
+      if (name.endsWith('.png')) images++;
+      else pdfs++;
+    }
+    expect(images + pdfs).toBe(files.length);
+    expect([images, pdfs].every((n) => n > 10)).toBe(true);
+    // Canonicalised as every legacy URL is: case, https, parameter order, parameters that do not count.
+    const pdf = files.find((f) => f.legacy_url!.includes('downfile.jsp'))!;
+    const id = Number(/filename=(\d+)/.exec(pdf.legacy_url!)![1]);
+    expect((await ask(`/MODULE/download/downfile.jsp?filename=${id}.PDF&classid=7&utm_source=x`))?.decision)
+      .toMatchObject({ type: 'redirect', location: `/_files/${pdf.attachment_id}/${id}.pdf` });
+    expect((await ask('/picture/0/999999.png'))?.decision).toMatchObject({ type: 'not_found' });
+    // Another site has no such entries, on the old host or its own.
+    const theirs = { kind: 'public', siteIds: [w.otherSiteId] } as const;
+    expect(await inScope(t.db, theirs, (trx) => resolveLegacy(trx, w.otherSiteId, { host: LEGACY_HOST, rawPathAndQuery: downfile(id) }))).toBeNull();
+    expect(await inScope(t.db, theirs, (trx) => resolveLegacy(trx, w.siteId, { host: LEGACY_HOST, rawPathAndQuery: downfile(id) }))).toBeNull();
+    expect(await inScope(t.db, { kind: 'sites', siteIds: [w.otherSiteId] }, (trx) => trx.selectFrom('url_path').select('id').where('site_id', '=', w.siteId).execute())).toEqual([]);
+  });
+
   it('should change nothing when run again, and roll back to the site as it was', async () => {
     const now = await census();
     const again = await importMirror(w.ctx, w.siteId, { dir: root, profile: PROFILE, sourceName: 'again' });
-    expect(again.report).toMatchObject({ imported: 0, updated: 0, failed: [] });
+    expect(again.report).toMatchObject({ imported: 0, updated: 0, urlEntries: 0, failed: [] });
+    const withFiles = await importMirror(w.ctx, w.siteId, { dir: root, profile: PROFILE, sourceName: 'again with files', files: { store: createBlobStore(join(dir, 'blobs')), maxBytes: 50 * 1024 * 1024 } });
+    expect(withFiles.report).toMatchObject({ imported: 0, updated: 0, filesStored: 0, urlEntries: 0, failed: [] });
     expect(await census()).toEqual(now);
+    const image = filePaths().find((p) => p.startsWith('/picture/'))!;
     await rollbackRun(w.ctx, w.siteId, runId);
     expect(await census()).toEqual(before);
+    expect((await ask(image))?.decision).toMatchObject({ type: 'not_found' });
   });
 
   it('should read the pages on worker threads as it reads them inline', async () => {
@@ -151,6 +195,28 @@ selectors: { title: h1.title, body: '#zoom', time: .info, breadcrumb: .position 
     expect(await census()).toEqual(before);
     await expect(importMirror(w.ctx, w.siteId, { dir: root, profile: byCrumb.replace(', breadcrumb: .position', ''), sourceName: 'x' }))
       .rejects.toMatchObject({ code: 'ZQ_VALIDATION', field: 'selectors.breadcrumb' });
+  });
+
+  it('should leave an old file address that answers already as it is, and one whose legacy site drops the filename parameter without entry, with notes', async () => {
+    // A legacy site set up before the import, without the download script's parameter; one image's old address already 410.
+    await createLegacySite(w.ctx, w.siteId, { code: 'plain', name: 'plain', hosts: [LEGACY_HOST] });
+    const image = filePaths().find((p) => p.startsWith('/picture/'))!;
+    const mapping = await importEntriesCsv(w.ctx, w.siteId, 'plain', `Old Url,New Url,Status\nhttp://${LEGACY_HOST}${image},,410\n`);
+    expect(mapping.errors).toEqual([]);
+    const files = { store: createBlobStore(join(dir, 'blobs')), maxBytes: 50 * 1024 * 1024 };
+    const { runId: plain, report } = await importMirror(w.ctx, w.siteId, { dir: root, profile: PROFILE, legacyCode: 'plain', sourceName: 'plain', files });
+    const notes = report.notes.filter((n) => n.key.startsWith('file:')).map((n) => n.reason);
+    const pdf = filePaths().find((p) => p.includes('downfile.jsp') && notes.some((r) => r.startsWith(`http://${LEGACY_HOST}${p} `)))!;
+    expect(notes).toContain(`http://${LEGACY_HOST}${pdf} names its file by the query parameter filename, which legacy site plain does not keep: no entry`);
+    expect(notes).toContain(`http://${LEGACY_HOST}${image} already answers for another page: no entry`);
+    expect(notes.every((r) => r.includes('downfile.jsp') || r.startsWith(`http://${LEGACY_HOST}${image} `))).toBe(true);
+    expect((await ask(image))?.decision).toMatchObject({ type: 'gone' });
+    expect((await ask(pdf))?.decision).toMatchObject({ type: 'not_found' });
+    const other = filePaths().find((p) => p.startsWith('/picture/') && p !== image)!;
+    const row = await storedAt(other);
+    expect((await ask(other))?.decision).toMatchObject({ type: 'redirect', location: `/_files/${row!.attachment_id}/${other.split('/').pop()}` });
+    await rollbackRun(w.ctx, w.siteId, plain);
+    expect((await ask(image))?.decision).toMatchObject({ type: 'gone' });
   });
 
   it('should refuse a profile that names a missing column or a bad pattern, by field, and another site\'s account', async () => {

@@ -28,7 +28,7 @@ import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js
 import { loadLinkTargets, rewriteLegacyLinks, type LinkTargets } from '../wxr/link-rewrite.js';
 import type { ItemOutcome } from '../wxr/wxr-import.service.js';
 import { parseProfile, sectionOfCrumbs, type MirrorProfile } from './mirror-profile.js';
-import { loadStoredFiles, storePageFiles, type FileStore } from './mirror-files.js';
+import { FILE_NAME_PARAMS, loadStoredFiles, storePageFiles, writeFileEntries, type FileStore } from './mirror-files.js';
 import { pageReader, type PageRead } from './page-read.js';
 
 export interface MirrorImportInput {
@@ -161,7 +161,9 @@ async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImpor
     throw invalid('dir', `cannot read the mirror: ${(err as Error).message}`);
   }
   const code = input.legacyCode ?? profile.host.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
-  const { legacy, created, columns, resumes } = await prepareRun(ctx, siteId, profile, code, runId, input.sourceName);
+  // A download script names its file in the query (downfile.jsp?filename=1.pdf): a legacy site made here keeps that parameter, so each file's old address is its own.
+  const fileParams = FILE_NAME_PARAMS.filter((p) => pages.some(({ path }) => isFile(path) && new URLSearchParams(path.split('?')[1] ?? '').has(p)));
+  const { legacy, created, columns, resumes } = await prepareRun(ctx, siteId, profile, code, runId, input.sourceName, fileParams);
   const report: MirrorReport = {
     source: input.sourceName, legacySite: legacy.code, createdLegacySite: created, resumes, found: pages.length, imported: 0, updated: 0, unchanged: 0,
     duplicates: 0, lists: 0, retired: 0, files: 0, filesStored: 0, urlEntries: 0, failed: [], notes: [], unmapped: [], sections: {}, linksRewritten: 0, brokenLinks: [],
@@ -295,6 +297,10 @@ async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImpor
   }
   input.onProgress?.(pages.length, pages.length);
   report.urlEntries += await writePageEntries(ctx, siteId, legacy, runId, entries, repeats);
+  // The stored files' old addresses answer with them (those stored before included).
+  const fileEntries = await writeFileEntries(ctx, siteId, legacy);
+  report.urlEntries += fileEntries.written;
+  for (const n of fileEntries.notes) report.notes.push({ index: 0, line: 0, key: n.key, title: n.filename, reason: n.reason });
   report.timings.pagesMs = Math.round(performance.now() - started);
   report.filesStored = stored.size - storedBefore;
   report.missingAtSource = [...known.keys()].filter((k) => !k.startsWith('url:') && !seenKeys.has(k));
@@ -310,7 +316,8 @@ async function runMirror(ctx: ServiceContext, siteId: string, input: MirrorImpor
   return { runId, report };
 }
 
-async function prepareRun(ctx: ServiceContext, siteId: string, profile: MirrorProfile, code: string, runId: string, sourceName: string): Promise<{ legacy: LegacySiteRow; created: boolean; columns: Map<string, string>; resumes: string | null }> {
+async function prepareRun(ctx: ServiceContext, siteId: string, profile: MirrorProfile, code: string, runId: string, sourceName: string,
+  fileParams: readonly string[]): Promise<{ legacy: LegacySiteRow; created: boolean; columns: Map<string, string>; resumes: string | null }> {
   const { existing, columns } = await inScope(ctx.db, ctx.scope, async (trx) => {
     const site = await writableSite(trx, ctx, siteId);
     const columns = new Map<string, string>();
@@ -322,7 +329,8 @@ async function prepareRun(ctx: ServiceContext, siteId: string, profile: MirrorPr
     }
     return { existing: await findLegacySiteByCode(trx, siteId, code), columns };
   });
-  const legacy = existing ?? await createLegacySite(ctx, siteId, { code, name: profile.host, hosts: [profile.host, ...profile.aliases], queryParams: profile.queryParams });
+  const legacy = existing ?? await createLegacySite(ctx, siteId, { code, name: profile.host, hosts: [profile.host, ...profile.aliases],
+    queryParams: [...new Set([...profile.queryParams, ...fileParams])] });
   const { resumes } = await inScope(ctx.db, ctx.scope, (trx) => beginRun(trx, ctx, siteId, { id: runId, legacySiteId: legacy.id, sourceKind: 'mirror', sourceName }));
   return { legacy, created: !existing, columns, resumes };
 }

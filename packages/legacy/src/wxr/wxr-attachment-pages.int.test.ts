@@ -152,8 +152,8 @@ describe('WordPress import: attachment pages', () => {
     const { runId, report } = await importPages(w.ctx, w.siteId, w.columnId, pagesExport());
     pagesRun = runId;
     expect(report).toMatchObject({ imported: 2, failed: [], files: { found: 5, stored: 3, failed: 2, pages: 5, pagesRedirected: 3 } });
-    // photo's permalink and ?attachment_id=10, report's ?attachment_id=12 (its guid is the file), plan's two.
-    expect(report.urlEntries).toBe(2 + 5);
+    // photo's permalink and ?attachment_id=10, report's ?attachment_id=12 (its guid is the file), plan's two; the three files' own addresses.
+    expect(report.urlEntries).toBe(2 + 5 + 3);
     const [photo, pdf, plan] = [await fileId(w.siteId, '2021/03/photo.png'), await fileId(w.siteId, '2021/03/report.pdf'), await fileId(w.siteId, '2021/03/plan.gif')];
     const notice = await latest(w.siteId, 'post:20');
     expect(notice.body_html).toContain(`<a href="/_files/${photo}/photo.png"><img src="/_files/${photo}/photo.png" alt="照片"></a>`);
@@ -173,12 +173,16 @@ describe('WordPress import: attachment pages', () => {
     // The draft's file is not served yet: its page waits as the draft's own address does.
     expect(await ask(w.siteId, `http://${BLOG}/2021/03/plan-draft/plan/`)).toMatchObject({ type: 'awaiting' });
     expect(await ask(w.siteId, `http://${BLOG}/2021/03/plan-draft/`)).toMatchObject({ type: 'awaiting' });
+    // So does the file's own old address; the published notice's files answer with them.
+    expect(await ask(w.siteId, up('plan.gif'))).toMatchObject({ type: 'awaiting' });
+    expect(await ask(w.siteId, up('report.pdf'))).toMatchObject({ type: 'redirect', location: `/_files/${pdf}/report.pdf` });
 
     // Published at the source, the draft goes live on the next run and the page leads to its file; nothing else changes.
     const again = await importPages(w.ctx, w.siteId, w.columnId, pagesExport('publish'));
     // One entry written: the draft's own address, now 301 to it; the pages' entries stand as they were.
     expect(again.report).toMatchObject({ updated: 1, unchanged: 1, urlEntries: 1, files: { stored: 0, pagesRedirected: 3 } });
     expect(await ask(w.siteId, `http://${BLOG}/2021/03/plan-draft/plan/`)).toMatchObject({ type: 'redirect', location: `/_files/${plan}/plan.gif` });
+    expect(await ask(w.siteId, up('plan.gif'))).toMatchObject({ type: 'redirect', location: `/_files/${plan}/plan.gif` });
     expect((await latest(w.siteId, 'post:21')).body_html).toContain(`<a href="/_files/${plan}/plan.gif">规划图</a>`);
   });
 

@@ -20,6 +20,7 @@ import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { corpusPath } from '../corpus.fixture.js';
 import { rollbackRun } from '../import-run.service.js';
 import { legacyWorld, type LegacyWorld } from '../legacy.fixture.js';
+import { resolveLegacy } from '../legacy-resolve.js';
 import { bytesFor } from './uploads.fixture.js';
 import { importWxr } from './wxr-import.service.js';
 
@@ -61,7 +62,15 @@ describe('WordPress import: attachments and images', () => {
   const requests = () => [...hits.values()].reduce((a, b) => a + b, 0);
 
   const count = async (table: string, siteId = w.siteId) => Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where site_id = ${siteId}`.execute(t.db)).rows[0]!.n);
-  const census = async () => ({ article: await count('article'), article_revision: await count('article_revision'), legacy_item: await count('legacy_item'), attachment: await count('attachment') });
+  const census = async () => ({
+    article: await count('article'), article_revision: await count('article_revision'), legacy_item: await count('legacy_item'), attachment: await count('attachment'),
+    url_path: await count('url_path'),
+  });
+  /** What the public side of a site answers for an old address (`scope`: whose request it is). */
+  const ask = (siteId: string, url: string, scope = siteId) => inScope(t.db, { kind: 'public', siteIds: [scope] }, async (trx) => {
+    const u = new URL(url);
+    return (await resolveLegacy(trx, siteId, { host: u.hostname, rawPathAndQuery: `${u.pathname}${u.search}` }))?.decision ?? null;
+  });
   /** An imported article's latest revision: body, cover, attachments. */
   const imported = async (siteId: string, key: string) => {
     const row = await t.db.selectFrom('legacy_item as i').innerJoin('legacy_site as l', 'l.id', 'i.legacy_site_id').innerJoin('article as a', 'a.id', 'i.article_id')
@@ -150,13 +159,24 @@ describe('WordPress import: attachments and images', () => {
     const publicScope = { kind: 'public', siteIds: [w.siteId] } as const;
     expect(await inScope(t.db, publicScope, (trx) => findServable(trx, w.siteId, cover))).toMatchObject({ filename: 'featured-image-horizontal.jpg', media_type: 'image/jpeg' });
     expect(await inScope(t.db, publicScope, (trx) => findServable(trx, w.siteId, image.attachmentIds[0]!))).toBeDefined();
+
+    // Each stored file's old address on the blog answers 301 with it (kept on the files host, it is at its uploads path on the blog too).
+    const files = await t.db.selectFrom('legacy_item').select(['legacy_key', 'url_path_id']).where('site_id', '=', w.siteId).where('legacy_key', 'like', 'file:%').execute();
+    expect(files.length).toBe(f.stored);
+    expect(files.filter((x) => !x.url_path_id)).toEqual([]);
+    expect(report.notes.filter((n) => n.key.startsWith('file:'))).toEqual([]);
+    const redirect = { type: 'redirect', location: `/_files/${golden}/100_5540.jpg` };
+    expect(await ask(w.siteId, 'https://wpthemetestdata.wordpress.com/wp-content/uploads/2008/06/100_5540.jpg')).toMatchObject(redirect);
+    expect(await ask(w.siteId, 'http://WPThemeTestData.wordpress.com/wp-content/uploads/2008/06/100_5540.JPG?w=604')).toMatchObject(redirect);
+    // The .mp3, never stored, has no entry.
+    expect(await ask(w.siteId, 'https://wpthemetestdata.wordpress.com/wp-content/uploads/2008/06/originaldixielandjazzbandwithalbernard-stlouisblues.mp3')).toMatchObject({ type: 'not_found' });
   });
 
   it('should fetch and store nothing when run again, and not let another site see the files', async () => {
     const census1 = await census();
     const fetched = requests();
     const { report } = await importWxr(w.ctx, w.siteId, { wxr: THEME_DATA, sourceName: 'again', columnId: w.columnId, files: themeFiles() });
-    expect(report).toMatchObject({ imported: 0, updated: 0, failed: [] });
+    expect(report).toMatchObject({ imported: 0, updated: 0, urlEntries: 0, failed: [] });
     expect(report.files).toMatchObject({ downloaded: 0, stored: 0 });
     expect(requests()).toBe(fetched);
     expect(await census()).toEqual(census1);
@@ -167,6 +187,11 @@ describe('WordPress import: attachments and images', () => {
     expect(await inScope(t.db, other.scope, (trx) => trx.selectFrom('attachment').select('id').where('site_id', '=', w.siteId).execute())).toEqual([]);
     await expect(inScope(t.db, other.scope, (trx) => getAttachment(trx, w.siteId, cover))).rejects.toMatchObject({ statusCode: 404 });
     expect(await inScope(t.db, { kind: 'public', siteIds: [w.otherSiteId] }, (trx) => findServable(trx, w.otherSiteId, cover))).toBeUndefined();
+    // Nor its public side answer the files' old addresses, on its own side or asking after this site's.
+    const old = 'https://wpthemetestdata.wordpress.com/wp-content/uploads/2013/03/featured-image-horizontal.jpg';
+    expect(await ask(w.siteId, old)).toMatchObject({ type: 'redirect', location: `/_files/${cover}/featured-image-horizontal.jpg` });
+    expect(await ask(w.otherSiteId, old)).toBeNull();
+    expect(await ask(w.siteId, old, w.otherSiteId)).toBeNull();
   });
 
   it('should remove the files a run stored when it is rolled back', async () => {
@@ -175,6 +200,7 @@ describe('WordPress import: attachments and images', () => {
     const after = await census();
     expect(after).toEqual(before);
     expect(await count('revision_attachment')).toBe(0);
+    expect(await ask(w.siteId, 'https://wpthemetestdata.wordpress.com/wp-content/uploads/2013/03/featured-image-horizontal.jpg')).toMatchObject({ type: 'not_found' });
   });
 
   it('should refuse the blog\'s address on loopback without the explicit allow, and go on with the import', async () => {
@@ -210,6 +236,11 @@ describe('WordPress import: attachments and images', () => {
     // Two posts link the same file: fetched once, stored once.
     expect((await imported(w.siteId, 'post:21')).attachmentIds).toEqual([pdf]);
     expect([hits.get('/wp-content/uploads/2020/01/report.pdf'), hits.get('/wp-content/uploads/2020/01/photo.png')]).toEqual([1, 1]);
+    // The stored files' old addresses answer 301 with them; those not stored, nothing.
+    expect(await ask(w.siteId, `${up}/photo.png?ver=2`)).toMatchObject({ type: 'redirect', location: `/_files/${photo}/photo.png` });
+    expect(await ask(w.siteId, `https://${BLOG}/wp-content/uploads/2020/01/report.pdf`)).toMatchObject({ type: 'redirect', location: `/_files/${pdf}/report.pdf` });
+    expect(await ask(w.siteId, `${up}/missing.png`)).toMatchObject({ type: 'not_found' });
+    expect(await ask(w.siteId, `${up}/big.pdf`)).toMatchObject({ type: 'not_found' });
 
     missingComesBack = true;
     const again = await importWxr(w.ctx, w.siteId, { wxr, sourceName: 'old-blog.xml', columnId: w.columnId, files });
@@ -219,6 +250,7 @@ describe('WordPress import: attachments and images', () => {
     const updated = await imported(w.siteId, 'post:20');
     expect(updated.attachmentIds).toEqual([photo, pdf, missing]);
     expect(updated.body_html).toContain(`<img src="/_files/${missing}/missing.png">`);
+    expect(await ask(w.siteId, `${up}/missing.png`)).toMatchObject({ type: 'redirect', location: `/_files/${missing}/missing.png` });
   });
 
   it('should read the uploads from a directory instead of the server, for another site with files of its own', async () => {
@@ -237,6 +269,10 @@ describe('WordPress import: attachments and images', () => {
     const photo = await fileId(w.otherSiteId, '2020/01/photo.png');
     expect(photo).not.toBe(await fileId(w.siteId, '2020/01/photo.png'));
     expect((await imported(w.otherSiteId, 'post:20')).cover_attachment_id).toBe(photo);
+    // Each site's old address of the photo leads to its own copy.
+    expect(await ask(w.otherSiteId, `http://${BLOG}/wp-content/uploads/2020/01/photo.png`)).toMatchObject({ type: 'redirect', location: `/_files/${photo}/photo.png` });
+    const myPhoto = await fileId(w.siteId, '2020/01/photo.png');
+    expect(await ask(w.siteId, `http://${BLOG}/wp-content/uploads/2020/01/photo.png`)).toMatchObject({ type: 'redirect', location: `/_files/${myPhoto}/photo.png` });
     // The first site's account scoped to it alone sees none of these.
     const mine = { ...w.ctx, scope: { kind: 'sites', siteIds: [w.siteId] } } as const;
     expect(await inScope(t.db, mine.scope, (trx) => trx.selectFrom('attachment').select('id').where('site_id', '=', w.otherSiteId).execute())).toEqual([]);

@@ -22,7 +22,7 @@ import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.j
 import { WxrUnreadableError } from '../legacy.errors.js';
 import { importItem } from '../import-item.js';
 import { beginRun, finishRun, guardRun } from '../import-run.service.js';
-import { loadStoredFiles, type StoredFile } from '../mirror/mirror-files.js';
+import { loadStoredFiles, writeFileEntries, type StoredFile } from '../mirror/mirror-files.js';
 import { attachmentPages, whyNoFile, writePageEntries } from './attachment-pages.js';
 import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from './link-rewrite.js';
 import { filesOfItem, filesTag, itemAttachments, pointAtFiles, storeUploads, uploadMatcher, type FilesReport, type ItemFiles, type WxrFileOptions } from './wxr-files.js';
@@ -162,6 +162,10 @@ async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput
     report.files.found = used.size;
     stored = await loadStoredFiles(ctx, siteId, legacy);
     failedFiles = await storeUploads(ctx, siteId, legacy, runId, input.files, uploads, stored, [...wanted.values()], report.files, input.onFileProgress);
+    // The stored files' own old addresses (…/wp-content/uploads/…) answer with them (those stored before included).
+    const fileEntries = await writeFileEntries(ctx, siteId, legacy);
+    report.urlEntries += fileEntries.written;
+    for (const n of fileEntries.notes) report.notes.push({ index: 0, line: 0, key: n.key, title: n.filename, reason: n.reason });
     // The pages of the files stored (this run or before) answer with them from now on.
     const entries = await writePageEntries(ctx, siteId, legacy, runId, pages, stored);
     Object.assign(report.files, { pages: pages.all.length, pagesRedirected: entries.redirected });

@@ -14,6 +14,7 @@ import { inScope } from '@zhanqun/db/scope';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { rollbackRun } from '../import-run.service.js';
 import { legacyWorld, type LegacyWorld } from '../legacy.fixture.js';
+import { resolveLegacy } from '../legacy-resolve.js';
 import { blogExport, serveUploads, type BlogItem } from './uploads.fixture.js';
 import { importWxr } from './wxr-import.service.js';
 
@@ -48,6 +49,8 @@ describe('WordPress import: a file shared by runs, and rollback', () => {
   const article = (key: string) => t.db.selectFrom('legacy_item as i').innerJoin('article as a', 'a.id', 'i.article_id')
     .innerJoin('article_revision as r', 'r.id', 'a.live_revision_id')
     .select(['a.id', 'a.live', 'r.body_html', 'r.cover_attachment_id', 'r.id as revision_id']).where('i.site_id', '=', w.siteId).where('i.legacy_key', '=', key).executeTakeFirstOrThrow();
+  /** What the public side answers for the file's old address. */
+  const askFile = () => inScope(t.db, { kind: 'public', siteIds: [w.siteId] }, async (trx) => (await resolveLegacy(trx, w.siteId, { host: BLOG, rawPathAndQuery: FILE }))?.decision);
   const servable = (id: string) => inScope(t.db, { kind: 'public', siteIds: [w.siteId] }, (trx) => findServable(trx, w.siteId, id));
 
   beforeAll(async () => {
@@ -82,6 +85,8 @@ describe('WordPress import: a file shared by runs, and rollback', () => {
     expect(await fileRow()).toEqual({ attachment_id: f, created_run_id: b.runId, updated_run_id: b.runId });
     expect(await article('post:31')).toMatchObject({ live: true, body_html: post31.body_html });
     expect(await servable(f)).toMatchObject({ filename: 'shared.png', media_type: 'image/png' });
+    // Its old address answers with it still: the entry goes with the file, not with the run that stored it.
+    expect(await askFile()).toMatchObject({ type: 'redirect', location: `/_files/${f}/shared.png` });
 
     // Run C finds it in the ID map: fetched and stored once in all.
     const c = await run('c.xml', [{ id: 40, type: 'attachment', title: 'shared', attachmentUrl: fileUrl() }, { id: 32, title: '通知丙', body: '<p>见封面。</p>', thumbnail: 40 }]);
@@ -98,6 +103,7 @@ describe('WordPress import: a file shared by runs, and rollback', () => {
     expect(await rollbackRun(w.ctx, w.siteId, runOf('b.xml'))).toMatchObject({ removedArticles: 1, removedFiles: 0, keptFiles: 1 });
     expect(await fileRow()).toMatchObject({ attachment_id: f, created_run_id: runOf('c.xml') });
     expect(await servable(f)).toBeDefined(); // C's live article has it as its cover
+    expect(await askFile()).toMatchObject({ type: 'redirect', location: `/_files/${f}/shared.png` });
 
     // Another site neither sees the file nor its ID map row, nor can roll the run back.
     expect(await inScope(t.db, other.scope, (trx) => trx.selectFrom('legacy_item').select('id').where('site_id', '=', w.siteId).execute())).toEqual([]);
@@ -107,5 +113,6 @@ describe('WordPress import: a file shared by runs, and rollback', () => {
     expect(await rollbackRun(w.ctx, w.siteId, runOf('c.xml'))).toMatchObject({ removedArticles: 1, removedFiles: 1, keptFiles: 0 });
     expect(await fileRow()).toBeUndefined();
     expect(await census()).toEqual(start);
+    expect(await askFile()).toMatchObject({ type: 'not_found' });
   });
 });
