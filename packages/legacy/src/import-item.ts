@@ -12,6 +12,7 @@ import * as articleRepository from '@zhanqun/content/article.repository';
 import type { LegacySiteRow } from '@zhanqun/db/database';
 import type { Tx } from '@zhanqun/db/scope';
 import { prepareEntry, siteHosts, upsertEntries } from './legacy-url.service.js';
+import { canonicalKeyOfUrl } from './canonical-url.js';
 import { rewriteBody, type LinkTargets } from './wxr/link-rewrite.js';
 
 export type ItemResult = ({ result: 'imported' | 'updated' | 'unchanged' } | { result: 'skipped'; reason: string })
@@ -152,6 +153,35 @@ export async function importItems(
     results[index] = outcome;
   }
   return results;
+}
+
+/**
+ * Run `write` (a transaction writing `items` through importItems); if it fails — in the items or
+ * at COMMIT — `links` forgets what it learnt of the items' old URLs, so later bodies do not link
+ * to URLs that were never written. What it knew of them before stays.
+ */
+export async function keepingLinksOnFailure<T>(links: LinkTargets, legacy: LegacySiteRow, items: readonly BatchedItem[], write: () => Promise<T>): Promise<T> {
+  const saved: [string, string | undefined, boolean][] = [];
+  for (const url of items.flatMap((i) => i.plan.legacyUrls)) {
+    let key: string;
+    try {
+      key = canonicalKeyOfUrl(url, legacy.query_params).key;
+    } catch {
+      continue; // prepareEntry refuses it too: it never reaches links
+    }
+    saved.push([key, links.live.get(key), links.known.has(key)]);
+  }
+  try {
+    return await write();
+  } catch (err) {
+    for (const [key, live, known] of saved.reverse()) {
+      if (live === undefined) links.live.delete(key);
+      else links.live.set(key, live);
+      if (known) links.known.add(key);
+      else links.known.delete(key);
+    }
+    throw err;
+  }
 }
 
 /** The old URLs of an item: 301 to the article once live, awaiting while it is a draft. */

@@ -21,7 +21,7 @@ import * as columnRepository from '@zhanqun/tenancy/column.repository';
 import { chunks } from '@zhanqun/tenancy/csv-import';
 import { writableSite } from '@zhanqun/tenancy/site-access';
 import { canonicalKeyOfUrl } from '../canonical-url.js';
-import { importItems, type BatchedItem, type ItemResult } from '../import-item.js';
+import { importItems, keepingLinksOnFailure, type BatchedItem, type ItemResult } from '../import-item.js';
 import { beginRun, finishRun, guardRun } from '../import-run.service.js';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
 import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
@@ -118,12 +118,11 @@ async function writeBatch(ctx: ServiceContext, siteId: string, legacy: LegacySit
   };
   let outcomes: ItemResult[];
   try {
-    // On a failure the links learnt for the batch stay: harmless, its items are written again below.
-    outcomes = await inScope(ctx.db, ctx.scope, (trx) => importItems(trx, ctx, siteId, legacy, runId, batch, overwrite, links));
+    outcomes = await keepingLinksOnFailure(links, legacy, batch, () => inScope(ctx.db, ctx.scope, (trx) => importItems(trx, ctx, siteId, legacy, runId, batch, overwrite, links)));
   } catch {
     for (const item of batch) {
       try {
-        count(item, (await inScope(ctx.db, ctx.scope, (trx) => importItems(trx, ctx, siteId, legacy, runId, [item], overwrite, links)))[0]!);
+        count(item, (await keepingLinksOnFailure(links, legacy, [item], () => inScope(ctx.db, ctx.scope, (trx) => importItems(trx, ctx, siteId, legacy, runId, [item], overwrite, links))))[0]!);
       } catch (err) {
         report.failed.push({ ...item.base, reason: (err as Error).message });
       }
