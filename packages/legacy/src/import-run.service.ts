@@ -30,6 +30,28 @@ import { writableSite } from '@zhanqun/tenancy/site-access';
 import { settleRunFiles } from './mirror/mirror-files.js';
 import { ImportRunInterruptedError, ImportRunNotFoundError, ImportRunRunningError, RunAlreadyRolledBackError } from './legacy.errors.js';
 
+/** One item in a run's report: where it stood in the source, and what became of it. */
+export interface ItemOutcome { index: number; line: number; key: string; title: string; reason: string }
+
+/** What every importer's run report says; each importer adds its own counts. */
+export interface RunReport {
+  source: string;
+  legacySite: string;
+  /** The interrupted run this one resumes: what that run wrote counts as unchanged (or updated). */
+  resumes: string | null;
+  found: number;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  urlEntries: number;
+  failed: ItemOutcome[];
+  notes: ItemOutcome[];
+  /** Links to the old site rewritten to the new URLs. */
+  linksRewritten: number;
+  /** Links to the old site that lead to no imported page (broken after import), and why when known. */
+  brokenLinks: { articleId: string; title: string; url: string; reason?: string }[];
+}
+
 const RUN_COLUMNS = ['id', 'site_id', 'legacy_site_id', 'source_kind', 'source_name', 'operator_user_id', 'operator_label', 'status', 'report',
   'started_at', 'finished_at', 'rolled_back_at', 'heartbeat_at', 'resumes_run_id'] as const;
 
@@ -175,7 +197,7 @@ export async function interruptActiveRuns(reason: string): Promise<string[]> {
  * reader of the trail needs (`summary`, per importer). Every importer ends its runs here. A run
  * marked interrupted meanwhile (taken for dead) stays so: what it wrote is the next run's to resume.
  */
-export async function finishRun(ctx: ServiceContext, siteId: string, runId: string, report: object, summary: Record<string, unknown>): Promise<void> {
+export async function finishRun(ctx: ServiceContext, siteId: string, runId: string, report: RunReport, summary: Record<string, unknown>): Promise<void> {
   stopBeating(runId);
   await inScope(ctx.db, ctx.scope, async (trx) => {
     const site = await writableSite(trx, ctx, siteId);

@@ -23,7 +23,7 @@ import { beginRun, finishRun, guardRun } from '../import-run.service.js';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
 import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
 import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from '../wxr/link-rewrite.js';
-import type { ItemOutcome } from '../wxr/wxr-import.service.js';
+import type { ItemOutcome, RunReport } from '../import-run.service.js';
 
 export const ITEMS_FORMAT = 'zhanqun-legacy-items/1';
 
@@ -37,22 +37,9 @@ export interface ItemsImportInput {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface ItemsReport {
-  source: string;
-  legacySite: string;
-  /** The interrupted run this one resumes: what that run wrote counts as unchanged (or updated). */
-  resumes: string | null;
-  found: number;
-  imported: number;
-  updated: number;
-  unchanged: number;
+export interface ItemsReport extends RunReport {
   drafts: number;
   retired: number;
-  urlEntries: number;
-  failed: ItemOutcome[];
-  notes: ItemOutcome[];
-  linksRewritten: number;
-  brokenLinks: { articleId: string; title: string; url: string }[];
 }
 
 interface Item {

@@ -13,6 +13,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { sql } from 'kysely';
 import { newId } from '@zhanqun/core/id';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { uploadAttachment } from '@zhanqun/content/attachment/attachment.service';
@@ -257,9 +258,10 @@ export async function writeFileEntries(ctx: ServiceContext, siteId: string, lega
       });
       if (!todo.length) continue;
       const { ids } = await upsertEntries(trx, siteId, legacy.id, todo.map((w) => w.entry));
-      for (const [i, w] of todo.entries()) {
-        await trx.updateTable('legacy_item').set({ url_path_id: ids[i]! }).where('site_id', '=', siteId).where('id', '=', w.rowId).execute();
-      }
+      // Each ID map row names its entry: one statement for the part, not one per file.
+      await sql`update legacy_item i set url_path_id = v.url_path_id
+        from unnest(${todo.map((w) => w.rowId)}::uuid[], ${ids}::uuid[]) as v(id, url_path_id)
+        where i.site_id = ${siteId} and i.id = v.id`.execute(trx);
       result.written += todo.length;
     }
     return result;

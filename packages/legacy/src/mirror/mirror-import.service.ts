@@ -26,7 +26,7 @@ import { beginRun, finishRun, guardRun } from '../import-run.service.js';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
 import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
 import { loadLinkTargets, rewriteLegacyLinks, type LinkTargets } from '../wxr/link-rewrite.js';
-import type { ItemOutcome } from '../wxr/wxr-import.service.js';
+import type { ItemOutcome, RunReport } from '../import-run.service.js';
 import { parseProfile, sectionOfCrumbs, type MirrorProfile } from './mirror-profile.js';
 import { FILE_NAME_PARAMS, loadStoredFiles, storePageFiles, writeFileEntries, type FileStore } from './mirror-files.js';
 import { pageReader, type PageRead } from './page-read.js';
@@ -48,16 +48,8 @@ export interface MirrorImportInput {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface MirrorReport {
-  source: string;
-  legacySite: string;
+export interface MirrorReport extends RunReport {
   createdLegacySite: boolean;
-  /** The interrupted run this one resumes: what that run wrote counts as unchanged (or updated). */
-  resumes: string | null;
-  found: number;
-  imported: number;
-  updated: number;
-  unchanged: number;
   /** Pages that repeat an article of another section: their URL leads to it. */
   duplicates: number;
   lists: number;
@@ -66,15 +58,10 @@ export interface MirrorReport {
   files: number;
   /** Of them, stored as the site's attachments (linked from the articles that use them). */
   filesStored: number;
-  urlEntries: number;
-  failed: ItemOutcome[];
-  notes: ItemOutcome[];
   /** Pages the profile places nowhere, with why. */
   unmapped: { path: string; reason: string }[];
   /** Per legacy section: pages found, articles imported, and the column they went to. */
   sections: Record<string, { column: string; found: number; imported: number }>;
-  linksRewritten: number;
-  brokenLinks: { articleId: string; title: string; url: string }[];
   /** Pages imported before that this mirror no longer has (reported; nothing is deleted). */
   missingAtSource: string[];
   /** Worker threads that read the pages (0: read inline). */

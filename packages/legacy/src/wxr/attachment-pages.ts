@@ -17,6 +17,7 @@ import { chunks } from '@zhanqun/tenancy/csv-import';
 import { canonicalKey, canonicalKeyOfUrl } from '../canonical-url.js';
 import { prepareEntry, siteHosts, upsertEntries } from '../legacy-url.service.js';
 import { fileUrl, type StoredFile } from '../mirror/mirror-files.js';
+import { httpUrl, unescapeAttr } from './link-rewrite.js';
 import type { UploadFile, UploadMatcher } from './wxr-files.js';
 import type { WxrDocument } from './wxr-parser.js';
 
@@ -46,18 +47,6 @@ export interface AttachmentPages {
  * site keeps the parameter (the WordPress import's default), else the address is the home page's.
  */
 const ATTACHMENT_PARAM = 'attachment_id';
-
-const unescapeAttr = (v: string) => v.replace(/&amp;|&#0*38;|&#x0*26;/gi, '&').replace(/&quot;/g, '"').replace(/&#0*39;/g, "'");
-
-function httpUrl(raw: string | null, base?: string): URL | null {
-  if (!raw?.trim()) return null;
-  try {
-    const url = new URL(raw.trim(), base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The export's attachment pages, found by their addresses on the legacy site's hosts; and, for a

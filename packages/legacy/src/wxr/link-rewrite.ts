@@ -25,8 +25,19 @@ export interface LinkReport {
 
 const HREF = /\b(href|src)="([^"]+)"/g;
 
-/** Decode the few entities a sanitised attribute carries, to read the URL it holds. */
-const unescapeAttr = (v: string) => v.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+/** Decode the entities an attribute may carry around `&`, `"` and `'` (named or numeric), to read the URL it holds. */
+export const unescapeAttr = (v: string) => v.replace(/&amp;|&#0*38;|&#x0*26;/gi, '&').replace(/&quot;/g, '"').replace(/&#0*39;/g, "'");
+
+/** An http(s) address from an attribute or a field (relative to `base`), or null. */
+export function httpUrl(raw: string | null, base?: string): URL | null {
+  if (!raw?.trim()) return null;
+  try {
+    const url = new URL(raw.trim(), base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Where the old URLs of a legacy site lead now; grows as a run imports items. */
 export interface LinkTargets {

@@ -9,7 +9,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { findServable } from '@zhanqun/content/attachment/attachment.service';
@@ -18,8 +17,7 @@ import { inScope } from '@zhanqun/db/scope';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { corpusPath } from '../corpus.fixture.js';
 import { rollbackRun } from '../import-run.service.js';
-import { legacyWorld, type LegacyWorld } from '../legacy.fixture.js';
-import { resolveLegacy } from '../legacy-resolve.js';
+import { legacyWorld, oldUrlAnswer, siteRows, type LegacyWorld } from '../legacy.fixture.js';
 import { blogExport, serveUploads, type BlogItem } from './uploads.fixture.js';
 import { importWxr, type WxrImportInput } from './wxr-import.service.js';
 import { parseWxr } from './wxr-parser.js';
@@ -37,13 +35,10 @@ describe('WordPress import: attachment pages', () => {
   let store: BlobStore;
   let uploads: Awaited<ReturnType<typeof serveUploads>>;
 
-  const count = async (table: string, siteId = w.siteId) => Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where site_id = ${siteId}`.execute(t.db)).rows[0]!.n);
+  const count = (table: string, siteId = w.siteId) => siteRows(t.db, table, siteId);
   const census = async () => ({ article: await count('article'), url_path: await count('url_path'), legacy_item: await count('legacy_item'), attachment: await count('attachment') });
-  /** What the public side answers for an old address. */
-  const ask = (siteId: string, url: string) => inScope(t.db, { kind: 'public', siteIds: [siteId] }, async (trx) => {
-    const u = new URL(url);
-    return (await resolveLegacy(trx, siteId, { host: u.hostname, rawPathAndQuery: `${u.pathname}${u.search}` }))?.decision ?? null;
-  });
+  /** What the public side of a site answers for an old address. */
+  const ask = (siteId: string, url: string, asker = siteId) => oldUrlAnswer(t.db, siteId, url, asker);
   /** The attachment a legacy site stored for an upload path. */
   const fileId = async (siteId: string, rel: string) => (await t.db.selectFrom('legacy_item').select('attachment_id')
     .where('site_id', '=', siteId).where('legacy_key', '=', `file:/wp-content/uploads/${rel}`).executeTakeFirstOrThrow()).attachment_id!;

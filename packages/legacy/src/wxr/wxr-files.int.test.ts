@@ -10,7 +10,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { findServable, getAttachment } from '@zhanqun/content/attachment/attachment.service';
@@ -19,8 +18,7 @@ import { inScope } from '@zhanqun/db/scope';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { corpusPath } from '../corpus.fixture.js';
 import { rollbackRun } from '../import-run.service.js';
-import { legacyWorld, type LegacyWorld } from '../legacy.fixture.js';
-import { resolveLegacy } from '../legacy-resolve.js';
+import { legacyWorld, oldUrlAnswer, siteRows, type LegacyWorld } from '../legacy.fixture.js';
 import { bytesFor } from './uploads.fixture.js';
 import { importWxr } from './wxr-import.service.js';
 
@@ -61,16 +59,13 @@ describe('WordPress import: attachments and images', () => {
   let missingComesBack = false;
   const requests = () => [...hits.values()].reduce((a, b) => a + b, 0);
 
-  const count = async (table: string, siteId = w.siteId) => Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where site_id = ${siteId}`.execute(t.db)).rows[0]!.n);
+  const count = (table: string, siteId = w.siteId) => siteRows(t.db, table, siteId);
   const census = async () => ({
     article: await count('article'), article_revision: await count('article_revision'), legacy_item: await count('legacy_item'), attachment: await count('attachment'),
     url_path: await count('url_path'),
   });
-  /** What the public side of a site answers for an old address (`scope`: whose request it is). */
-  const ask = (siteId: string, url: string, scope = siteId) => inScope(t.db, { kind: 'public', siteIds: [scope] }, async (trx) => {
-    const u = new URL(url);
-    return (await resolveLegacy(trx, siteId, { host: u.hostname, rawPathAndQuery: `${u.pathname}${u.search}` }))?.decision ?? null;
-  });
+  /** What the public side of a site answers for an old address. */
+  const ask = (siteId: string, url: string, asker = siteId) => oldUrlAnswer(t.db, siteId, url, asker);
   /** An imported article's latest revision: body, cover, attachments. */
   const imported = async (siteId: string, key: string) => {
     const row = await t.db.selectFrom('legacy_item as i').innerJoin('legacy_site as l', 'l.id', 'i.legacy_site_id').innerJoin('article as a', 'a.id', 'i.article_id')

@@ -21,6 +21,7 @@ import { canonicalKey } from '../canonical-url.js';
 import { fetchPage, type FetchOptions, type FetchResult } from '../crawl/page-fetch.js';
 import { fileNameOf, fileUrl, storeFile, type FileStore, type StoredFile } from '../mirror/mirror-files.js';
 import type { AttachmentPages } from './attachment-pages.js';
+import { httpUrl, unescapeAttr } from './link-rewrite.js';
 import type { WxrDocument, WxrItem } from './wxr-parser.js';
 
 export interface WxrFileOptions extends FileStore {
@@ -68,7 +69,6 @@ const UPLOADS = /^(.*?\/wp-content\/uploads\/)(.+)$/i;
 const FILE_NAME = /\/[^/]+\.[a-z0-9]{2,5}$/i;
 const PAGE = /\.(?:s?html?|php|aspx?|jsp)$/i;
 const ATTR = /\b(?:src|href|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>\]]+))/gi;
-const unescapeAttr = (v: string) => v.replace(/&amp;|&#0*38;|&#x0*26;/gi, '&').replace(/&quot;/g, '"').replace(/&#0*39;/g, "'");
 
 /** Which addresses are the blog's uploads. Pure. */
 export interface UploadMatcher {
@@ -87,7 +87,7 @@ export function uploadMatcher(doc: WxrDocument, blogHosts: readonly string[]): U
   const uploadHosts = new Set(blogHosts.map((h) => h.toLowerCase()));
   const filesHosts = new Set<string>();
   for (const item of doc.items) {
-    const url = parse(item.attachmentUrl);
+    const url = httpUrl(item.attachmentUrl);
     if (!url) continue;
     if (UPLOADS.test(url.pathname)) uploadHosts.add(url.hostname.toLowerCase());
     else filesHosts.add(url.hostname.toLowerCase());
@@ -96,7 +96,7 @@ export function uploadMatcher(doc: WxrDocument, blogHosts: readonly string[]): U
   return {
     hosts: new Set([...uploadHosts, ...filesHosts]),
     match(raw) {
-      const url = parse(unescapeAttr(raw), base);
+      const url = httpUrl(unescapeAttr(raw), base);
       if (!url) return null;
       const host = url.hostname.toLowerCase();
       const uploads = UPLOADS.exec(url.pathname);
@@ -111,16 +111,6 @@ export function uploadMatcher(doc: WxrDocument, blogHosts: readonly string[]): U
       }
     },
   };
-}
-
-function parse(raw: string | null, base?: string): URL | null {
-  if (!raw?.trim()) return null;
-  try {
-    const url = new URL(raw.trim(), base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -21,7 +21,7 @@ import { writableSite } from '@zhanqun/tenancy/site-access';
 import { createLegacySite, findLegacySiteByCode } from '../legacy-site.service.js';
 import { WxrUnreadableError } from '../legacy.errors.js';
 import { importItem } from '../import-item.js';
-import { beginRun, finishRun, guardRun } from '../import-run.service.js';
+import { beginRun, finishRun, guardRun, type ItemOutcome, type RunReport } from '../import-run.service.js';
 import { loadStoredFiles, writeFileEntries, type StoredFile } from '../mirror/mirror-files.js';
 import { attachmentPages, whyNoFile, writePageEntries } from './attachment-pages.js';
 import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from './link-rewrite.js';
@@ -54,31 +54,12 @@ export interface WxrImportInput {
   onFileProgress?: (done: number, total: number) => void;
 }
 
-export interface ItemOutcome { index: number; line: number; key: string; title: string; reason: string }
-
-export interface ImportReport {
-  source: string;
-  legacySite: string;
+export interface ImportReport extends RunReport {
   createdLegacySite: boolean;
-  /** The interrupted run this one resumes: what that run wrote counts as unchanged (or updated). */
-  resumes: string | null;
-  found: number;
-  imported: number;
-  updated: number;
-  unchanged: number;
   drafts: number;
-  urlEntries: number;
   skipped: ItemOutcome[];
-  failed: ItemOutcome[];
-  notes: ItemOutcome[];
-  /** Links to the old site rewritten to the new URLs, in how many articles. */
-  linksRewritten: number;
+  /** In how many articles links were rewritten. */
   articlesRelinked: number;
-  /**
-   * Links to the old site that lead to no imported page (broken after import); `reason` says why
-   * for a link to an attachment page whose file was not stored.
-   */
-  brokenLinks: { articleId: string; title: string; url: string; reason?: string }[];
   /** Items imported before that this export no longer has (reported; nothing is deleted). */
   missingAtSource: string[];
   /** Attachments and images (with `files`); a file that could not be stored is a note on each item using it. */

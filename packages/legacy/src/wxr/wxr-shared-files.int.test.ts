@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { findServable } from '@zhanqun/content/attachment/attachment.service';
@@ -13,7 +12,7 @@ import { createBlobStore, type BlobStore } from '@zhanqun/content/attachment/blo
 import { inScope } from '@zhanqun/db/scope';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { rollbackRun } from '../import-run.service.js';
-import { legacyWorld, type LegacyWorld } from '../legacy.fixture.js';
+import { legacyWorld, siteRows, type LegacyWorld } from '../legacy.fixture.js';
 import { resolveLegacy } from '../legacy-resolve.js';
 import { blogExport, serveUploads, type BlogItem } from './uploads.fixture.js';
 import { importWxr } from './wxr-import.service.js';
@@ -30,7 +29,7 @@ describe('WordPress import: a file shared by runs, and rollback', () => {
   let uploads: Awaited<ReturnType<typeof serveUploads>>;
   let start: Record<string, number>;
 
-  const count = async (table: string) => Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where site_id = ${w.siteId}`.execute(t.db)).rows[0]!.n);
+  const count = (table: string) => siteRows(t.db, table, w.siteId);
   const census = async () => ({
     article: await count('article'), article_revision: await count('article_revision'), url_path: await count('url_path'), legacy_item: await count('legacy_item'),
     attachment: await count('attachment'), revision_attachment: await count('revision_attachment'),
