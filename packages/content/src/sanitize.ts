@@ -2,19 +2,19 @@
  * The article body sanitiser (富文本净化): every body is cleaned on save against an allow-list, so
  * themes can print it unescaped. It is the protection, not the public sites' CSP.
  *
- * Library: DOMPurify on a jsdom window. DOMPurify is the reference HTML sanitiser (cure53, actively
- * maintained; the corpus we test with is its own suite). jsdom parses with parse5, a WHATWG-conformant
- * parser, so the sanitiser works on the tree a browser builds, not on a look-alike: the recent
- * sanitize-html advisories (noscript, xmp/textarea, foreign content) were such parser differences,
- * and sanitize-html's releases that fix them (2.17.6+) require Node 22.12. DOMPurify 3.4 and jsdom 29
- * run on Node 20.19.
- *
- * jsdom is loaded on first use (it costs ~0.5–1 s to import), not at server start. Its window runs
- * no scripts and loads no resources (jsdom's defaults), so parsing hostile HTML here is inert.
+ * parse5 parses the body as the page will (the WHATWG algorithm, body content, the parser jsdom and
+ * the mirror import use), an allow-list walk over that tree keeps what is allowed, and parse5
+ * serialises it; the result must be a fixed point of the whole (see sanitizeBodyHtml). The walk
+ * applies DOMPurify's rules with our configuration — which elements go with their content, which
+ * are unwrapped, DOMPurify's value checks on attributes and its guard on raw-text elements — and a
+ * test holds it to DOMPurify's own output on DOMPurify's and OWASP's vectors
+ * (sanitize.int.test.ts). Until Nov 2026 DOMPurify itself ran here on a jsdom window: the same
+ * results at ~1.7 ms a 3 KB body against ~0.15 ms now, most of it jsdom building its DOM, which
+ * was a fifth of a legacy import's CPU (issue 7). sanitize-html, the other maintained option, has
+ * its parser differences fixed only in releases needing Node 22.
  */
-import { createRequire } from 'node:module';
-import type { Config, DOMPurify } from 'dompurify';
-import type { JSDOM } from 'jsdom';
+import { defaultTreeAdapter, html, parseFragment, serialize } from 'parse5';
+import type { DefaultTreeAdapterTypes } from 'parse5';
 
 /** Video hosts whose players may be embedded in an iframe (always over https, always sandboxed). */
 export const VIDEO_IFRAME_HOSTS: readonly string[] = ['v.qq.com', 'player.bilibili.com', 'player.youku.com', 'www.ixigua.com'];
@@ -36,9 +36,6 @@ const TAG_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   th: ['colspan', 'rowspan', 'scope'],
   iframe: ['src', 'width', 'height', 'title', 'allowfullscreen'],
 };
-
-/** Elements removed with their content, not just unwrapped (DOMPurify's list plus Office and form controls). */
-const FORBID_CONTENTS_EXTRA = ['xml', 'object', 'embed', 'applet', 'select', 'textarea', 'button', 'datalist'];
 
 const DIMENSION = /^\d{1,4}%?$/;
 const SPAN = /^\d{1,3}$/;
@@ -107,98 +104,160 @@ function checkAttribute(tag: string, name: string, value: string): string | null
   }
 }
 
-interface Engine {
-  purify: DOMPurify;
-  window: JSDOM['window'];
-}
+type Node = DefaultTreeAdapterTypes.Node;
+type Element = DefaultTreeAdapterTypes.Element;
+type ChildNode = DefaultTreeAdapterTypes.ChildNode;
+type ParentNode = DefaultTreeAdapterTypes.ParentNode;
 
-let engine: Engine | undefined;
-let iframeHosts: readonly string[] = VIDEO_IFRAME_HOSTS;
+const ALLOWED = new Set(ALLOWED_TAGS);
 
-function getEngine(): Engine {
-  if (engine) return engine;
-  const require = createRequire(import.meta.url);
-  const { JSDOM: Dom } = require('jsdom') as typeof import('jsdom');
-  const createDOMPurify = require('dompurify') as typeof import('dompurify').default;
-  const window = new Dom('<!DOCTYPE html><html><body></body></html>').window;
-  const purify = createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]);
-  const config: Config = {
-    ALLOWED_TAGS,
-    ALLOWED_ATTR: [],
-    ADD_ATTR: (attribute, tag) => TAG_ATTRIBUTES[tag]?.includes(attribute) ?? false,
-    // Only http(s), mailto, tel and relative URLs; DOMPurify tests this on the value with whitespace
-    // and controls removed, and checkAttribute below decides again, per element, the way a browser parses.
-    ALLOWED_URI_REGEXP: /^(?:(?:https?|mailto|tel):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i,
-    ADD_FORBID_CONTENTS: FORBID_CONTENTS_EXTRA,
-    ALLOW_DATA_ATTR: false,
-    ALLOW_ARIA_ATTR: false,
-    ALLOW_UNKNOWN_PROTOCOLS: false,
-    KEEP_CONTENT: true,
-    // Parse as body content, the way the page will (a leading <noscript> or <style> would otherwise go to <head>).
-    FORCE_BODY: true,
-    RETURN_DOM: true,
-  };
-  // Set once: DOMPurify then skips re-reading the configuration on every call.
-  purify.setConfig(config);
-  purify.addHook('afterSanitizeAttributes', (node) => {
-    if (node.nodeType !== 1) return;
-    const tag = node.nodeName.toLowerCase();
-    for (const { name, value } of [...node.attributes]) {
-      const checked = checkAttribute(tag, name, value);
-      if (checked === null) node.removeAttribute(name);
-      else if (checked !== value) node.setAttribute(name, checked);
-    }
-    if (tag === 'a' && node.getAttribute('target') === '_blank') node.setAttribute('rel', 'noopener');
-    if (tag === 'iframe') {
-      const src = iframeSrc(node.getAttribute('src') ?? '', iframeHosts);
-      if (src === null) {
-        node.remove();
-        return;
-      }
-      node.setAttribute('src', src);
-      node.setAttribute('sandbox', IFRAME_SANDBOX);
-      node.textContent = '';
-    }
-  });
-  engine = { purify, window };
-  return engine;
-}
+/** http(s), mailto and tel, or no scheme at all (DOMPurify's ALLOWED_URI_REGEXP as we configure it). */
+const ALLOWED_URI = /^(?:(?:https?|mailto|tel):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i;
 
-function unwrap(el: Element): void {
-  el.replaceWith(...el.childNodes);
+/** Removed with their content, not just unwrapped, on top of DOMPurify's list: Office and form controls. */
+const FORBID_CONTENTS_EXTRA = ['xml', 'object', 'embed', 'applet', 'select', 'textarea', 'button', 'datalist'];
+
+/** Removed with their content: DOMPurify's FORBID_CONTENTS (scripts, styles, templates, foreign content…) and ours. */
+const FORBID_CONTENTS = new Set([
+  'annotation-xml', 'audio', 'colgroup', 'desc', 'foreignobject', 'head', 'iframe', 'math', 'mi', 'mn', 'mo', 'ms', 'mtext',
+  'noembed', 'noframes', 'noscript', 'plaintext', 'script', 'selectedcontent', 'style', 'svg', 'template', 'thead', 'title',
+  'video', 'xmp', ...FORBID_CONTENTS_EXTRA,
+]);
+
+/**
+ * The policy, for the test that holds this sanitiser to DOMPurify configured with it
+ * (sanitize.int.test.ts); not for use elsewhere.
+ */
+export const SANITIZE_POLICY = {
+  tags: ALLOWED_TAGS, attributes: TAG_ATTRIBUTES, forbidContentsExtra: FORBID_CONTENTS_EXTRA, allowedUri: ALLOWED_URI,
+  iframeSandbox: IFRAME_SANDBOX, checkAttribute, iframeSrc,
+} as const;
+
+/** Attributes whose value is text, not a URL (DOMPurify's URI-safe list, as far as ours allow them). */
+const URI_SAFE = new Set(['alt', 'title']);
+/** What DOMPurify strips whatever the allow-list: values that could close an element or a comment around them. */
+const VALUE_BREAKOUT = /((--!?|])>)|<\/(style|script|title|xmp|textarea|noscript|iframe|noembed|noframes)/i;
+const SELF_CLOSING = /\/>/;
+/** Markup in text: a raw-text element (our iframe) holding it is removed, as DOMPurify does. */
+const MARKUP = /<[/\w!]/;
+const URI_WHITESPACE = /[\u0000-\u0020\u00A0\u1680\u180E\u2000-\u2029\u205F\u3000]/g;
+
+const BODY_CONTEXT = defaultTreeAdapter.createElement('body', html.NS.HTML, []);
+const isElement = (n: Node): n is Element => 'tagName' in n;
+
+/** One attribute as DOMPurify then our own checks decide it: the value to keep, or null. */
+function keptValue(tag: string, name: string, raw: string): string | null {
+  if (!TAG_ATTRIBUTES[tag]?.includes(name)) return null;
+  const value = raw.trim();
+  if (VALUE_BREAKOUT.test(value) || SELF_CLOSING.test(value)) return null;
+  if (value && !URI_SAFE.has(name) && !ALLOWED_URI.test(value.replace(URI_WHITESPACE, ''))
+    && !(name === 'src' && tag === 'img' && value.startsWith('data:'))) return null;
+  return checkAttribute(tag, name, value);
 }
 
 /**
- * After DOMPurify: h1 becomes h2 (the page's h1 is the title), and markup that means nothing goes.
- * getElementsByTagName, not querySelectorAll: jsdom builds a selector engine per document.
+ * An allowed element's attributes, then what the element itself needs: rel=noopener on links
+ * opening a window, a checked player URL and the sandbox on an iframe. False: remove the element.
  */
-function tidy(root: Element): void {
-  const all = (tag: string) => [...root.getElementsByTagName(tag)];
-  for (const h1 of all('h1')) {
-    const h2 = root.ownerDocument.createElement('h2');
-    h2.append(...h1.childNodes);
-    h1.replaceWith(h2);
+function cleanAttributes(el: Element, tag: string, hosts: readonly string[]): boolean {
+  const attrs: Element['attrs'] = [];
+  for (const a of el.attrs) {
+    if (a.namespace) continue;
+    const value = keptValue(tag, a.name, a.value);
+    if (value !== null) attrs.push({ name: a.name, value });
   }
-  // Word wraps every run in a styled span; with the style gone a span means nothing.
-  for (const span of all('span')) if (span.attributes.length === 0) unwrap(span);
-  for (const a of all('a')) if (!a.hasAttribute('href')) unwrap(a);
-  for (const img of all('img')) if (!img.hasAttribute('src')) img.remove();
+  el.attrs = attrs;
+  if (tag === 'a' && attrs.some((a) => a.name === 'target')) attrs.push({ name: 'rel', value: 'noopener' });
+  if (tag === 'iframe') {
+    const src = iframeSrc(attrs.find((a) => a.name === 'src')?.value ?? '', hosts);
+    if (src === null) return false;
+    for (const a of attrs) if (a.name === 'src') a.value = src;
+    attrs.push({ name: 'sandbox', value: IFRAME_SANDBOX });
+    el.childNodes = [];
+  }
+  return true;
 }
 
-/** Sanitise article body HTML against the allow-list; the result is safe to print unescaped. */
-export function sanitizeBodyHtml(html: string, options: SanitizeOptions = {}): string {
-  const { purify } = getEngine();
-  iframeHosts = options.extraIframeHosts ? [...VIDEO_IFRAME_HOSTS, ...options.extraIframeHosts] : VIDEO_IFRAME_HOSTS;
-  try {
-    // setConfig made it RETURN_DOM: the body element, which tidy() edits before serialising; null
-    // when the input parses to no body at all (a <frameset> document).
-    const body = purify.sanitize(html) as unknown as Element | null;
-    if (!body) return '';
-    tidy(body);
-    return body.innerHTML;
-  } finally {
-    iframeHosts = VIDEO_IFRAME_HOSTS;
+/** The text of a node and its descendants (as textContent: comments excluded). */
+function textContent(node: Node): string {
+  if (node.nodeName === '#text') return (node as DefaultTreeAdapterTypes.TextNode).value;
+  return 'childNodes' in node ? (node as ParentNode).childNodes.map(textContent).join('') : '';
+}
+
+/**
+ * The allow-list walk over one parent's children, in place: text stays; comments, doctypes and
+ * foreign (SVG, MathML) elements go; an element not allowed goes with its content when that
+ * content is dangerous or meaningless (FORBID_CONTENTS), else leaves its sanitised content in its
+ * place; an allowed element keeps only its allowed, checked attributes. Then the tidying: h1
+ * becomes h2 (the page's h1 is the title), attribute-less spans and links without href are
+ * unwrapped (Word wraps every run in a styled span), images without src go.
+ */
+function cleanChildren(parent: ParentNode, hosts: readonly string[]): void {
+  const out: ChildNode[] = [];
+  for (const node of parent.childNodes) {
+    if (!isElement(node)) {
+      if (node.nodeName === '#text') out.push(node);
+      continue;
+    }
+    if (node.namespaceURI !== html.NS.HTML) continue;
+    const tag = node.tagName;
+    if (!ALLOWED.has(tag)) {
+      if (FORBID_CONTENTS.has(tag)) continue;
+      cleanChildren(node, hosts);
+      for (const child of node.childNodes) {
+        child.parentNode = parent;
+        out.push(child);
+      }
+      continue;
+    }
+    // A raw-text element (iframe) holding markup as text: DOMPurify's mXSS guard removes it.
+    if (tag === 'iframe' && MARKUP.test(textContent(node))) continue;
+    if (!cleanAttributes(node, tag, hosts)) continue;
+    cleanChildren(node, hosts);
+    if (tag === 'h1') node.tagName = node.nodeName = 'h2';
+    else if ((tag === 'span' && node.attrs.length === 0) || (tag === 'a' && !node.attrs.some((a) => a.name === 'href'))) {
+      for (const child of node.childNodes) {
+        child.parentNode = parent;
+        out.push(child);
+      }
+      continue;
+    } else if (tag === 'img' && !node.attrs.some((a) => a.name === 'src')) continue;
+    out.push(node);
   }
+  parent.childNodes = out;
+}
+
+/** One pass: parse as body content (the way the page will), walk, serialise. */
+function sanitizeOnce(input: string, hosts: readonly string[]): string {
+  const fragment = parseFragment(BODY_CONTEXT, input, { scriptingEnabled: false });
+  cleanChildren(fragment, hosts);
+  return serialize(fragment);
+}
+
+/** Passes before a body that will not settle is given up on (none of the corpus needs a second). */
+const MAX_PASSES = 4;
+
+/**
+ * Sanitise article body HTML against the allow-list; the result is safe to print unescaped.
+ *
+ * The output is a fixed point: parsed again (as the browser will parse the page) it gives a tree
+ * the walk leaves unchanged, so what was checked is what the browser builds — the guarantee
+ * against mutation XSS that DOMPurify draws from sanitising a parsed tree. Should an input not
+ * settle, its text alone is kept, escaped.
+ */
+export function sanitizeBodyHtml(input: string, options: SanitizeOptions = {}): string {
+  const hosts = options.extraIframeHosts ? [...VIDEO_IFRAME_HOSTS, ...options.extraIframeHosts] : VIDEO_IFRAME_HOSTS;
+  let out = sanitizeOnce(input, hosts);
+  for (let pass = 1; pass < MAX_PASSES; pass++) {
+    const again = sanitizeOnce(out, hosts);
+    if (again === out) return out;
+    out = again;
+  }
+  return escapeText(textOf(out));
+}
+
+function escapeText(text: string): string {
+  return text.split('\n').map((line) => `<p>${line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`).join('');
 }
 
 const BLOCKS = new Set([
@@ -208,15 +267,13 @@ const BLOCKS = new Set([
 const SILENT = new Set(['script', 'style', 'template', 'noscript', 'iframe', 'object', 'xml', 'head', 'title']);
 
 /** Plain text of an HTML body for summaries and search: blocks on their own lines, spaces collapsed. */
-export function textOf(html: string): string {
-  const { window } = getEngine();
-  const doc = new window.DOMParser().parseFromString(html, 'text/html');
+export function textOf(input: string): string {
   const parts: string[] = [];
-  const walk = (node: Node): void => {
+  const walk = (node: ParentNode): void => {
     for (const child of node.childNodes) {
-      if (child.nodeType === 3) parts.push(child.nodeValue ?? '');
-      if (child.nodeType !== 1) continue;
-      const tag = child.nodeName.toLowerCase();
+      if (child.nodeName === '#text') parts.push((child as DefaultTreeAdapterTypes.TextNode).value);
+      if (!isElement(child)) continue;
+      const tag = child.tagName.toLowerCase();
       if (SILENT.has(tag)) continue;
       const block = BLOCKS.has(tag);
       if (block) parts.push('\n');
@@ -225,7 +282,7 @@ export function textOf(html: string): string {
       if (block) parts.push('\n');
     }
   };
-  walk(doc.body);
+  walk(parseFragment(BODY_CONTEXT, input, { scriptingEnabled: false }));
   // \s covers &nbsp; and the ideographic space (　) too.
   return parts.join('').split('\n').map((line) => line.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n');
 }

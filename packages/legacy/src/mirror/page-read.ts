@@ -1,7 +1,7 @@
 /**
  * Reading one article page of a mirror (issue 7, Speed): decode, extract by the profile, and —
  * when the page's files are not to be stored first — sanitise the body into the revision's
- * content. That is nearly all of an import's CPU time (parse5 ~1.5 ms, the sanitiser ~2 ms on a
+ * content. That is nearly all of an import's CPU time (parse5 ~1.5 ms, the sanitiser ~0.2 ms on a
  * typical page here), so a long import runs it on worker threads (page-worker.ts, through
  * piscina) while the main thread writes the batches before; a short one runs it inline. Pure.
  */
@@ -73,7 +73,7 @@ export interface PageReader {
   close(): Promise<void>;
 }
 
-/** Pages from which an import reads on worker threads (each thread loads jsdom once, ~0.5 s). */
+/** Pages from which an import reads on worker threads (a thread takes ~0.2 s to start and load the code). */
 export const THREADED_FROM = 200;
 
 /**
