@@ -46,13 +46,13 @@ function page(i: number): { path: string; html: string } {
   const [y, m, d] = [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
   const time = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')} ${String(day.getUTCHours()).padStart(2, '0')}:00`;
   const nav = Array.from({ length: 200 }, (_, k) => `<li><a href="/col/col${k}/index.html">栏目名称第${k}项</a></li>`).join('');
-  const body = Array.from({ length: 14 }, (_, p) => `<p>为进一步加强政府网站信息内容建设，切实提升政府网站权威性和影响力，现就有关事项通知如下（第${p + 1}段）。<a href="/art/${y}/${m}/${d}/art_1_${Math.max(1, i - p)}.html">相关</a></p>`).join('\n');
+  const body = Array.from({ length: 30 }, (_, p) => `<p>为进一步加强政府网站信息内容建设，切实提升政府网站权威性和影响力，现就有关事项通知如下（第${p + 1}段）。<a href="/art/${y}/${m}/${d}/art_1_${Math.max(1, i - p)}.html">相关</a></p>`).join('\n');
   const script = `<script>var __$pubtime='${time}';${'var x=1;'.repeat(2500)}</script>`;
   const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>第${i}号通知_基准县</title>${script}</head><body>
 <div class="nav"><ul>${nav}</ul></div><div class="nav2"><ul>${nav}</ul></div>
 <table class="xxgk"><tr><td>索引号：</td><td>001/${y}-${i}</td><td>发文机关：</td><td>基准县政府办</td><td>发文字号：</td><td>基府字〔${y}〕${i}号</td></tr></table>
 <h1 class="title">关于开展第${i}批专项检查的通知</h1><div class="info">发布时间：${time}</div><div id="zoom">${body}</div>
-<div class="foot">${'<p>主办单位：基准县人民政府办公室 网站标识码 9901210001 ICP备案号 公安备案号</p>'.repeat(180)}</div></body></html>`;
+<div class="foot">${'<p>主办单位：基准县人民政府办公室 网站标识码 9901210001 ICP备案号 公安备案号</p>'.repeat(240)}</div></body></html>`;
   return { path: `/art/${y}/${m}/${d}/art_1_${i + 1}.html`, html };
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { inScope } from '@zhanqun/db/scope';
@@ -59,4 +60,39 @@ describe('placements in other columns, pinning and moving', () => {
     const other = { ...ctx, scope: { kind: 'sites', siteIds: [otherSiteId] } as const };
     await expect(moveArticle(other, siteId, a.id, otherColumnId)).rejects.toMatchObject({ statusCode: 404 });
   });
+
+  describe('the triggers that keep placements in step, under a platform scope', () => {
+    const SETTINGS = ['zhanqun.platform_ids', 'zhanqun.site_ids', 'zhanqun.read_platform_ids', 'zhanqun.mode'] as const;
+    const settings = async (trx: Parameters<Parameters<typeof inScope>[2]>[0]) => Object.fromEntries(await Promise.all(
+      SETTINGS.map(async (name) => [name, (await sql<{ v: string }>`select current_setting(${name}, true) as v`.execute(trx)).rows[0]!.v] as const)));
+
+    it('should fill and follow a placement with its article and give the writer its scope back', async () => {
+      const article = await publish('平台范围内的通知', '2026-11-21T02:00:00Z');
+      await inScope(t.db, ctx.scope, async (trx) => {
+        const before = await settings(trx);
+        expect(before['zhanqun.platform_ids']).not.toBe('');
+        const placed = await trx.insertInto('article_placement').values({ site_id: siteId, article_id: article.id, column_id: newsId })
+          .returning(['listed', 'published_at']).executeTakeFirstOrThrow();
+        expect(placed).toEqual({ listed: true, published_at: new Date('2026-11-21T02:00:00Z') });
+        expect(await settings(trx)).toEqual(before);
+        await trx.updateTable('article').set({ live: false }).where('site_id', '=', siteId).where('id', '=', article.id).execute();
+        expect(await settings(trx)).toEqual(before);
+        const listed = await trx.selectFrom('article_placement').select('listed').where('site_id', '=', siteId).where('article_id', '=', article.id).execute();
+        expect(listed.map((r) => r.listed)).toEqual([false, false]);
+        throw new RollBack();
+      }).catch((err: unknown) => { if (!(err instanceof RollBack)) throw err; });
+    });
+
+    it("should still refuse a placement on another platform's site, the trigger's narrowing notwithstanding", async () => {
+      const elsewhere = await twoSites(t, 'plother', ['bingsheng', 'dingshi']);
+      const foreign = await createDraft(elsewhere.ctx, elsewhere.siteId, { columnId: elsewhere.columnId, title: '外平台', bodyHtml: '<p>x</p>' });
+      await expect(inScope(t.db, ctx.scope, (trx) => trx.insertInto('article_placement')
+        .values({ site_id: elsewhere.siteId, article_id: foreign.id, column_id: elsewhere.columnId }).execute())).rejects.toThrow();
+      const rows = await inScope(t.db, elsewhere.ctx.scope, (trx) => trx.selectFrom('article_placement').select('column_id')
+        .where('site_id', '=', elsewhere.siteId).where('article_id', '=', foreign.id).execute());
+      expect(rows).toHaveLength(1);
+    });
+  });
 });
+
+class RollBack extends Error {}

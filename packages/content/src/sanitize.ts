@@ -248,6 +248,8 @@ const MAX_PASSES = 4;
 export function sanitizeBodyHtml(input: string, options: SanitizeOptions = {}): string {
   const hosts = options.extraIframeHosts ? [...VIDEO_IFRAME_HOSTS, ...options.extraIframeHosts] : VIDEO_IFRAME_HOSTS;
   let out = sanitizeOnce(input, hosts);
+  // What one pass left exactly as it was is a fixed point already (a body saved again, an import).
+  if (out === input) return out;
   for (let pass = 1; pass < MAX_PASSES; pass++) {
     const again = sanitizeOnce(out, hosts);
     if (again === out) return out;
