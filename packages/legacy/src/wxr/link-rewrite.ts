@@ -72,7 +72,7 @@ export function rewriteBody(body: string, t: LinkTargets): { body: string; rewri
   const out = body.replace(HREF, (whole, attr: string, value: string) => {
     const url = unescapeAttr(value);
     // Only absolute http(s) URLs can name the old site (the rest would fail canonicalKeyOfUrl):
-    // relative and already rewritten links are most of a body's, and an error apiece cost ~10 % of an import.
+    // relative and already rewritten links are most of a body's, and an error apiece doubled the link pass.
     if (!ABSOLUTE_HTTP.test(url)) return whole;
     let key: { host: string; key: string };
     try {
