@@ -110,6 +110,27 @@ describe('the public page cache', () => {
     await until(() => stats().invalidations > before);
     expect(cached()).toEqual({ anhe: true, cgz: true, fgw: true, wjw: false, prov: true });
     expect((await get('prov-wjw.localhost', '/')).body).toContain('<a href="//jyt.example.gov.cn/">演示省教育厅（演示）</a>');
+
+    // A sibling closed, then live again: it leaves and rejoins the lists at once, though no cached home named it
+    // while it was closed; every home listing the platform's directory goes, the province's (none) stays.
+    await fill();
+    before = stats().invalidations;
+    await sql`update site set status = 'closed' where code = 'prov-jyt'`.execute(h.t.db);
+    await until(() => stats().invalidations > before);
+    expect(cached()).toEqual({ anhe: false, cgz: false, fgw: false, wjw: false, prov: true });
+    expect((await get('prov-wjw.localhost', '/')).body).not.toContain('演示省教育厅（演示）');
+    await fill();
+    before = stats().invalidations;
+    await sql`update site set status = 'live' where code = 'prov-jyt'`.execute(h.t.db);
+    await until(() => stats().invalidations > before);
+    expect(cached()).toEqual({ anhe: false, cgz: false, fgw: false, wjw: false, prov: true });
+    expect((await get('prov-wjw.localhost', '/')).body).toContain('<a href="//jyt.example.gov.cn/">演示省教育厅（演示）</a>');
+    // A change that moves nothing in the directory evicts only the site's own pages (and its sub-site's, which show its footer).
+    await fill();
+    before = stats().invalidations;
+    await sql`update site set updated_at = now() where code = 'anhe'`.execute(h.t.db);
+    await until(() => stats().invalidations > before);
+    expect(cached()).toEqual({ anhe: false, cgz: false, fgw: true, wjw: true, prov: true });
   });
 
   it('should answer hits over HTTP before Fastify, with the same bytes and headers as the first answer', async () => {

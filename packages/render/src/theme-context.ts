@@ -98,6 +98,13 @@ export interface PageContext {
 /** Where a page carries the other sites it shows to the page cache, out of the templates' reach (a symbol key). */
 export const SHOWN_SITES: unique symbol = Symbol('zq.shownSites');
 
+/**
+ * What a cached page that lists a platform's superior and sibling sites is also filed under: the
+ * site triggers notify it when a site of the platform is added, removed, goes live or offline, or
+ * changes place (migration 2026_11_28_160000), and every such page is dropped.
+ */
+export const directoryTag = (platformId: string): string => `directory:${platformId}`;
+
 /** Where a site is mounted: its host and path prefix (`/` or a sub-site's `/cgz/`), and the port the request came to (`:3000`, or ''). */
 export interface Mount { host: string; prefix: string; port?: string }
 
@@ -231,7 +238,9 @@ export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
     superior: read.relatedSites.filter((r) => r.relation === 'superior').map(link),
     siblings: read.relatedSites.filter((r) => r.relation === 'sibling').map(link),
   };
-  page[SHOWN_SITES] = read.relatedSites.map((r) => r.site_id);
+  // The sites it shows, and — since a site going live or offline joins or leaves these lists without
+  // being one of them — its platform's directory (directoryTag, notified by the site triggers).
+  page[SHOWN_SITES] = uses('relatedSites') ? [...read.relatedSites.map((r) => r.site_id), directoryTag(s.site.platform_id)] : [];
   return page;
 }
 
