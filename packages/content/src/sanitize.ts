@@ -227,9 +227,14 @@ function cleanChildren(parent: ParentNode, hosts: readonly string[]): void {
   parent.childNodes = out;
 }
 
+/** Body HTML parsed as the page will parse it: body content (WHATWG fragment parsing). */
+function parseBody(input: string): DefaultTreeAdapterTypes.DocumentFragment {
+  return parseFragment(BODY_CONTEXT, input, { scriptingEnabled: false });
+}
+
 /** One pass: parse as body content (the way the page will), walk, serialise. */
 function sanitizeOnce(input: string, hosts: readonly string[]): string {
-  const fragment = parseFragment(BODY_CONTEXT, input, { scriptingEnabled: false });
+  const fragment = parseBody(input);
   cleanChildren(fragment, hosts);
   return serialize(fragment);
 }
@@ -284,7 +289,32 @@ export function textOf(input: string): string {
       if (block) parts.push('\n');
     }
   };
-  walk(parseFragment(BODY_CONTEXT, input, { scriptingEnabled: false }));
+  walk(parseBody(input));
   // \s covers &nbsp; and the ideographic space (　) too.
   return parts.join('').split('\n').map((line) => line.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n');
+}
+
+/** An element of a body, as the checks read it. */
+export interface BodyElement {
+  tag: string;
+  /** An attribute's value, or null when it is absent. */
+  attr(name: string): string | null;
+}
+
+/** The body's elements with these tag names, in document order (the pre-publish checks' images and links). */
+export function elementsOf(input: string, tags: readonly string[]): BodyElement[] {
+  const wanted = new Set(tags);
+  const out: BodyElement[] = [];
+  const walk = (node: ParentNode): void => {
+    for (const child of node.childNodes) {
+      if (!isElement(child)) continue;
+      if (wanted.has(child.tagName)) {
+        const { attrs } = child;
+        out.push({ tag: child.tagName, attr: (name) => attrs.find((a) => a.name === name)?.value ?? null });
+      }
+      walk(child);
+    }
+  };
+  walk(parseBody(input));
+  return out;
 }

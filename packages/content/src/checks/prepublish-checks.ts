@@ -8,10 +8,8 @@
  * A function of its input and its dependencies, so the console, the workflow and the tests run
  * the very same rules.
  */
-import { createRequire } from 'node:module';
-import type { JSDOM } from 'jsdom';
 import type { ColumnKind } from '@zhanqun/db/database';
-import { textOf } from '../sanitize.js';
+import { elementsOf, textOf, type BodyElement } from '../sanitize.js';
 import type { SeriousErrorMatch, SeriousErrorMatcher } from './serious-error-matcher.js';
 
 export interface RevisionCheckInput {
@@ -93,12 +91,12 @@ export async function checkRevision(input: RevisionCheckInput, deps: CheckDeps):
     ...seriousErrors('summary', input.summary ?? '', deps),
     ...seriousErrors('body', textOf(input.bodyHtml), deps),
   ];
-  const doc = parse(input.bodyHtml);
-  const images = [...doc.getElementsByTagName('img')];
+  const elements = elementsOf(input.bodyHtml, ['a', 'img']);
+  const images = elements.filter((e) => e.tag === 'img');
   images.forEach((img, i) => {
-    findings.push(...seriousErrors('body', img.getAttribute('alt') ?? '', deps, { in: 'alt', image: i + 1 }));
-    if (!img.getAttribute('alt')?.trim()) {
-      const src = img.getAttribute('src') ?? '';
+    findings.push(...seriousErrors('body', img.attr('alt') ?? '', deps, { in: 'alt', image: i + 1 }));
+    if (!img.attr('alt')?.trim()) {
+      const src = img.attr('src') ?? '';
       findings.push({
         code: 'image_alt_missing', severity: 'warn', field: 'body',
         message: `Image ${i + 1} has no alt text (screen readers cannot describe it)`,
@@ -107,7 +105,7 @@ export async function checkRevision(input: RevisionCheckInput, deps: CheckDeps):
       });
     }
   });
-  const { dead, externalLinks } = await links(doc, input.pagePath ?? '/', deps);
+  const { dead, externalLinks } = await links(elements, input.pagePath ?? '/', deps);
   for (const { path, hrefs } of dead) {
     findings.push({
       code: 'dead_internal_link', severity: 'warn', field: 'body',
@@ -184,12 +182,12 @@ export function classifyLink(raw: string, pagePath: string, hosts: readonly stri
   return { kind: 'external', url: url.href };
 }
 
-async function links(doc: Document, pagePath: string, deps: CheckDeps): Promise<{ dead: { path: string; hrefs: string[] }[]; externalLinks: string[] }> {
+async function links(elements: readonly BodyElement[], pagePath: string, deps: CheckDeps): Promise<{ dead: { path: string; hrefs: string[] }[]; externalLinks: string[] }> {
   const internal = new Map<string, string[]>();
   const external = new Set<string>();
   const refs = [
-    ...[...doc.getElementsByTagName('a')].map((a) => a.getAttribute('href')),
-    ...[...doc.getElementsByTagName('img')].map((img) => img.getAttribute('src')),
+    ...elements.filter((e) => e.tag === 'a').map((a) => a.attr('href')),
+    ...elements.filter((e) => e.tag === 'img').map((img) => img.attr('src')),
   ];
   for (const href of refs) {
     if (href === null) continue;
@@ -213,13 +211,3 @@ function isSystemPath(path: string): boolean {
   return SYSTEM_PATHS.has(path) || SYSTEM_PREFIXES.some((p) => path.startsWith(p));
 }
 
-let window: JSDOM['window'] | undefined;
-
-/** jsdom, loaded on first use as in sanitize.ts; its window runs no scripts and loads nothing. */
-function parse(html: string): Document {
-  if (!window) {
-    const { JSDOM: Dom } = createRequire(import.meta.url)('jsdom') as typeof import('jsdom');
-    window = new Dom('<!DOCTYPE html><html><body></body></html>').window;
-  }
-  return new window.DOMParser().parseFromString(html, 'text/html');
-}
