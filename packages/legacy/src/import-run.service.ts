@@ -3,7 +3,8 @@
  * Rollback removes exactly what a run created — its articles with their revisions, placements,
  * URLs and legacy URL entries, and their ID map rows — in one audited transaction. What the run
  * only updated (created by an earlier run) stays, and is counted in the rollback's answer. A file
- * the run stored goes unless an article that stays still lists it (mirror-files.ts, settleRunFiles).
+ * the run stored goes unless an article that stays still lists it, or the site's theme settings or
+ * partials show it (mirror-files.ts, settleRunFiles).
  *
  * One run per legacy site at a time, and an interrupted run resumes (issue 7). A run beats a
  * heartbeat (heartbeat_at) while it runs; a run whose last beat is older than STALE_MS has died
@@ -224,7 +225,7 @@ export async function findRun(db: Db, siteId: string, runId: string): Promise<Le
 
 export interface RollbackResult {
   runId: string; removedArticles: number; removedEntries: number; removedFiles: number;
-  /** Files the run stored that articles of other runs (or the site's own) still list: kept, with their ID map rows (settleRunFiles). */
+  /** Files the run stored that articles of other runs (or the site's own) still list, or its theme shows: kept, with their ID map rows (settleRunFiles). */
   keptFiles: number;
   keptUpdated: number; keptReleased: number;
 }

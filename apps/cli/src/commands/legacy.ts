@@ -297,7 +297,7 @@ export async function legacyCommand(db: Kysely<Database>, command: string, value
       if (!runId) throw new UsageError('请给出导入批次 id (give the run id): zhanqun legacy rollback <run> --site <code> --as <账号>');
       const r = await rollbackRun(ctx, site.id, runId).catch(explainRunning);
       console.log(`已回滚导入批次 ${r.runId}：删除稿件 ${r.removedArticles} 篇、旧网址 ${r.removedEntries} 条、附件 ${r.removedFiles} 个；` +
-        `保留此前批次创建后被本批次更新的 ${r.keptUpdated} 篇、已经本站发布流程发布的 ${r.keptReleased} 篇、仍被其他稿件使用的附件 ${r.keptFiles} 个 (rolled back)`);
+        `保留此前批次创建后被本批次更新的 ${r.keptUpdated} 篇、已经本站发布流程发布的 ${r.keptReleased} 篇、仍被其他稿件或本站主题使用的附件 ${r.keptFiles} 个 (rolled back)`);
       return 0;
     }
   }

@@ -5,7 +5,7 @@
  * while the article is live, and the body's link or image source points at it (`/_files/…`).
  * A file is stored once per legacy site: the ID map keeps it (`file:<key>`) for later pages and
  * runs, and a rollback removes what its run stored unless an article that stays still lists it
- * (settleRunFiles). The storing (storeFile) is shared with the
+ * or the site shows it through its theme (settleRunFiles). The storing (storeFile) is shared with the
  * WordPress import, whose files come over HTTP or from a copy of its uploads (wxr/wxr-files.ts).
  * A stored file's old address answers 301 with it (writeFileEntries): a legacy URL entry linked
  * from the file's ID map row, so that it goes when the file goes and stays when the file stays.
@@ -71,7 +71,10 @@ export async function storeFile(
  * again, so the file is as much its own — rolling that run back then settles the file the same
  * way — and without the row the next import would store a second copy. A file only an article
  * from no import lists (an editor's) keeps its row with this run: the dedup holds, and no
- * rollback removes it from under the editor. Returns what it removed and kept.
+ * rollback removes it from under the editor. So does a file the site shows outside articles: an
+ * image of its theme settings (a banner, a logo, `/_files/<id>/<name>`) or one its own partials
+ * name — the site admin put it on every page since, and the rollback would break them. Returns
+ * what it removed and kept.
  */
 export async function settleRunFiles(trx: Tx, siteId: string, runId: string): Promise<{ removedFiles: number; keptFiles: number; removedEntries: number }> {
   const files = (await trx.selectFrom('legacy_item').select('attachment_id').where('site_id', '=', siteId).where('created_run_id', '=', runId)
@@ -89,6 +92,17 @@ export async function settleRunFiles(trx: Tx, siteId: string, runId: string): Pr
       .where('article_id', 'in', articles).orderBy('created_at', 'desc').orderBy('id', 'desc').execute() : [];
     const kept = new Map<string, string | null>();
     for (const u of uses) if (!kept.has(u.attachment_id)) kept.set(u.attachment_id, null);
+    // Settings of every pack the site has worn count, not only the one it wears: switching back brings
+    // them back, and a file gone would make them fail the settings' check. Only this site's settings and
+    // partials keep its files (files are per site: another site naming the id shows nothing of this one).
+    const shown = await trx.selectFrom('attachment as a').select('a.id').where('a.site_id', '=', siteId).where('a.id', 'in', part)
+      .where(({ exists, or, selectFrom }) => or([
+        exists(selectFrom('site_theme_setting as t').select('t.site_id').whereRef('t.site_id', '=', 'a.site_id')
+          .where(sql<boolean>`position('/_files/' || a.id::text || '/' in t.settings::text) > 0`)),
+        exists(selectFrom('site_partial_override as p').select('p.site_id').whereRef('p.site_id', '=', 'a.site_id')
+          .where(sql<boolean>`position('/_files/' || a.id::text || '/' in p.source) > 0`)),
+      ])).execute();
+    for (const s of shown) if (!kept.has(s.id)) kept.set(s.id, null);
     for (const item of items) {
       for (const u of uses) {
         if (u.article_id !== item.article_id) continue;

@@ -63,9 +63,21 @@ export async function loadLinkTargets(trx: Tx, siteId: string, legacy: LegacySit
 }
 
 const ABSOLUTE_HTTP = /^\s*https?:\/\//i;
+const ROOT_RELATIVE = /^\/(?!\/|_files\/)/;
 
-/** Rewrite a sanitised body's links to the old site that lead to live imported articles. Pure. */
-export function rewriteBody(body: string, t: LinkTargets): { body: string; rewritten: number; broken: string[] } {
+/**
+ * The old site's address of a root-relative link that names one of its pages the platform has
+ * no page of (WordPress' attachment pages, attachment-pages.ts), else null.
+ */
+export type OldPageOf = (url: string) => string | null;
+
+/**
+ * Rewrite a sanitised body's links to the old site that lead to live imported articles. Pure.
+ * With `oldPage`, a root-relative link naming such a page is read as the old site's: reported
+ * when it leads nowhere (its file was not stored), never rewritten — pointAtFiles led it to its
+ * file when that was stored, and its entry answers on the site's own host too.
+ */
+export function rewriteBody(body: string, t: LinkTargets, oldPage?: OldPageOf): { body: string; rewritten: number; broken: string[] } {
   let rewritten = 0;
   const broken: string[] = [];
   if (t.hosts.size === 0) return { body, rewritten, broken };
@@ -73,18 +85,21 @@ export function rewriteBody(body: string, t: LinkTargets): { body: string; rewri
     const url = unescapeAttr(value);
     // Only absolute http(s) URLs can name the old site (the rest would fail canonicalKeyOfUrl):
     // relative and already rewritten links are most of a body's, and an error apiece doubled the link pass.
-    if (!ABSOLUTE_HTTP.test(url)) return whole;
+    // A root-relative one is read only when oldPage knows it for an old page.
+    const relative = !ABSOLUTE_HTTP.test(url);
+    const address = !relative ? url : attr === 'href' && oldPage && ROOT_RELATIVE.test(url) ? oldPage(url) : null;
+    if (!address) return whole;
     let key: { host: string; key: string };
     try {
-      key = canonicalKeyOfUrl(url, t.queryParams);
+      key = canonicalKeyOfUrl(address, t.queryParams);
     } catch {
       return whole;
     }
     if (!t.hosts.has(key.host)) return whole;
     const target = t.live.get(key.key);
-    if (!target) {
+    if (!target || relative) {
       // A page still awaiting publication is no broken link; one the import never saw is.
-      if (attr === 'href' && key.key !== '/' && !t.known.has(key.key)) broken.push(url);
+      if (!target && attr === 'href' && key.key !== '/' && !t.known.has(key.key)) broken.push(url);
       return whole;
     }
     rewritten++;
@@ -95,10 +110,11 @@ export function rewriteBody(body: string, t: LinkTargets): { body: string; rewri
 
 /**
  * The pass after a run: links that could not be rewritten when their article was written (they
- * lead to items imported later) are rewritten now; what still leads nowhere is reported.
+ * lead to items imported later) are rewritten now; what still leads nowhere is reported, with
+ * `oldPage` root-relative links to the old site's pages too (rewriteBody).
  * One transaction per changed article.
  */
-export async function rewriteLegacyLinks(ctx: ServiceContext, siteId: string, legacy: LegacySiteRow): Promise<LinkReport> {
+export async function rewriteLegacyLinks(ctx: ServiceContext, siteId: string, legacy: LegacySiteRow, oldPage?: OldPageOf): Promise<LinkReport> {
   const report: LinkReport = { rewritten: 0, articles: 0, broken: [] };
   if (legacy.hosts.length === 0) return report;
   const { targets, candidates } = await inScope(ctx.db, ctx.scope, async (trx) => {
@@ -110,12 +126,16 @@ export async function rewriteLegacyLinks(ctx: ServiceContext, siteId: string, le
       .select(['i.id as item_id', 'a.id as article_id', 'a.live', 'a.latest_revision_id', 'r.title', 'r.body_html'])
       .where('i.site_id', '=', siteId).where('i.legacy_site_id', '=', legacy.id).where('a.deleted_at', 'is', null)
       .whereRef('i.revision_id', '=', 'a.latest_revision_id')
-      .where((eb) => eb.or(legacy.hosts.map((h) => eb('r.body_html', 'like', `%${h.replace(/[%_\\]/g, '\\$&')}%`))))
+      .where((eb) => eb.or([
+        ...legacy.hosts.map((h) => eb('r.body_html', 'like', `%${h.replace(/[%_\\]/g, '\\$&')}%`)),
+        // A body whose links to the old site are all root-relative names none of its hosts.
+        ...(oldPage ? [eb('r.body_html', 'like', '%href="/%')] : []),
+      ]))
       .execute();
     return { targets, candidates };
   });
   for (const c of candidates) {
-    const { body, rewritten, broken } = rewriteBody(c.body_html, targets);
+    const { body, rewritten, broken } = rewriteBody(c.body_html, targets, oldPage);
     report.broken.push(...broken.map((url) => ({ articleId: c.article_id, title: c.title, url })));
     if (!rewritten) continue;
     await inScope(ctx.db, ctx.scope, (trx) => saveRewritten(trx, ctx, siteId, c.item_id, c.article_id, c.latest_revision_id!, body, c.live));

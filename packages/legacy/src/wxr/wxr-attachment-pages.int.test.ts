@@ -5,7 +5,8 @@
 // a small export with a page whose file is only linked through its page, one of a type the
 // platform never keeps and one the old server lost (reported with why), and one of a draft
 // (awaiting until the draft is published); a re-run that changes nothing, rollback removing the
-// entries, and another site kept out.
+// entries, and another site kept out. Root-relative links to pages whose file was not stored
+// (without files, or the fetch failed) are reported broken as absolute ones are.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,5 +196,39 @@ describe('WordPress import: attachment pages', () => {
     expect(await census()).toEqual(beforePages);
     expect(await ask(w.siteId, `http://${BLOG}/?attachment_id=10`)).toMatchObject({ type: 'not_found' });
     expect(await ask(w.otherSiteId, `http://${BLOG}/?attachment_id=10`)).toMatchObject({ type: 'redirect', location: `/_files/${theirs}/photo.png` });
+  });
+
+  it('should report root-relative links to attachment pages whose file was not stored, without files and when the fetch failed', async () => {
+    const blog = 'www.relative-blog.gov.cn';
+    const file = (name: string) => `http://${blog}:${uploads.port}/wp-content/uploads/2021/03/${name}`;
+    // The body names the blog only by root-relative links: two attachment pages, the post's own address and a page that is none.
+    const wxr = blogExport(blog, [
+      { id: 30, type: 'attachment', title: 'lost', name: 'lost', parent: 40, link: `http://${blog}/?attachment_id=30`, attachmentUrl: file('lost.png') },
+      { id: 31, type: 'attachment', title: 'chart', name: 'chart', parent: 40, link: `http://${blog}/2021/03/memo/chart/`, attachmentUrl: file('chart.png') },
+      { id: 40, title: '会议纪要', name: 'memo', link: `http://${blog}/2021/03/memo/`,
+        body: '<p><a href="/?attachment_id=30">附表</a> <a href="/2021/03/memo/chart/">图表</a> <a href="/2021/03/memo/">本文</a> <a href="/about/">关于</a></p>' },
+    ]);
+    const broken = (report: { brokenLinks: { title: string; url: string; reason?: string }[] }) =>
+      report.brokenLinks.map(({ title, url, reason }) => ({ title, url, reason })).sort((a, b) => a.url.localeCompare(b.url));
+
+    const bare = await importWxr(w.ctx, w.siteId, { wxr, sourceName: 'relative.xml', columnId: w.columnId });
+    expect(bare.report).toMatchObject({ imported: 1, failed: [] });
+    expect(broken(bare.report)).toEqual([
+      { title: '会议纪要', url: '/?attachment_id=30', reason: `attachment page of ${file('lost.png')}: the import ran without files` },
+      { title: '会议纪要', url: '/2021/03/memo/chart/', reason: `attachment page of ${file('chart.png')}: the import ran without files` },
+    ]);
+
+    // With files the chart is stored and its link leads to it; the lost file's link is still reported, with why.
+    const withFiles = await importWxr(w.ctx, w.siteId, {
+      wxr, sourceName: 'relative.xml', columnId: w.columnId,
+      files: { store, maxBytes: 100 * 1024, unsafeAllowAddressesForTests: LOOPBACK, resolve: async (host) => (host === blog ? [{ address: '127.0.0.1', family: 4 }] : []) },
+    });
+    expect(withFiles.report).toMatchObject({ updated: 1, failed: [], files: { stored: 1, failed: 1 } });
+    expect(broken(withFiles.report)).toEqual([
+      { title: '会议纪要', url: '/?attachment_id=30', reason: `attachment page of ${file('lost.png')}, which was not stored: the server answered HTTP 404` },
+    ]);
+    const chart = (await t.db.selectFrom('legacy_item').select('attachment_id').where('site_id', '=', w.siteId)
+      .where('legacy_key', '=', 'file:/wp-content/uploads/2021/03/chart.png').executeTakeFirstOrThrow()).attachment_id!;
+    expect((await latest(w.siteId, 'post:40')).body_html).toContain(`<a href="/_files/${chart}/chart.png">图表</a> <a href="/2021/03/memo/">本文</a>`);
   });
 });

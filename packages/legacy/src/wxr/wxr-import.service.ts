@@ -24,7 +24,7 @@ import { importItem } from '../import-item.js';
 import { beginRun, finishRun, guardRun, type ItemOutcome, type RunReport } from '../import-run.service.js';
 import { loadStoredFiles, writeFileEntries, type StoredFile } from '../mirror/mirror-files.js';
 import { attachmentPages, whyNoFile, writePageEntries } from './attachment-pages.js';
-import { loadLinkTargets, rewriteBody, rewriteLegacyLinks } from './link-rewrite.js';
+import { httpUrl, loadLinkTargets, rewriteBody, rewriteLegacyLinks } from './link-rewrite.js';
 import { filesOfItem, filesTag, itemAttachments, pointAtFiles, storeUploads, uploadMatcher, type FilesReport, type ItemFiles, type WxrFileOptions } from './wxr-files.js';
 import { planItem } from './wxr-map.js';
 import { parseWxr, type WxrItem } from './wxr-parser.js';
@@ -206,7 +206,11 @@ async function runWxr(ctx: ServiceContext, siteId: string, input: WxrImportInput
   report.timings.itemsMs = Math.round(performance.now() - started);
   report.missingAtSource = [...known.keys()].filter((k) => k.startsWith('post:') && !seen.has(k));
   const linksStarted = performance.now();
-  const after = await rewriteLegacyLinks(ctx, siteId, legacy);
+  // A root-relative link to an attachment page (`/?attachment_id=12`) whose file was not stored leads
+  // nowhere on the platform either: reported as its absolute form is. Only then are such links read.
+  const blog = doc.baseBlogUrl ?? doc.baseSiteUrl ?? undefined;
+  const oldPage = pages.all.some((p) => !stored.has(p.file.key)) ? (url: string) => (pages.match(url) ? httpUrl(url, blog)?.href ?? null : null) : undefined;
+  const after = await rewriteLegacyLinks(ctx, siteId, legacy, oldPage);
   report.timings.linksMs = Math.round(performance.now() - linksStarted);
   report.linksRewritten += after.rewritten;
   report.articlesRelinked += after.articles;

@@ -2,7 +2,9 @@
 // the ID map, not stored again); rolling A back keeps the file and its ID map row, handed to B, so
 // run C finds it too and stores nothing; rolling back B hands it to C, whose featured image it is;
 // rolling back C removes it at last, and the site is as it was. Another site sees none of it.
-import { mkdtempSync, rmSync } from 'node:fs';
+// A file the site shows outside articles (its theme's banner, its own partial) stays when its
+// run is rolled back; another site's settings naming its id keep nothing.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,11 +12,12 @@ import type { ServiceContext } from '@zhanqun/audit/context';
 import { findServable } from '@zhanqun/content/attachment/attachment.service';
 import { createBlobStore, type BlobStore } from '@zhanqun/content/attachment/blob-store';
 import { inScope } from '@zhanqun/db/scope';
+import { setPartialOverride, setSiteTheme, siteSettings } from '@zhanqun/render/site-theme.service';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { rollbackRun } from '../import-run.service.js';
-import { legacyWorld, siteRows, type LegacyWorld } from '../legacy.fixture.js';
+import { legacyWorld, oldUrlAnswer, siteRows, type LegacyWorld } from '../legacy.fixture.js';
 import { resolveLegacy } from '../legacy-resolve.js';
-import { blogExport, serveUploads, type BlogItem } from './uploads.fixture.js';
+import { blogExport, bytesFor, serveUploads, type BlogItem } from './uploads.fixture.js';
 import { importWxr } from './wxr-import.service.js';
 
 const BLOG = 'www.shared-blog.gov.cn';
@@ -113,5 +116,47 @@ describe('WordPress import: a file shared by runs, and rollback', () => {
     expect(await fileRow()).toBeUndefined();
     expect(await census()).toEqual(start);
     expect(await askFile()).toMatchObject({ type: 'not_found' });
+  });
+
+  it('should keep a file the site\'s theme settings or partials show when its run is rolled back, and not for another site\'s settings', async () => {
+    const path = (name: string) => `/wp-content/uploads/2021/04/${name}`;
+    const url = (name: string) => `http://${BLOG}:${uploads.port}${path(name)}`;
+    const d = await run('d.xml', [{ id: 50, title: '通知丁', body: ['banner', 'seal', 'spare'].map((n) => `<p><img src="${url(`${n}.png`)}" alt="${n}"></p>`).join('') }]);
+    expect(d.report).toMatchObject({ imported: 1, failed: [], files: { stored: 3 } });
+    /** A file's ID map row (which attachment, which run, its old address' entry) and its attachment row. */
+    const stored = async (name: string) => {
+      const row = await t.db.selectFrom('legacy_item').select(['attachment_id', 'created_run_id', 'url_path_id']).where('site_id', '=', w.siteId)
+        .where('legacy_key', '=', `file:${path(name)}`).executeTakeFirst();
+      const file = row ? await t.db.selectFrom('attachment').select(['id', 'blob_sha256']).where('site_id', '=', w.siteId).where('id', '=', row.attachment_id!).executeTakeFirst() : undefined;
+      return { row, file };
+    };
+    const [banner, seal, spare] = [(await stored('banner.png')).file!.id, (await stored('seal.png')).file!.id, (await stored('spare.png')).file!.id];
+    // The banner is an image setting of the site's pack, the seal is shown by one of its own partials.
+    const settings = { banner_image: `/_files/${banner}/banner.png` };
+    await setSiteTheme(w.ctx, w.siteId, { theme: 'county', settings });
+    await setPartialOverride(w.ctx, w.siteId, { theme: 'county', name: 'topbar', source: `<div class="seal"><img src="/_files/${seal}/seal.png" alt="单位标识"></div>` });
+    // Another site may not name this site's file (files are per site) ...
+    await expect(setSiteTheme(other, w.otherSiteId, { theme: 'county', settings: { banner_image: `/_files/${spare}/spare.png` } })).rejects.toMatchObject({ statusCode: 400 });
+    // ... and where its settings or partials name it all the same (written past the check), they keep nothing here.
+    await t.db.insertInto('site_theme_setting').values({ site_id: w.otherSiteId, theme: 'county', settings: JSON.stringify({ banner_image: `/_files/${spare}/spare.png` }) as never, updated_by: null, updated_at: new Date() }).execute();
+    await t.db.insertInto('site_partial_override').values({ site_id: w.otherSiteId, theme: 'county', name: 'topbar', source: `<img src="/_files/${spare}/spare.png" alt="">`, updated_by: null, updated_at: new Date() }).execute();
+
+    expect(await rollbackRun(w.ctx, w.siteId, d.runId)).toMatchObject({ removedArticles: 1, removedFiles: 1, keptFiles: 2 });
+    for (const [name, id] of [['banner.png', banner], ['seal.png', seal]] as const) {
+      const { row, file } = await stored(name);
+      // Kept as a file an editor's article lists is: its ID map row stays with the run, and so does its old address' entry.
+      expect(row, name).toMatchObject({ attachment_id: id, created_run_id: d.runId, url_path_id: expect.any(String) });
+      expect(await t.db.selectFrom('url_path').select('target').where('site_id', '=', w.siteId).where('id', '=', row!.url_path_id!).executeTakeFirst(), name)
+        .toEqual({ target: `/_files/${id}/${name}` });
+      expect(readFileSync(store.path(file!.blob_sha256)), name).toEqual(bytesFor(path(name)));
+    }
+    // The banner still resolves: the setting passes its check again, and the public side serves the file and answers its old address with it.
+    expect(await siteSettings(t.db, w.siteId, 'county')).toMatchObject(settings);
+    await expect(setSiteTheme(w.ctx, w.siteId, { theme: 'county', settings })).resolves.toMatchObject(settings);
+    expect(await servable(banner)).toMatchObject({ filename: 'banner.png', media_type: 'image/png' });
+    expect(await oldUrlAnswer(t.db, w.siteId, url('banner.png'))).toMatchObject({ type: 'redirect', location: `/_files/${banner}/banner.png` });
+    // The file only another site's settings and partial name is gone, with its ID map row and entry.
+    expect(await stored('spare.png')).toEqual({ row: undefined, file: undefined });
+    expect(await oldUrlAnswer(t.db, w.siteId, url('spare.png'))).toMatchObject({ type: 'not_found' });
   });
 });
