@@ -10,7 +10,7 @@ import type { ServiceContext } from '@zhanqun/audit/context';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { sql } from 'kysely';
 import { inScope } from '@zhanqun/db/scope';
-import { setSiteTheme } from '@zhanqun/render/site-theme.service';
+import { removePartialOverride, setPartialOverride, setSiteTheme } from '@zhanqun/render/site-theme.service';
 import { checkThemeSync } from '@zhanqun/render/theme-check';
 import { THEMES_DIR } from '@zhanqun/render/theme';
 import { createColumn } from '@zhanqun/tenancy/column.service';
@@ -121,6 +121,16 @@ describe('the built-in theme packs', () => {
     expect((await get('anhe.localhost', path)).headers['content-type']).toBe('image/png');
     await setSiteTheme(ctx, anhe.id, { theme: 'county', settings: { slogan: '山水安和 宜居宜业' } });
     expect((await get('anhe.localhost', path)).statusCode).toBe(404); // no longer shown, no longer served
+
+    // The site's own version of a partial showing one of its images: served while that version is there.
+    const qr = await upload(anhe.id, 'qr.png', png());
+    const qrPath = `/_files/${qr.id}/qr.png`;
+    expect((await get('anhe.localhost', qrPath)).statusCode).toBe(404);
+    await setPartialOverride(ctx, anhe.id, { theme: 'county', name: 'share', source: `<p class="share"><img src="${qrPath}" alt="微信二维码"></p>` });
+    expect((await get('anhe.localhost', qrPath)).headers['content-type']).toBe('image/png');
+    expect((await get('shiqiao.localhost', qrPath)).statusCode).toBe(404); // another site's host serves none of anhe's files
+    await removePartialOverride(ctx, anhe.id, 'county', 'share');
+    expect((await get('anhe.localhost', qrPath)).statusCode).toBe(404);
   });
 
   it('should link sub-sites to their parent and to each other, and take their own settings', async () => {

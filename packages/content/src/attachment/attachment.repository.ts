@@ -60,6 +60,12 @@ export function findLiveById(db: Db, siteId: string, id: string): Promise<Servab
         .select('t.site_id')
         .whereRef('t.site_id', '=', 'attachment.site_id')
         .where(sql<boolean>`position('/_files/' || attachment.id::text || '/' in t.settings::text) > 0`)),
+      // An image the site's own version of a partial shows (a QR code in its top bar), likewise.
+      exists(selectFrom('site_partial_override as p')
+        .innerJoin('site as s', (join) => join.onRef('s.id', '=', 'p.site_id').onRef('s.theme', '=', 'p.theme'))
+        .select('p.site_id')
+        .whereRef('p.site_id', '=', 'attachment.site_id')
+        .where(sql<boolean>`position('/_files/' || attachment.id::text || '/' in p.source) > 0`)),
     ]))
     .executeTakeFirst();
 }
