@@ -30,13 +30,25 @@ export function pageCacheKey(host: string | null, rawUrl: string): string | null
 }
 
 type Variant = 'identity' | 'gzip' | 'br';
-type HeaderSets = Record<Variant | 'bare', OutgoingHttpHeaders>;
+/**
+ * Headers as Node's writeHead takes them flat: [name, value, name, value, …]. Given an object,
+ * Node enumerates its keys with for…in and hasOwnProperty on every answer; given this list it
+ * walks an array. A bare server answering 2,000 pages with these 13 headers served ~25 % more
+ * per second so; on the whole hit path the gain is within a 5-second run's noise (the writev of
+ * the answer dominates), but it costs nothing.
+ */
+type HeaderList = string[];
+interface HeaderSets {
+  /** No length, no encoding: for Fastify's own reply (a page just rendered). */
+  bare: OutgoingHttpHeaders;
+  /** Per variant, and `bare` for 304: for writeHead. */
+  lists: Record<Variant | 'bare', HeaderList>;
+}
 const headersOf = new WeakMap<CachedPage, { plain: HeaderSets; tls: HeaderSets }>();
 
 /**
  * The headers of a cached page, made once per page: its own, then the public security headers
- * (and HSTS over TLS), with the length and encoding of each variant, so a hit builds no object.
- * `bare` (no length, no encoding) is for 304 and for Fastify's own reply.
+ * (and HSTS over TLS), with the length and encoding of each variant, so a hit builds nothing.
  */
 export function pageHeaders(page: CachedPage, tls: boolean): HeaderSets {
   let made = headersOf.get(page);
@@ -52,15 +64,19 @@ function headerSets(page: CachedPage, extra: OutgoingHttpHeaders): HeaderSets {
     'content-type': page.contentType, 'cache-control': page.cacheControl, etag: page.etag,
     'last-modified': page.lastModified, vary: 'Accept-Encoding', ...PUBLIC_SECURITY_HEADERS, ...extra,
   };
+  const list = (more: OutgoingHttpHeaders): HeaderList => Object.entries({ ...bare, ...more }).flatMap(([name, value]) => [name, String(value)]);
   // The compressed ones when first asked for: a page answered once and not kept compresses only
   // the variant it sends (page-cache.ts).
-  let gzip: OutgoingHttpHeaders | undefined;
-  let br: OutgoingHttpHeaders | undefined;
+  let gzip: HeaderList | undefined;
+  let br: HeaderList | undefined;
   return {
     bare,
-    identity: { ...bare, 'content-length': page.body.length },
-    get gzip() { return (gzip ??= { ...bare, 'content-encoding': 'gzip', 'content-length': page.gzip.length }); },
-    get br() { return (br ??= { ...bare, 'content-encoding': 'br', 'content-length': page.br.length }); },
+    lists: {
+      bare: list({}),
+      identity: list({ 'content-length': page.body.length }),
+      get gzip() { return (gzip ??= list({ 'content-encoding': 'gzip', 'content-length': page.gzip.length })); },
+      get br() { return (br ??= list({ 'content-encoding': 'br', 'content-length': page.br.length })); },
+    },
   };
 }
 
@@ -87,9 +103,9 @@ export function pageAnswer(req: IncomingMessage, page: CachedPage): { status: nu
 
 /** Write a cached page to a raw response (headers only for HEAD and 304). */
 export function writeCachedPage(req: IncomingMessage, res: ServerResponse, page: CachedPage, tls: boolean): void {
-  const headers = pageHeaders(page, tls);
+  const { lists } = pageHeaders(page, tls);
   const { status, variant, body } = pageAnswer(req, page);
-  res.writeHead(status, headers[variant ?? 'bare']);
+  res.writeHead(status, lists[variant ?? 'bare']);
   res.end(req.method === 'HEAD' || !body ? undefined : body);
 }
 
