@@ -44,19 +44,17 @@ interface HeaderSets {
   /** Per variant, and `bare` for 304: for writeHead. */
   lists: Record<Variant | 'bare', HeaderList>;
 }
-const headersOf = new WeakMap<CachedPage, { plain: HeaderSets; tls: HeaderSets }>();
+const headersOf = new WeakMap<CachedPage, { plain?: HeaderSets; tls?: HeaderSets }>();
 
 /**
- * The headers of a cached page, made once per page: its own, then the public security headers
- * (and HSTS over TLS), with the length and encoding of each variant, so a hit builds nothing.
+ * The headers of a cached page, made once per page as they are first needed: its own, then the
+ * public security headers (and HSTS over TLS), with the length and encoding of each variant, so a
+ * hit builds nothing (and a page rendered with the cache off builds only what its answer sends).
  */
 export function pageHeaders(page: CachedPage, tls: boolean): HeaderSets {
   let made = headersOf.get(page);
-  if (!made) {
-    made = { plain: headerSets(page, {}), tls: headerSets(page, { 'strict-transport-security': HSTS }) };
-    headersOf.set(page, made);
-  }
-  return tls ? made.tls : made.plain;
+  if (!made) headersOf.set(page, (made = {}));
+  return tls ? (made.tls ??= headerSets(page, { 'strict-transport-security': HSTS })) : (made.plain ??= headerSets(page, {}));
 }
 
 function headerSets(page: CachedPage, extra: OutgoingHttpHeaders): HeaderSets {
@@ -65,17 +63,16 @@ function headerSets(page: CachedPage, extra: OutgoingHttpHeaders): HeaderSets {
     'last-modified': page.lastModified, vary: 'Accept-Encoding', ...PUBLIC_SECURITY_HEADERS, ...extra,
   };
   const list = (more: OutgoingHttpHeaders): HeaderList => Object.entries({ ...bare, ...more }).flatMap(([name, value]) => [name, String(value)]);
-  // The compressed ones when first asked for: a page answered once and not kept compresses only
-  // the variant it sends (page-cache.ts).
-  let gzip: HeaderList | undefined;
-  let br: HeaderList | undefined;
+  // Each list when first asked for (the compressed ones too: a page answered once and not kept
+  // compresses only the variant it sends, page-cache.ts).
+  const made: Partial<Record<Variant | 'bare', HeaderList>> = {};
   return {
     bare,
     lists: {
-      bare: list({}),
-      identity: list({ 'content-length': page.body.length }),
-      get gzip() { return (gzip ??= list({ 'content-encoding': 'gzip', 'content-length': page.gzip.length })); },
-      get br() { return (br ??= list({ 'content-encoding': 'br', 'content-length': page.br.length })); },
+      get bare() { return (made.bare ??= list({})); },
+      get identity() { return (made.identity ??= list({ 'content-length': page.body.length })); },
+      get gzip() { return (made.gzip ??= list({ 'content-encoding': 'gzip', 'content-length': page.gzip.length })); },
+      get br() { return (made.br ??= list({ 'content-encoding': 'br', 'content-length': page.br.length })); },
     },
   };
 }

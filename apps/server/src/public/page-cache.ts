@@ -4,7 +4,7 @@
  * page number, the only query a page reads). A byte-capped LRU; a change to a site evicts that
  * site's pages only (the database notifies, page-cache listens), never another site's.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 export interface CachedPage {
@@ -129,7 +129,8 @@ export class PageCache {
 const gzipOf = (body: Buffer) => gzipSync(body, { level: 6 });
 // Quality 5: most of brotli's gain at a small cost, paid once per stored page.
 const brotliOf = (body: Buffer) => brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
-const etagOf = (body: Buffer) => `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+// One-shot crypto.hash (Node 20.12+): no Hash object per page rendered.
+const etagOf = (body: Buffer) => `"${hash('sha1', body, 'base64url').slice(0, 22)}"`;
 
 function compressed(page: Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes'>): CachedPage {
   const gzip = gzipOf(page.body);
