@@ -161,6 +161,9 @@ export const toAttachment = (a: { id: string; filename: string; media_type: stri
 });
 /** The public path of an attachment under its site's mount (`/_files/` is reserved on every site). */
 export const attachmentPath = (id: string, filename: string) => `/_files/${id}/${encodeURIComponent(filename)}`;
+const ATTACHMENT_PATH = /^\/_files\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/;
+/** The attachment id a `/_files/<id>/<name>` path names (attachmentPath's inverse), or null. */
+export const attachmentIdOf = (path: string): string | null => ATTACHMENT_PATH.exec(path)?.[1] ?? null;
 
 export const ArticleDetailSchema = Type.Object({
   article: ArticleSchema,

@@ -5,14 +5,12 @@
  * transaction: row-level security shows live articles only, so an entry whose article is not
  * live answers "awaiting".
  */
+import { attachmentIdOf } from '@zhanqun/content/article.schema';
 import { findServable } from '@zhanqun/content/attachment/attachment.service';
 import type { Tx } from '@zhanqun/db/scope';
 import { InvalidLegacyUrlError } from './canonical-url.js';
 import { decideLegacy, needsEntry, requestKey, type LegacyAnswer, type LegacyEntryView, type LegacyRequest } from './legacy-rules.js';
 import { findLegacySites, legacyConfig } from './legacy-site.service.js';
-
-/** A stored file's address (`/_files/<id>/<name>`). */
-const FILE_TARGET = /^\/_files\/([0-9a-f-]{36})\//;
 
 /** Move states in which the old URLs' traffic comes to the platform, so their hits are counted. */
 const COUNTED_STATES: ReadonlySet<string> = new Set(['cut_over', 'decommissioned']);
@@ -59,7 +57,7 @@ export async function resolveLegacy(trx: Tx, siteId: string, req: LegacyRequest)
         : undefined;
       // A stored file's entry (a WordPress attachment page): 301 while the file is served (a live
       // revision lists it), awaiting until then, as an article's entry waits for the article.
-      const fileId = row.kind === 'legacy' && !row.article_id ? FILE_TARGET.exec(row.target ?? '')?.[1] : undefined;
+      const fileId = row.kind === 'legacy' && !row.article_id ? attachmentIdOf(row.target ?? '') : null;
       const unserved = fileId ? !(await findServable(trx, siteId, fileId)) : false;
       entry = {
         id: row.id, kind: withdrawn ? 'gone' : unserved ? 'awaiting' : row.kind, target: row.target, archiveUrl: row.archive_url, suggestedUrl: row.suggested_url,

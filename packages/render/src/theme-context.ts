@@ -101,7 +101,7 @@ export const SHOWN_SITES: unique symbol = Symbol('zq.shownSites');
 /**
  * What a cached page that lists a platform's superior and sibling sites is also filed under: the
  * site triggers notify it when a site of the platform is added, removed, goes live or offline, or
- * changes place (migration 2026_11_28_160000), and every such page is dropped.
+ * changes place (migration 2026_11_28_170000), and every such page is dropped.
  */
 export const directoryTag = (platformId: string): string => `directory:${platformId}`;
 
@@ -224,7 +224,8 @@ export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
     }
   }
   const columns = [...new Set([...blockColumns, ...settingBlocks.map((b) => b.column)])];
-  const read = await reads.findHomePage(db, s.site.id, columns.map((c) => subtreeIds(s, c)), HOME_ITEMS, uses('relatedSites'));
+  const showsRelated = uses('relatedSites');
+  const read = await reads.findHomePage(db, s.site.id, columns.map((c) => subtreeIds(s, c)), HOME_ITEMS, showsRelated);
   const itemsOf = (column: SiteColumnRow) => toItems(s, read.lists[columns.indexOf(column)] ?? []);
   page.blocks = blockColumns.map((column) => ({ name: column.name, url: url(s.mount, column.path), items: itemsOf(column) }));
   if (uses('blocks') && page.blocks.every((b) => b.items.length === 0)) {
@@ -240,7 +241,7 @@ export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
   };
   // The sites it shows, and — since a site going live or offline joins or leaves these lists without
   // being one of them — its platform's directory (directoryTag, notified by the site triggers).
-  page[SHOWN_SITES] = uses('relatedSites') ? [...read.relatedSites.map((r) => r.site_id), directoryTag(s.site.platform_id)] : [];
+  page[SHOWN_SITES] = showsRelated ? [...read.relatedSites.map((r) => r.site_id), directoryTag(s.site.platform_id)] : [];
   return page;
 }
 

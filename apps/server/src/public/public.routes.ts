@@ -13,6 +13,7 @@ import { articleContext, channelContext, columnContext, errorContext, homeContex
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
 import type { PageContext } from '@zhanqun/render/theme-context';
 import type { ArticleKey } from '@zhanqun/content/article-read.repository';
+import { attachmentIdOf } from '@zhanqun/content/article.schema';
 import type { SiteColumnRow } from '@zhanqun/db/database';
 import { portSuffix } from '../console/console.routes.js';
 import type { SiteDirectory } from './site-directory.js';
@@ -31,7 +32,6 @@ type Outcome =
   | { type: 'feed'; xml: string; siteIds: string[] };
 
 /** `/_files/<attachment id>/<name>`: the name is for people and is not checked. */
-const FILE_PATH = /^\/_files\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/;
 
 const PUBLIC_CACHE = 'public, max-age=0, s-maxage=60, stale-while-revalidate=300';
 
@@ -130,7 +130,7 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
   const siteIds = parent ? [site.id, parent.id] : [site.id];
   themes.get(theme); // fail on a broken theme before querying further
   return inScope(fastify.db, { kind: 'public', siteIds }, async (trx): Promise<Outcome> => {
-    const fileId = FILE_PATH.exec(relativePath)?.[1];
+    const fileId = attachmentIdOf(relativePath);
     if (fileId) {
       // Served only while a live revision of this site carries it (the query and RLS both say so).
       const file = await findServable(trx, site.id, fileId);

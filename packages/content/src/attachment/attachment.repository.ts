@@ -29,6 +29,23 @@ export function findById(db: Db, siteId: string, id: string): Promise<Attachment
 }
 
 /**
+ * Does the site show the attachment (`<alias>`: id, site_id) outside articles — its theme settings
+ * (a banner, a logo) or its own versions of partials name `/_files/<id>/`? `worn`: only for the
+ * pack the site wears now (what its pages show: findLiveById); `any`: for any pack it has settings
+ * or partials for (what a switch back would show again: a legacy rollback keeps such files). Only
+ * the attachment's own site counts: files are per site.
+ */
+export function shownBySite(alias: string, packs: 'worn' | 'any') {
+  const file = sql.ref(`${alias}.id`);
+  const site = sql.ref(`${alias}.site_id`);
+  const worn = (table: 't' | 'p') => (packs === 'worn' ? sql`join site s on s.id = ${sql.raw(table)}.site_id and s.theme = ${sql.raw(table)}.theme` : sql``);
+  return sql<boolean>`(exists (select 1 from site_theme_setting t ${worn('t')}
+      where t.site_id = ${site} and position('/_files/' || ${file}::text || '/' in t.settings::text) > 0)
+    or exists (select 1 from site_partial_override p ${worn('p')}
+      where p.site_id = ${site} and position('/_files/' || ${file}::text || '/' in p.source) > 0))`;
+}
+
+/**
  * The attachment, if a live revision of its site lists it: the revision is the article's
  * live_revision_id and the article is live and not in the trash. The public RLS policy on
  * revision_attachment says the same, so a public-scope caller gets this answer twice over.
@@ -54,18 +71,8 @@ export function findLiveById(db: Db, siteId: string, id: string): Promise<Servab
         .whereRef('r.cover_attachment_id', '=', 'attachment.id')
         .where('a.live', '=', true)
         .where('a.deleted_at', 'is', null)),
-      // An image the site's theme settings show (a banner), for the pack the site wears now.
-      exists(selectFrom('site_theme_setting as t')
-        .innerJoin('site as s', (join) => join.onRef('s.id', '=', 't.site_id').onRef('s.theme', '=', 't.theme'))
-        .select('t.site_id')
-        .whereRef('t.site_id', '=', 'attachment.site_id')
-        .where(sql<boolean>`position('/_files/' || attachment.id::text || '/' in t.settings::text) > 0`)),
-      // An image the site's own version of a partial shows (a QR code in its top bar), likewise.
-      exists(selectFrom('site_partial_override as p')
-        .innerJoin('site as s', (join) => join.onRef('s.id', '=', 'p.site_id').onRef('s.theme', '=', 'p.theme'))
-        .select('p.site_id')
-        .whereRef('p.site_id', '=', 'attachment.site_id')
-        .where(sql<boolean>`position('/_files/' || attachment.id::text || '/' in p.source) > 0`)),
+      // An image the site shows outside articles, in the pack it wears now (a banner, a QR code in its top bar).
+      shownBySite('attachment', 'worn'),
     ]))
     .executeTakeFirst();
 }

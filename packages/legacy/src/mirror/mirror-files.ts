@@ -16,6 +16,8 @@ import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { newId } from '@zhanqun/core/id';
 import type { ServiceContext } from '@zhanqun/audit/context';
+import { attachmentPath } from '@zhanqun/content/article.schema';
+import { shownBySite } from '@zhanqun/content/attachment/attachment.repository';
 import { uploadAttachment } from '@zhanqun/content/attachment/attachment.service';
 import type { BlobStore } from '@zhanqun/content/attachment/blob-store';
 import type { LegacySiteRow } from '@zhanqun/db/database';
@@ -92,16 +94,10 @@ export async function settleRunFiles(trx: Tx, siteId: string, runId: string): Pr
       .where('article_id', 'in', articles).orderBy('created_at', 'desc').orderBy('id', 'desc').execute() : [];
     const kept = new Map<string, string | null>();
     for (const u of uses) if (!kept.has(u.attachment_id)) kept.set(u.attachment_id, null);
-    // Settings of every pack the site has worn count, not only the one it wears: switching back brings
-    // them back, and a file gone would make them fail the settings' check. Only this site's settings and
-    // partials keep its files (files are per site: another site naming the id shows nothing of this one).
+    // Settings and partials of every pack the site has worn count, not only the one it wears:
+    // switching back brings them back, and a file gone would make them fail the settings' check.
     const shown = await trx.selectFrom('attachment as a').select('a.id').where('a.site_id', '=', siteId).where('a.id', 'in', part)
-      .where(({ exists, or, selectFrom }) => or([
-        exists(selectFrom('site_theme_setting as t').select('t.site_id').whereRef('t.site_id', '=', 'a.site_id')
-          .where(sql<boolean>`position('/_files/' || a.id::text || '/' in t.settings::text) > 0`)),
-        exists(selectFrom('site_partial_override as p').select('p.site_id').whereRef('p.site_id', '=', 'a.site_id')
-          .where(sql<boolean>`position('/_files/' || a.id::text || '/' in p.source) > 0`)),
-      ])).execute();
+      .where(shownBySite('a', 'any')).execute();
     for (const s of shown) if (!kept.has(s.id)) kept.set(s.id, null);
     for (const item of items) {
       for (const u of uses) {
@@ -133,7 +129,7 @@ export async function settleRunFiles(trx: Tx, siteId: string, runId: string): Pr
 
 /** Where a stored file is served on the platform (while a live revision lists it). */
 export function fileUrl(file: StoredFile): string {
-  return `/_files/${file.id}/${encodeURIComponent(file.filename)}`;
+  return attachmentPath(file.id, file.filename);
 }
 
 /** The query parameters a download script names its file by (`downfile.jsp?classid=0&filename=1.pdf`), in the order they are read. */

@@ -1,7 +1,14 @@
 // Test fixture (not built): a WordPress blog's uploads served on loopback for the file tests —
 // bytes of the kind each path's extension promises — and small exports of such a blog.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServiceContext } from '@zhanqun/audit/context';
+import { createBlobStore, type BlobStore } from '@zhanqun/content/attachment/blob-store';
+import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
+import { legacyWorld, type LegacyWorld } from '../legacy.fixture.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63600000000200015e2a8f360000000049454e44ae426082', 'hex');
 
@@ -16,8 +23,10 @@ export function bytesFor(path: string): Buffer | null {
   return null;
 }
 
+export interface Uploads { server: Server; port: number; hits: Map<string, number>; close: () => Promise<void> }
+
 /** A server on loopback answering every path with bytesFor (404 when it has none, or the path is `lost`), counting requests by path. */
-export async function serveUploads(lost: readonly string[] = []): Promise<{ server: Server; port: number; hits: Map<string, number>; close: () => Promise<void> }> {
+export async function serveUploads(lost: readonly string[] = []): Promise<Uploads> {
   const hits = new Map<string, number>();
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://test.invalid').pathname);
@@ -66,4 +75,30 @@ export function blogExport(blog: string, items: readonly BlogItem[]): string {
 <title>旧博客</title><wp:wxr_version>1.2</wp:wxr_version><wp:base_blog_url>http://${blog}</wp:base_blog_url>
 ${items.map(item).join('\n')}
 </channel></rss>`;
+}
+
+/** What a WordPress file test works in: its database, the legacy world, another site's account, a blob store and the blog's uploads. */
+export interface FilesWorld {
+  t: TestDatabase;
+  w: LegacyWorld;
+  /** An account of the world's other site only. */
+  other: ServiceContext;
+  store: BlobStore;
+  uploads: Uploads;
+  close(): Promise<void>;
+}
+
+export async function filesWorld(prefix: string, lost: readonly string[] = []): Promise<FilesWorld> {
+  const t = await createTestDatabase();
+  const w = await legacyWorld(t, prefix);
+  const dir = mkdtempSync(join(tmpdir(), `zq-${prefix}-`));
+  const uploads = await serveUploads(lost);
+  return {
+    t, w, other: { ...w.ctx, scope: { kind: 'sites', siteIds: [w.otherSiteId] } }, store: createBlobStore(join(dir, 'blobs')), uploads,
+    async close() {
+      await uploads.close();
+      rmSync(dir, { recursive: true, force: true });
+      await t.destroy();
+    },
+  };
 }

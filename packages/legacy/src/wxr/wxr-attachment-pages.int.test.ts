@@ -7,19 +7,17 @@
 // (awaiting until the draft is published); a re-run that changes nothing, rollback removing the
 // entries, and another site kept out. Root-relative links to pages whose file was not stored
 // (without files, or the fetch failed) are reported broken as absolute ones are.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { findServable } from '@zhanqun/content/attachment/attachment.service';
-import { createBlobStore, type BlobStore } from '@zhanqun/content/attachment/blob-store';
+import type { BlobStore } from '@zhanqun/content/attachment/blob-store';
 import { inScope } from '@zhanqun/db/scope';
-import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
+import type { TestDatabase } from '@zhanqun/testing/db';
 import { corpusPath } from '../corpus.fixture.js';
 import { rollbackRun } from '../import-run.service.js';
-import { legacyWorld, oldUrlAnswer, siteRows, type LegacyWorld } from '../legacy.fixture.js';
-import { blogExport, serveUploads, type BlogItem } from './uploads.fixture.js';
+import { oldUrlAnswer, siteRows, type LegacyWorld } from '../legacy.fixture.js';
+import { blogExport, filesWorld, type BlogItem, type FilesWorld, type Uploads } from './uploads.fixture.js';
 import { importWxr, type WxrImportInput } from './wxr-import.service.js';
 import { parseWxr } from './wxr-parser.js';
 
@@ -29,12 +27,12 @@ const BLOG = 'www.pages-blog.gov.cn';
 const LOOPBACK = ['127.0.0.1'];
 
 describe('WordPress import: attachment pages', () => {
+  let world: FilesWorld;
   let t: TestDatabase;
   let w: LegacyWorld;
   let other: ServiceContext;
-  let dir: string;
   let store: BlobStore;
-  let uploads: Awaited<ReturnType<typeof serveUploads>>;
+  let uploads: Uploads;
 
   const count = (table: string, siteId = w.siteId) => siteRows(t.db, table, siteId);
   const census = async () => ({ article: await count('article'), url_path: await count('url_path'), legacy_item: await count('legacy_item'), attachment: await count('attachment') });
@@ -48,18 +46,10 @@ describe('WordPress import: attachment pages', () => {
     .where('i.site_id', '=', siteId).where('i.legacy_key', '=', key).executeTakeFirstOrThrow();
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    w = await legacyWorld(t, 'wxp');
-    other = { ...w.ctx, scope: { kind: 'sites', siteIds: [w.otherSiteId] } };
-    dir = mkdtempSync(join(tmpdir(), 'zq-wxr-pages-'));
-    store = createBlobStore(join(dir, 'blobs'));
-    uploads = await serveUploads(['/wp-content/uploads/2021/03/lost.png']);
+    world = await filesWorld('wxp', ['/wp-content/uploads/2021/03/lost.png']);
+    ({ t, w, other, store, uploads } = world);
   });
-  afterAll(async () => {
-    await uploads?.close();
-    rmSync(dir, { recursive: true, force: true });
-    await t?.destroy();
-  });
+  afterAll(() => world?.close());
 
   let themeRun: string;
   let beforeTheme: Awaited<ReturnType<typeof census>>;

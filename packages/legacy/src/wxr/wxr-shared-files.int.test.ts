@@ -4,32 +4,30 @@
 // rolling back C removes it at last, and the site is as it was. Another site sees none of it.
 // A file the site shows outside articles (its theme's banner, its own partial) stays when its
 // run is rolled back; another site's settings naming its id keep nothing.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '@zhanqun/audit/context';
 import { findServable } from '@zhanqun/content/attachment/attachment.service';
-import { createBlobStore, type BlobStore } from '@zhanqun/content/attachment/blob-store';
+import type { BlobStore } from '@zhanqun/content/attachment/blob-store';
 import { inScope } from '@zhanqun/db/scope';
 import { setPartialOverride, setSiteTheme, siteSettings } from '@zhanqun/render/site-theme.service';
-import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
+import type { TestDatabase } from '@zhanqun/testing/db';
 import { rollbackRun } from '../import-run.service.js';
-import { legacyWorld, oldUrlAnswer, siteRows, type LegacyWorld } from '../legacy.fixture.js';
+import { oldUrlAnswer, siteRows, type LegacyWorld } from '../legacy.fixture.js';
 import { resolveLegacy } from '../legacy-resolve.js';
-import { blogExport, bytesFor, serveUploads, type BlogItem } from './uploads.fixture.js';
+import { blogExport, bytesFor, filesWorld, type BlogItem, type FilesWorld, type Uploads } from './uploads.fixture.js';
 import { importWxr } from './wxr-import.service.js';
 
 const BLOG = 'www.shared-blog.gov.cn';
 const FILE = '/wp-content/uploads/2021/03/shared.png';
 
 describe('WordPress import: a file shared by runs, and rollback', () => {
+  let world: FilesWorld;
   let t: TestDatabase;
   let w: LegacyWorld;
   let other: ServiceContext;
-  let dir: string;
   let store: BlobStore;
-  let uploads: Awaited<ReturnType<typeof serveUploads>>;
+  let uploads: Uploads;
   let start: Record<string, number>;
 
   const count = (table: string) => siteRows(t.db, table, w.siteId);
@@ -56,18 +54,10 @@ describe('WordPress import: a file shared by runs, and rollback', () => {
   const servable = (id: string) => inScope(t.db, { kind: 'public', siteIds: [w.siteId] }, (trx) => findServable(trx, w.siteId, id));
 
   beforeAll(async () => {
-    t = await createTestDatabase();
-    w = await legacyWorld(t, 'wxs');
-    other = { ...w.ctx, scope: { kind: 'sites', siteIds: [w.otherSiteId] } };
-    dir = mkdtempSync(join(tmpdir(), 'zq-wxr-shared-'));
-    store = createBlobStore(join(dir, 'blobs'));
-    uploads = await serveUploads();
+    world = await filesWorld('wxs');
+    ({ t, w, other, store, uploads } = world);
   });
-  afterAll(async () => {
-    await uploads?.close();
-    rmSync(dir, { recursive: true, force: true });
-    await t?.destroy();
-  });
+  afterAll(() => world?.close());
 
   it('should keep a file a later run uses when the run that stored it is rolled back, and not store it again', async () => {
     start = await census();
