@@ -16,7 +16,7 @@
  * (keep the database and its owner role for a look with psql).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,8 @@ const SITES = num('BENCH_SITES', 1000);
 const ARTICLES = num('BENCH_ARTICLES', 100_000);
 const URLS = num('BENCH_URLS', 10_000);
 const SECONDS = num('BENCH_SECONDS', 15);
+/** Clock ticks a second in /proc (USER_HZ: 100 on Linux). */
+const CLK_TCK = 100;
 const DEEP_PAGE = 100;
 const PAGE_SIZE = 20;
 /** A deep column holds a bit more than DEEP_PAGE full pages. */
@@ -157,11 +159,39 @@ function request()
 end
 `;
 
-interface WrkResult { rps: number; p99: number; p50: number; requests: number; bad: number; errors: number; timeouts: number; load: string }
+interface WrkResult { rps: number; p99: number; p50: number; requests: number; bad: number; errors: number; timeouts: number; load: string; cpu?: string }
 
 function toMs(value: string, unit: string): number {
   const v = Number(value);
   return unit === 'us' ? v / 1000 : unit === 's' ? v * 1000 : unit === 'm' ? v * 60_000 : v;
+}
+
+/**
+ * CPU time used so far (clock ticks of /proc, utime + stime) by one process, by every `postgres`
+ * process, and by the whole machine: a run's deltas split its CPU per page between the server,
+ * Postgres and the rest (wrk, the kernel's softirqs, anything else running).
+ */
+function cpuTicks(serverPid: number): { server: number; postgres: number; machine: number } {
+  const ticksOf = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+  };
+  let server = 0;
+  let postgres = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (Number(pid) === serverPid) server = ticksOf(stat);
+    else if (stat.includes('(postgres)')) postgres += ticksOf(stat);
+  }
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const machine = cpu.reduce((a, b) => a + b, 0) - cpu[3]! - cpu[4]!; // all but idle and iowait
+  return { server, postgres, machine };
 }
 
 async function wrk(port: number, conns: number, script: string, urlFile: string, timeoutS: number): Promise<WrkResult> {
@@ -480,21 +510,31 @@ async function main(): Promise<void> {
       return r.rows[0]!;
     };
     console.log(`\nwrk -t2 -d${SECONDS}s --latency, one Lua script, random URLs, Host per request, no Accept-Encoding (identity bodies on every side)`);
-    const run = async (name: string, port: number, conns: number, urlFile: string, timeoutS = 5) => {
-      const r = await wrk(port, conns, files.lua, urlFile, timeoutS);
-      if (r.requests === 0) console.log(`  ${name.padEnd(34)} no answer within the ${SECONDS} s run (${r.timeouts} over ${timeoutS} s; load ${r.load})`);
-      else console.log(`  ${name.padEnd(34)} ${String(Math.round(r.rps)).padStart(7)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.requests} requests, ${r.bad} non-2xx, ${r.errors} socket errors, ${r.timeouts} over ${timeoutS} s; load ${r.load})`);
+    const tick = 1000 / CLK_TCK;
+    const run = async (name: string, server: Server, conns: number, urlFile: string, timeoutS = 5) => {
+      const c0 = cpuTicks(server.child.proc.pid!);
+      const r = await wrk(server.port, conns, files.lua, urlFile, timeoutS);
+      const c1 = cpuTicks(server.child.proc.pid!);
+      if (r.requests === 0) {
+        console.log(`  ${name.padEnd(34)} no answer within the ${SECONDS} s run (${r.timeouts} over ${timeoutS} s; load ${r.load})`);
+        return r;
+      }
+      // A backend that exits during the run (a pool's idle connection) takes its ticks along: never below 0.
+      const per = (a: number, b: number) => `${(Math.max(0, b - a) * tick * 1000 / r.requests).toFixed(0)} µs`;
+      r.cpu = `server ${per(c0.server, c1.server)}, postgres ${per(c0.postgres, c1.postgres)}, the rest ${per(c0.machine - c0.server - c0.postgres, c1.machine - c1.server - c1.postgres)}`;
+      console.log(`  ${name.padEnd(34)} ${String(Math.round(r.rps)).padStart(7)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.requests} requests, ${r.bad} non-2xx, ${r.errors} socket errors, ${r.timeouts} over ${timeoutS} s; load ${r.load})`);
+      console.log(`  ${''.padEnd(34)} CPU a request: ${r.cpu}`);
       return r;
     };
-    const ceil1 = await run('ceiling, 50 conns', ceiling.port, 50, files.hot);
-    const hit = await run('cached article, 50 conns', cached.port, 50, files.hot);
+    const ceil1 = await run('ceiling, 50 conns', ceiling, 50, files.hot);
+    const hit = await run('cached article, 50 conns', cached, 50, files.hot);
     await stop(cached.child);
     const before = await pgStats();
-    const miss = await run('uncached article, 10 conns', uncached.port, 10, files.all, 30);
+    const miss = await run('uncached article, 10 conns', uncached, 10, files.all, 30);
     await sleep(1_500); // backends report their statistics at most once a second
     const after = await pgStats();
-    const deepRun = await run(`column 第 ${DEEP_PAGE} 页 uncached, 10 conns`, uncached.port, 10, files.deep, 30);
-    const ceil2 = await run('ceiling again, 50 conns', ceiling.port, 50, files.hot);
+    const deepRun = await run(`column 第 ${DEEP_PAGE} 页 uncached, 10 conns`, uncached, 10, files.deep, 30);
+    const ceil2 = await run('ceiling again, 50 conns', ceiling, 50, files.hot);
     for (const s of servers) await stop(s.child);
     servers.length = 0;
 

@@ -3,7 +3,6 @@ import {
   CompiledQuery,
   PostgresAdapter,
   PostgresIntrospector,
-  PostgresQueryCompiler,
   RawNode,
   type DatabaseConnection,
   type DatabaseIntrospector,
@@ -15,6 +14,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { LiteralBooleanCompiler } from './query-compiler.js';
 
 /**
  * Kysely on the embedded PGlite. Written here because the adapters on npm are not fit
@@ -35,7 +35,7 @@ export class PGliteDialect implements Dialect {
     return new PostgresIntrospector(db);
   }
   createQueryCompiler(): QueryCompiler {
-    return new PostgresQueryCompiler();
+    return new LiteralBooleanCompiler();
   }
 }
 

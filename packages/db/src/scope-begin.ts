@@ -7,6 +7,7 @@
  * modes are left to the inner driver. PGlite keeps its own dialect (pglite-dialect.ts).
  */
 import { CompiledQuery, PostgresDialect, type DatabaseConnection, type Driver, type QueryCompiler, type QueryResult, type TransactionSettings } from 'kysely';
+import { LiteralBooleanCompiler } from './query-compiler.js';
 
 /** The first words of applyScope's statement when it may travel with BEGIN. */
 export const SCOPE_STATEMENT_MARK = '/* zhanqun:scope */';
@@ -101,5 +102,9 @@ class HeldBeginDriver implements Driver {
 export class ScopedPostgresDialect extends PostgresDialect {
   override createDriver(): Driver {
     return new HeldBeginDriver(super.createDriver());
+  }
+
+  override createQueryCompiler(): QueryCompiler {
+    return new LiteralBooleanCompiler();
   }
 }
