@@ -219,13 +219,14 @@ async function wrk(port: number, conns: number, script: string, urlFile: string,
 
 // ---- round trips: a counting proxy in front of Postgres -------------------------------------
 
-interface TxRecord { statements: string[] }
+/** A transaction, or statements sent in one round trip outside any; `trips` is its round trips. */
+interface TxRecord { statements: string[]; trips: number }
 
 /** A statement as a short label: `select site_domain`, `begin`, `select set_config`. */
 function label(text: string): string {
   const t = text.trim().replace(/\s+/g, ' ').toLowerCase();
   if (t.includes('pgboss')) return 'pgboss';
-  if (/^begin; .*set_config\(/.test(t)) return 'begin + set_config (scope)'; // one round trip (scope-begin.ts)
+  if (/^begin; .*set_config\(/.test(t)) return 'begin + set_config (scope)'; // one round trip (pg-driver.ts)
   if (/^(begin|commit|rollback)/.test(t)) return t.split(/[ ;]/)[0]!;
   if (t.includes('set_config(')) return 'select set_config (scope)';
   // The statement's own table: the first from/into outside parentheses (select lists hold subqueries).
@@ -244,8 +245,10 @@ function label(text: string): string {
 
 /**
  * Counts round trips between a server and Postgres: every simple Query and every Sync of the
- * extended protocol is one (the client then waits for ReadyForQuery). Statements are grouped
- * into transactions per connection, so a page's transaction can be told from the job queue's.
+ * extended protocol is one (the client then waits for ReadyForQuery); the statements a Sync ends
+ * are those Executed since the last one (a scoped read pipelines two: pg-driver.ts). Statements
+ * are grouped into transactions per connection, so a page's reads can be told from the job
+ * queue's.
  */
 async function countingProxy(target: URL) {
   const finished: TxRecord[] = [];
@@ -262,19 +265,23 @@ async function countingProxy(target: URL) {
     let started = false;
     let parsed: string | null = null;
     const statements = new Map<string, string>();
-    let tx: string[] | null = null;
-    const roundTrip = (text: string) => {
-      const l = label(text);
-      if (l.startsWith('begin')) {
-        tx = [l];
+    let executed: string[] = [];
+    let tx: TxRecord | null = null;
+    const roundTrip = (labels: string[]) => {
+      if (labels.length === 0) return;
+      const last = labels[labels.length - 1]!;
+      if (!tx && labels[0]!.startsWith('begin')) {
+        tx = { statements: [...labels], trips: 1 };
       } else if (tx) {
-        tx.push(l);
-        if (l === 'commit' || l === 'rollback') {
-          finished.push({ statements: tx });
-          tx = null;
-        }
+        tx.statements.push(...labels);
+        tx.trips++;
       } else {
-        finished.push({ statements: [l] });
+        finished.push({ statements: labels, trips: 1 });
+        return;
+      }
+      if (last === 'commit' || last === 'rollback') {
+        finished.push(tx);
+        tx = null;
       }
     };
     client.on('data', (chunk: Buffer) => {
@@ -295,18 +302,21 @@ async function countingProxy(target: URL) {
         const payload = buf.subarray(5, 1 + len);
         buf = buf.subarray(1 + len);
         if (type === 'Q') {
-          roundTrip(payload.subarray(0, payload.indexOf(0)).toString('utf8'));
+          roundTrip([label(payload.subarray(0, payload.indexOf(0)).toString('utf8'))]);
         } else if (type === 'P') {
           const nameEnd = payload.indexOf(0);
           parsed = payload.subarray(nameEnd + 1, payload.indexOf(0, nameEnd + 1)).toString('utf8');
-          // A named statement is parsed once per connection (prepared-pool.ts); later runs only Bind it.
+          // A named statement is parsed once per connection (pg-driver.ts); later runs only Bind it.
           if (nameEnd > 0) statements.set(payload.subarray(0, nameEnd).toString('utf8'), parsed);
         } else if (type === 'B') {
           const portalEnd = payload.indexOf(0);
           const name = payload.subarray(portalEnd + 1, payload.indexOf(0, portalEnd + 1)).toString('utf8');
           if (name) parsed = statements.get(name) ?? parsed;
+        } else if (type === 'E') {
+          executed.push(label(parsed ?? '(prepared)'));
         } else if (type === 'S') {
-          roundTrip(parsed ?? '(prepared)');
+          roundTrip(executed);
+          executed = [];
           parsed = null;
         }
       }
@@ -324,8 +334,9 @@ async function countingProxy(target: URL) {
 const isJobQueue = (t: TxRecord) => t.statements.some((s) => s === 'pgboss');
 /** What the site directory reads (site-directory.ts): a host's routes, a site with its columns, settings and partials. */
 const DIRECTORY_READS = new Set(['select site', 'select site_domain', 'select site_column', 'select site_theme_setting', 'select site_partial_override']);
-const isTransaction = (t: TxRecord) => !isJobQueue(t) && t.statements[0]!.startsWith('begin');
-const isDirectoryLoad = (t: TxRecord) => isTransaction(t) && t.statements.slice(1, -1).every((s) => DIRECTORY_READS.has(s) || s.includes('set_config'));
+/** A transaction of the app's, or a scoped read (readInScope: the scope and a statement in one round trip). */
+const isTransaction = (t: TxRecord) => !isJobQueue(t) && (t.statements[0]!.startsWith('begin') || t.statements[0]!.includes('set_config'));
+const isDirectoryLoad = (t: TxRecord) => isTransaction(t) && t.statements[0]!.startsWith('begin') && t.statements.slice(1, -1).every((s) => DIRECTORY_READS.has(s) || s.includes('set_config'));
 /** A public page's own transaction: the rest. */
 const isPage = (t: TxRecord) => isTransaction(t) && !isDirectoryLoad(t);
 
@@ -334,9 +345,10 @@ interface RoundTrips { perPage: number; directoryLoads: number; directoryTrips: 
 function summarise(records: TxRecord[], requests: number): RoundTrips {
   const pages = records.filter(isPage);
   const loads = records.filter(isDirectoryLoad);
-  const count = (ts: TxRecord[]) => ts.reduce((a, t) => a + t.statements.length, 0);
+  const count = (ts: TxRecord[]) => ts.reduce((a, t) => a + t.trips, 0);
+  const shape = (t: TxRecord) => `${t.statements.join(', ')} (${t.trips} round trip${t.trips === 1 ? '' : 's'})`;
   const byShape = new Map<string, number>();
-  for (const t of pages) byShape.set(t.statements.join(', '), (byShape.get(t.statements.join(', ')) ?? 0) + 1);
+  for (const t of pages) byShape.set(shape(t), (byShape.get(shape(t)) ?? 0) + 1);
   const typical = [...byShape].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
   const other = records.filter((t) => !isPage(t) && !isDirectoryLoad(t)).length;
   if (pages.length !== requests) console.log(`  note: ${pages.length} page transactions for ${requests} requests`);
@@ -586,7 +598,7 @@ async function main(): Promise<void> {
     const xact = (after.xact - before.xact) / miss.requests;
     console.log(`\ndatabase work per uncached article page:`);
     console.log(`  round trips: ${articleTrips.perPage.toFixed(1)} per page (${probeSet.length} pages one at a time through a counting proxy: every Query and every Sync is one)`);
-    console.log(`    the page's transaction: ${articleTrips.typical}`);
+    console.log(`    the page's reads: ${articleTrips.typical}`);
     if (articleTrips.other) console.log(`    (${articleTrips.other} other statements or transactions meanwhile, not counted: scheduled jobs)`);
     console.log(`    with the site directory empty (a fresh process): ${coldTrips.perPage.toFixed(1)} per page, of which ${coldTrips.directoryTrips} in ${coldTrips.directoryLoads} directory loads (hosts' routes, sites with columns and settings) for ${hosts(probeSet)} hosts`);
     console.log(`  under wrk: ${xact.toFixed(2)} transactions per page (pg_stat_database, all of the bench database's sessions), ${((after.fetched - before.fetched) / miss.requests).toFixed(0)} tuples fetched per page`);

@@ -5,6 +5,7 @@ import type { ServiceContext } from '@zhanqun/audit/context';
 import { createDraft, publishRevision } from '@zhanqun/content/article.service';
 import { placeArticle } from '@zhanqun/content/placement.service';
 import { withdrawArticle } from '@zhanqun/content/publishing.service';
+import { CARRY_SCOPE } from '@zhanqun/db/scope';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { createColumn } from '@zhanqun/tenancy/column.service';
 import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
@@ -76,12 +77,12 @@ describe('column pages', () => {
       counting = true;
       const body = await get(url);
       counting = false;
-      // The site directory's loads come first, each in its own transaction: the page's is the last one (from its scope on).
-      return { body, sent: statements.slice(statements.findLastIndex((q) => q.startsWith('/* zhanqun:scope */'))) };
+      // The site directory's loads come first, each in its own transaction; the page reads in its scope (readInScope) after them.
+      return { body, sent: statements.slice(statements.findLastIndex((q) => q === CARRY_SCOPE)) };
     };
     // 65 unpinned: blocks 1–2 from the oldest end are ?page=1 and ?page=2; the column's page shows the newest 25.
     const deep = await statementsOf('/fenye/?page=1');
-    expect(deep.sent.map((q) => q.slice(0, 40))).toEqual([expect.stringMatching(/^\/\* zhanqun:scope \*\//), expect.stringMatching(/^with "c" as/)]);
+    expect(deep.sent.map((q) => q.slice(0, 40))).toEqual([CARRY_SCOPE, expect.stringMatching(/^with "c" as/)]);
     expect(titles(deep.body)).toHaveLength(20);
     const front = await statementsOf('/fenye/');
     expect(front.sent).toHaveLength(2);

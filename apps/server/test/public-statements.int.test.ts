@@ -1,9 +1,11 @@
 // What an uncached public page costs the database (issue 6, Speed): every statement the app sends
 // is counted through the database handle's statement hook, once the site directory knows the
-// site (as in a running server). A page's transaction is its scope (which travels with BEGIN,
-// scope-begin.ts), its own statements and COMMIT: the counts below plus one is the round trips
-// scripts/bench/public-pages.ts measures. The page cache is off: every request renders.
+// site (as in a running server). A page reads in its scope (readInScope: the scope is handed to
+// the driver first, which sends it with each statement as one pipeline, pg-driver.ts): the
+// counts below less one are the round trips scripts/bench/public-pages.ts measures. The page
+// cache is off: every request renders.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CARRY_SCOPE } from '@zhanqun/db/scope';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
 import { visible } from './console-helper.js';
 import { build, type TestApp } from './helper.js';
@@ -35,7 +37,7 @@ describe('database statements of an uncached public page', () => {
   it('should read a county home in one statement after its scope: its lists, and its superior and sibling sites', async () => {
     const { body, statements: sent } = await statementsOf('anhe.localhost', '/');
     expect(sent).toHaveLength(2);
-    expect(sent[0]).toMatch(/^\/\* zhanqun:scope \*\/ select set_config/);
+    expect(sent[0]).toBe(CARRY_SCOPE);
     expect(sent[1]).toContain('zhanqun_site_directory');
     // What the page shows is all there: headlines and notices with their items, entrances and topic banners as links.
     const text = visible(body);

@@ -3,7 +3,7 @@
  * article page, building and compiling its one Kysely query (three JSON subqueries) was 11 % of
  * the server's CPU. The first call builds the query with placeholder arguments and compiles it;
  * every call after swaps the real arguments into the compiled parameters. The same SQL text each
- * time also keeps its prepared statement's name lookup cheap (prepared-pool.ts).
+ * time also keeps its prepared statement's name lookup cheap (pg-driver.ts).
  *
  * The query's shape must not depend on the arguments: the builder may only use each one as a
  * scalar value (`where(col, '=', arg)`, `limit(arg)`), never inspect it or spread it into a list.

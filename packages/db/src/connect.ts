@@ -6,8 +6,7 @@ import pg from 'pg';
 import type { Database } from './database.js';
 import { acquireDirLock, type DirLock } from './pglite-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
-import { preparingPool } from './prepared-pool.js';
-import { ScopedPostgresDialect } from './scope-begin.js';
+import { ZhanqunPostgresDialect } from './pg-driver.js';
 
 export type DbKind = 'postgres' | 'pglite';
 
@@ -109,7 +108,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     // An idle client's error (server restart) must not crash the process; the next query reconnects.
     pool.on('error', (err) => opts.logger?.error({ err }, 'idle database client failed'));
-    const db = new Kysely<Database>({ dialect: new ScopedPostgresDialect({ pool: preparingPool(pool) }), ...(log ? { log } : {}) });
+    const db = new Kysely<Database>({ dialect: new ZhanqunPostgresDialect(pool), ...(log ? { log } : {}) });
     const listeners: (() => Promise<void>)[] = [];
     const listen = pgListener(opts.databaseUrl, opts.logger);
     return {

@@ -15,6 +15,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { LiteralBooleanCompiler } from './query-compiler.js';
+import { CARRY_SCOPE, SCOPED_READ_SQL } from './scope.js';
 
 /**
  * Kysely on the embedded PGlite. Written here because the adapters on npm are not fit
@@ -103,6 +104,8 @@ function queryId() {
 const ROLLBACK = Symbol('rollback');
 
 class PGliteConnection implements DatabaseConnection {
+  /** The carried scope's settings (readInScope, scope.ts). */
+  carried: readonly unknown[] | null = null;
   #tx: PGliteTransaction | undefined;
   #settle: ((outcome: 'commit' | 'rollback') => void) | undefined;
   #done: Promise<unknown> | undefined;
@@ -110,6 +113,7 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   begin(settings: TransactionSettings): Promise<void> {
+    if (this.carried) return Promise.reject(new Error('a connection carrying a scope (readInScope) cannot open a transaction'));
     return new Promise<void>((started, failed) => {
       let begun = false;
       this.#done = this.pglite
@@ -145,7 +149,23 @@ class PGliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const target = this.#tx ?? this.pglite;
+    if (compiled.sql === CARRY_SCOPE) {
+      if (this.#tx) throw new Error('a carried scope is for statements outside a transaction (readInScope)');
+      this.carried = compiled.parameters;
+      return { rows: [] };
+    }
+    const carried = this.carried;
+    if (carried && !this.#tx) {
+      // In-process, round trips cost little: the statement in a transaction of its own, under the scope.
+      return this.pglite.transaction(async (tx) => {
+        await tx.query(SCOPED_READ_SQL, carried as unknown[]);
+        return this.#run<R>(tx, compiled);
+      });
+    }
+    return this.#run<R>(this.#tx ?? this.pglite, compiled);
+  }
+
+  async #run<R>(target: PGlite | PGliteTransaction, compiled: CompiledQuery): Promise<QueryResult<R>> {
     if (compiled.parameters.length === 0) {
       const results = await target.exec(compiled.sql);
       const last = results[results.length - 1];

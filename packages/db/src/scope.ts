@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './database.js';
 import { translateDbError } from './db-errors.js';
-import { SCOPE_STATEMENT_MARK } from './scope-begin.js';
 
 /** The role every application transaction runs as: NOBYPASSRLS and not the owner. */
 export const APP_ROLE = 'zhanqun_app';
@@ -24,17 +23,41 @@ export type Db = Kysely<Database> | Transaction<Database>;
 /** Ids and modes as the scope settings hold them: nothing a literal could be broken out of. */
 const PLAIN = /^[0-9A-Za-z,_-]*$/;
 
-/** Put the current transaction under the app role and the given scope. */
-export async function applyScope(trx: Tx, scope: Scope): Promise<void> {
+/** The first words of applyScope's statement when it may travel with BEGIN (pg-driver.ts). */
+export const SCOPE_STATEMENT_MARK = '/* zhanqun:scope */';
+
+/**
+ * Not SQL: the message readInScope gives the driver, with the scope's settings as its
+ * parameters. A driver that did not know it would send it and fail on a syntax error, never run
+ * the statements after it outside the scope.
+ */
+export const CARRY_SCOPE = 'zhanqun carry scope';
+
+/**
+ * The statement a carried scope runs before each statement, in the same implicit transaction
+ * (pg-driver.ts): applyScope's settings and role, and read-only.
+ */
+export const SCOPED_READ_SQL = `select set_config('zhanqun.platform_ids', $1, true), set_config('zhanqun.site_ids', $2, true), `
+  + `set_config('zhanqun.read_platform_ids', $3, true), set_config('zhanqun.mode', $4, true), set_config('zhanqun.user_id', $5, true), `
+  + `set_config('role', '${APP_ROLE}', true), set_config('transaction_read_only', 'on', true)`;
+
+/** The scope's settings, in the order of the scope statements' set_config calls. */
+function settingsOf(scope: Scope): string[] {
   const platformIds = scope.kind === 'platform' ? scope.platformIds.join(',') : '';
   const siteIds = scope.kind === 'platform' ? '' : scope.siteIds.join(',');
   const mode = scope.kind === 'public' ? 'public' : 'admin';
   const userId = scope.kind === 'public' ? '' : (scope.userId ?? '');
   const readPlatformIds = scope.kind === 'platform' ? (scope.oversightPlatformIds ?? []).join(',') : '';
-  const values = [platformIds, siteIds, readPlatformIds, mode, userId];
+  return [platformIds, siteIds, readPlatformIds, mode, userId];
+}
+
+/** Put the current transaction under the app role and the given scope. */
+export async function applyScope(trx: Tx, scope: Scope): Promise<void> {
+  const values = settingsOf(scope);
+  const [platformIds, siteIds, readPlatformIds, mode, userId] = values;
   if (values.every((v) => PLAIN.test(v))) {
     // Literals, no parameters: as the transaction's first statement it travels with BEGIN in one
-    // round trip (scope-begin.ts). The values are ids and fixed words, checked above.
+    // round trip (pg-driver.ts). The values are ids and fixed words, checked above.
     const [p, s, r, m, u] = values.map((v) => `'${v}'`);
     await sql.raw(`${SCOPE_STATEMENT_MARK} select set_config('zhanqun.platform_ids', ${p}, true), set_config('zhanqun.site_ids', ${s}, true), `
       + `set_config('zhanqun.read_platform_ids', ${r}, true), set_config('zhanqun.mode', ${m}, true), set_config('zhanqun.user_id', ${u}, true), `
@@ -57,6 +80,24 @@ export async function inScope<T>(db: Kysely<Database>, scope: Scope, fn: (trx: T
     return await db.transaction().execute(async (trx) => {
       await applyScope(trx, scope);
       return fn(trx);
+    });
+  } catch (err) {
+    throw translateDbError(err);
+  }
+}
+
+/**
+ * Run `fn`'s statements read-only under the app role and `scope`, each in its own implicit
+ * transaction that carries the scope: one round trip a statement, no BEGIN or COMMIT (pg-driver.ts;
+ * on PGlite each statement is a transaction with the scope applied, pglite-dialect.ts). For public
+ * pages, which only read: each statement sees what was committed when it ran, not one snapshot
+ * for all. A statement that writes fails (read-only); `fn` may not open a transaction.
+ */
+export async function readInScope<T>(db: Kysely<Database>, scope: Scope, fn: (db: Db) => Promise<T>): Promise<T> {
+  try {
+    return await db.connection().execute(async (conn) => {
+      await conn.executeQuery(CompiledQuery.raw(CARRY_SCOPE, settingsOf(scope)));
+      return fn(conn);
     });
   } catch (err) {
     throw translateDbError(err);

@@ -7,7 +7,7 @@
  */
 import { attachmentIdOf } from '@zhanqun/content/article.schema';
 import { findServable } from '@zhanqun/content/attachment/attachment.service';
-import type { Tx } from '@zhanqun/db/scope';
+import type { Db } from '@zhanqun/db/scope';
 import { InvalidLegacyUrlError } from './canonical-url.js';
 import { decideLegacy, needsEntry, requestKey, type LegacyAnswer, type LegacyEntryView, type LegacyRequest } from './legacy-rules.js';
 import { findLegacySites, legacyConfig } from './legacy-site.service.js';
@@ -24,7 +24,7 @@ export interface LegacyResolution {
 }
 
 /** Resolve a request on a site's legacy URLs; null when the site has no legacy site (plain 404). */
-export async function resolveLegacy(trx: Tx, siteId: string, req: LegacyRequest): Promise<LegacyResolution | null> {
+export async function resolveLegacy(trx: Db, siteId: string, req: LegacyRequest): Promise<LegacyResolution | null> {
   const legacySites = await findLegacySites(trx, siteId);
   if (legacySites.length === 0) return null;
   const legacy = legacySites.find((l) => l.hosts.includes(req.host)) ?? legacySites.find((l) => l.hosts.length === 0) ?? legacySites[0]!;

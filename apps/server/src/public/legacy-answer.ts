@@ -9,7 +9,7 @@ import { HitCounter } from '@zhanqun/legacy/hit-counter';
 import { resolveLegacy } from '@zhanqun/legacy/legacy-resolve';
 import { findLegacySites } from '@zhanqun/legacy/legacy-site.service';
 import * as siteRepository from '@zhanqun/tenancy/site.repository';
-import type { Tx } from '@zhanqun/db/scope';
+import type { Db } from '@zhanqun/db/scope';
 import { errorContext, type PageContext, type SiteScope } from '@zhanqun/render/theme-context';
 
 /** How often counted hits are written. */
@@ -47,7 +47,7 @@ const MESSAGES = {
 
 /** The answer of a site's legacy URLs for this request, or null (the themed 404 follows). */
 export async function legacyOutcome(
-  fastify: FastifyInstance, trx: Tx, request: FastifyRequest, scope: SiteScope, prefix: string, theme: string, siteIds: string[],
+  fastify: FastifyInstance, trx: Db, request: FastifyRequest, scope: SiteScope, prefix: string, theme: string, siteIds: string[],
 ): Promise<LegacyOutcome | null> {
   const raw = request.originalUrl ?? request.url;
   const rawPathAndQuery = raw.slice(prefix.length - 1) || '/';
@@ -88,7 +88,7 @@ export async function legacyOutcome(
  * site's own home on its primary host. Null when the site has no legacy site (the home page shows).
  */
 export async function legacyHomeOutcome(
-  fastify: FastifyInstance, trx: Tx, request: FastifyRequest, scope: SiteScope, prefix: string, theme: string, siteIds: string[], port: string,
+  fastify: FastifyInstance, trx: Db, request: FastifyRequest, scope: SiteScope, prefix: string, theme: string, siteIds: string[], port: string,
 ): Promise<LegacyOutcome | null> {
   const legacySites = await findLegacySites(trx, scope.site.id);
   const host = request.hostname_ ?? '';

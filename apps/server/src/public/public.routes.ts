@@ -3,7 +3,7 @@ import { findServable, type ServableAttachment } from '@zhanqun/content/attachme
 import type { BlobStore } from '@zhanqun/content/attachment/blob-store';
 import { contentDisposition } from '@zhanqun/content/attachment/content-disposition';
 import { SITE_CHANGED } from '@zhanqun/db/connect';
-import { inScope } from '@zhanqun/db/scope';
+import { readInScope } from '@zhanqun/db/scope';
 import { columnFeedFor } from './feed.routes.js';
 import { sendUnknownHost } from './unknown-host.js';
 import type { CachedPage, PageCache } from './page-cache.js';
@@ -129,7 +129,7 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
   // The sites a page shows: its own, and a sub-site's parent (its footer).
   const siteIds = parent ? [site.id, parent.id] : [site.id];
   themes.get(theme); // fail on a broken theme before querying further
-  return inScope(fastify.db, { kind: 'public', siteIds }, async (trx): Promise<Outcome> => {
+  return readInScope(fastify.db, { kind: 'public', siteIds }, async (trx): Promise<Outcome> => {
     const fileId = attachmentIdOf(relativePath);
     if (fileId) {
       // Served only while a live revision of this site carries it (the query and RLS both say so).

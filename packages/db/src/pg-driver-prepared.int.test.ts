@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { inScope } from './scope.js';
 
-// Parameterised queries run as prepared statements on Postgres (prepared-pool.ts): planned once
+// Parameterised queries run as prepared statements on Postgres (pg-driver.ts): planned once
 // per connection, with results, errors and row-level security as before.
 describe('prepared statements', () => {
   let t: TestDatabase;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { applyScope, inScope } from './scope.js';
 
-// Transactions whose BEGIN travels with their first statement (scope-begin.ts on Postgres; on
+// Transactions whose BEGIN travels with their first statement (pg-driver.ts on Postgres; on
 // PGlite its own dialect): still all or nothing, still under the app role, in every order.
 describe('transactions with BEGIN held back', () => {
   let t: TestDatabase;

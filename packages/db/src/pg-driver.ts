@@ -1,0 +1,300 @@
+/**
+ * The Postgres driver for Kysely (issue 6, Speed): one place that owns the wire, so that a public
+ * page costs one database round trip. Kysely's PostgresDialect keeps its adapter, introspector
+ * and (ours) query compiler; the driver is this one, on a node-postgres Pool:
+ *
+ * - Parameterised statements run as named prepared statements: Postgres plans a text once per
+ *   connection, not on every run (planning under row-level security took longer than executing).
+ *   At most MAX_PER_CONNECTION a connection; past that, new texts run unnamed. Not for PgBouncer in
+ *   transaction mode, which cannot keep a session's prepared statements.
+ * - A transaction's BEGIN is held back until its first statement; when that is applyScope's
+ *   (marked, parameterless), both go as one simple query: `begin; select set_config(…)`.
+ * - A carried scope (readInScope, scope.ts): outside any transaction, every statement of the
+ *   connection goes with the scope's settings as one pipeline — Bind/Execute of the scope
+ *   statement, Bind/Describe/Execute of the statement, one Sync — which Postgres runs as one
+ *   implicit transaction: settings, role and read-only mode hold for that statement and end with
+ *   it. No BEGIN, no COMMIT, one write and one read.
+ */
+import { AbortedTransactionError, CompiledQuery, PostgresDialect, type DatabaseConnection, type Driver, type QueryCompiler, type QueryResult, type TransactionSettings } from 'kysely';
+import pg from 'pg';
+import { prepareValue } from 'pg/lib/utils.js';
+import { LiteralBooleanCompiler } from './query-compiler.js';
+import { CARRY_SCOPE, SCOPE_STATEMENT_MARK, SCOPED_READ_SQL } from './scope.js';
+import { statementName } from './statement-name.js';
+
+const MAX_PER_CONNECTION = 500;
+
+/** What node-postgres's Connection offers a Submittable beyond its typings. */
+interface WireConnection extends pg.Connection {
+  parsedStatements: Record<string, string>;
+}
+
+/** One connection's named statements, kept for its life in the pool. */
+const preparedOf = new WeakMap<pg.PoolClient, Set<string>>();
+
+class PgConnection implements DatabaseConnection {
+  inTransaction = false;
+  /** BEGIN is owed: it goes with (or just before) the transaction's first statement. */
+  owesBegin = false;
+  /** The carried scope's settings (readInScope), while the connection is lent out. */
+  carried: readonly unknown[] | null = null;
+  /** Its state on the server is unknown (a failed pipeline, a failed ROLLBACK): close it on release. */
+  discard = false;
+
+  constructor(readonly client: pg.PoolClient, private readonly prepared: Set<string>) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (query.sql === CARRY_SCOPE) {
+      if (this.inTransaction) throw new Error('a carried scope is for statements outside a transaction (readInScope)');
+      this.carried = query.parameters;
+      return { rows: [] };
+    }
+    if (this.owesBegin) {
+      this.owesBegin = false;
+      if (query.parameters.length === 0 && query.sql.startsWith(SCOPE_STATEMENT_MARK)) {
+        // One simple query, two statements: its rows are not read (set_config's results).
+        await this.run(`begin; ${query.sql}`, []);
+        return { rows: [] };
+      }
+      await this.run('begin', []);
+    }
+    const result = this.carried && !this.inTransaction ? await this.scoped(query) : await this.run(query.sql, query.parameters);
+    return toQueryResult<R>(result);
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming queries are not supported (no cursor)');
+  }
+
+  /** A statement on its own: named and prepared when it has parameters (and room is left). */
+  run(text: string, parameters: readonly unknown[]): Promise<pg.QueryResult> {
+    if (parameters.length === 0) return this.client.query(text);
+    const name = this.nameFor(text);
+    return this.client.query(name ? { name, text, values: [...parameters] } : { text, values: [...parameters] });
+  }
+
+  private nameFor(text: string): string | undefined {
+    const name = statementName(text);
+    if (this.prepared.has(name)) return name;
+    if (this.prepared.size >= MAX_PER_CONNECTION) return undefined;
+    this.prepared.add(name);
+    return name;
+  }
+
+  private async scoped(query: CompiledQuery): Promise<pg.QueryResult> {
+    const scopeName = this.nameFor(SCOPED_READ_SQL) ?? '';
+    const name = query.parameters.length > 0 ? (this.nameFor(query.sql) ?? '') : '';
+    const read = new ScopedRead({ name: scopeName, text: SCOPED_READ_SQL, values: this.carried! }, { name, text: query.sql, values: query.parameters });
+    this.client.query(read as never);
+    try {
+      return await read.done;
+    } catch (err) {
+      // Which of the pipeline's statements were prepared is unknown after an error: start afresh.
+      this.discard = true;
+      throw err;
+    }
+  }
+}
+
+interface Statement { name: string; text: string; values: readonly unknown[] }
+
+/**
+ * A pg Submittable: a statement behind the scope statement, one Sync. The scope statement's row
+ * (set_config's results) is not described and not kept. A named statement not yet parsed on this
+ * connection is parsed in the same pipeline and recorded where node-postgres looks for it.
+ */
+class ScopedRead {
+  readonly done: Promise<pg.QueryResult>;
+  #resolve!: (r: pg.QueryResult) => void;
+  #reject!: (e: Error) => void;
+  #phase: 0 | 1 = 0;
+  #names: string[] = [];
+  #parsers: ((v: string) => unknown)[] = [];
+  #rows: Record<string, unknown>[] = [];
+  #command = '';
+  #rowCount: number | null = null;
+  #parsed: Statement[] = [];
+  #connection: WireConnection | undefined;
+
+  constructor(private readonly scope: Statement, private readonly statement: Statement) {
+    this.done = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+
+  submit(connection: WireConnection): Error | undefined {
+    let values: unknown[][];
+    try {
+      // Mapped before anything is written: a value that cannot be sent fails here, not mid-pipeline.
+      values = [this.scope, this.statement].map((s) => s.values.map((v) => prepareValue(v)));
+    } catch (err) {
+      return err as Error;
+    }
+    this.#connection = connection;
+    connection.stream.cork?.();
+    try {
+      [this.scope, this.statement].forEach((s, i) => {
+        if (!s.name || connection.parsedStatements[s.name] === undefined) {
+          connection.parse({ text: s.text, name: s.name, types: [] } as never, false);
+          if (s.name) this.#parsed.push(s);
+        }
+        connection.bind({ portal: '', statement: s.name, values: values[i] } as never, false);
+        if (i === 1) connection.describe({ type: 'P', name: '' }, false);
+        connection.execute({ portal: '', rows: 0 } as never, false);
+      });
+      connection.sync();
+    } finally {
+      connection.stream.uncork?.();
+    }
+    return undefined;
+  }
+
+  handleRowDescription(msg: { fields: pg.FieldDef[] }): void {
+    this.#names = msg.fields.map((f) => f.name);
+    this.#parsers = msg.fields.map((f) => pg.types.getTypeParser(f.dataTypeID, (f.format as 'text') ?? 'text') as (v: string) => unknown);
+  }
+
+  handleDataRow(msg: { fields: (string | null)[] }): void {
+    if (this.#phase === 0) return; // set_config's results
+    const row: Record<string, unknown> = {};
+    msg.fields.forEach((raw, i) => { row[this.#names[i]!] = raw === null ? null : this.#parsers[i]!(raw); });
+    this.#rows.push(row);
+  }
+
+  handleCommandComplete(msg: { text: string }): void {
+    if (this.#phase === 0) {
+      this.#phase = 1;
+      return;
+    }
+    // "SELECT 20", "INSERT 0 1", "UPDATE 3": the command and its count.
+    const words = msg.text.split(' ');
+    this.#command = words[0]!;
+    const count = Number(words[words.length - 1]);
+    this.#rowCount = Number.isFinite(count) ? count : null;
+  }
+
+  handleEmptyQuery(): void {}
+
+  handleError(err: Error): void {
+    // node-postgres drops the active query on an error; the ReadyForQuery after it is its own.
+    this.#reject(err);
+  }
+
+  handleReadyForQuery(): void {
+    for (const s of this.#parsed) this.#connection!.parsedStatements[s.name] = s.text;
+    this.#resolve({ command: this.#command, rowCount: this.#rowCount, rows: this.#rows, fields: [], oid: 0 } as pg.QueryResult);
+  }
+
+  handlePortalSuspended(): void {}
+
+  handleCopyInResponse(connection: pg.Connection & { sendCopyFail(msg: string): void }): void {
+    connection.sendCopyFail('COPY is not supported in a scoped read');
+  }
+
+  handleCopyData(): void {}
+}
+
+const AFFECTING = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
+
+function toQueryResult<R>(result: pg.QueryResult): QueryResult<R> {
+  const { command, rowCount, rows } = result;
+  if (command === 'ROLLBACK' || command === 'COMMIT') return { rows: [{ command }] as R[] };
+  return { ...(AFFECTING.has(command) ? { numAffectedRows: BigInt(rowCount ?? 0) } : {}), rows: (rows ?? []) as R[] };
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+class PgDriver implements Driver {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const client = await this.pool.connect();
+    let prepared = preparedOf.get(client);
+    if (!prepared) preparedOf.set(client, (prepared = new Set()));
+    return new PgConnection(client, prepared);
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const c = connection as PgConnection;
+    if (c.carried) throw new Error('a connection carrying a scope (readInScope) cannot open a transaction');
+    c.inTransaction = true;
+    if (settings.isolationLevel || settings.accessMode) {
+      const parts = ['start transaction', settings.isolationLevel && `isolation level ${settings.isolationLevel}`, settings.accessMode];
+      await c.run(parts.filter(Boolean).join(' '), []);
+      return;
+    }
+    c.owesBegin = true;
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const c = connection as PgConnection;
+    c.inTransaction = false;
+    if (c.owesBegin) {
+      c.owesBegin = false; // nothing ran: nothing to commit
+      return;
+    }
+    // Postgres completes COMMIT with a ROLLBACK tag when an earlier error left the transaction aborted.
+    if ((await c.run('commit', [])).command === 'ROLLBACK') throw new AbortedTransactionError();
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const c = connection as PgConnection;
+    c.inTransaction = false;
+    if (c.owesBegin) {
+      c.owesBegin = false;
+      return;
+    }
+    try {
+      await c.run('rollback', []);
+    } catch (err) {
+      c.discard = true;
+      throw err;
+    }
+  }
+
+  // Savepoints run through executeQuery, so an owed BEGIN goes first.
+  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`savepoint ${quoteIdent(name)}`));
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`rollback to savepoint ${quoteIdent(name)}`));
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`release savepoint ${quoteIdent(name)}`));
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const c = connection as PgConnection;
+    c.carried = null;
+    c.owesBegin = false;
+    c.inTransaction = false;
+    // A destroyed client's statements die with its connection.
+    if (c.discard) preparedOf.delete(c.client);
+    c.client.release(c.discard);
+  }
+
+  async destroy(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Kysely's PostgresDialect on this driver and with booleans as literals (query-compiler.ts). */
+export class ZhanqunPostgresDialect extends PostgresDialect {
+  constructor(private readonly pgPool: pg.Pool) {
+    super({ pool: pgPool });
+  }
+
+  override createDriver(): Driver {
+    return new PgDriver(this.pgPool);
+  }
+
+  override createQueryCompiler(): QueryCompiler {
+    return new LiteralBooleanCompiler();
+  }
+}
