@@ -56,7 +56,8 @@ function columnPage(db: Db, siteId: string, columnId: string, dir: 'asc' | 'desc
  * Cache), whatever the count: the caller checks that b is in range (columnPagination). Without a
  * block it is the column's own page — the pinned items, then everything newer than the older full
  * blocks (columnPagination's frontItems), its length worked out in the statement from the same
- * count. Both the count and the page read the placements' one index (migration 120000).
+ * count. The count is the column's column_listing row (migration 2026_11_29_100000); the page reads
+ * the placements' list index (migration 120000).
  */
 export async function findColumnPage(db: Db, siteId: string, columnId: string, block: number | null, size: number)
   : Promise<{ pinned: number; unpinned: number; items: ArticleListItem[] }> {
@@ -67,11 +68,14 @@ export async function findColumnPage(db: Db, siteId: string, columnId: string, b
   return { pinned: Number(row!.pinned), unpinned: Number(row!.unpinned), items: block === null ? items : items.reverse() };
 }
 
-/** findColumnPage's statement: the column's counts (CTE c) and the page's items as JSON. */
+/**
+ * findColumnPage's statement: the column's counts (CTE c: its column_listing row, kept by the
+ * placements' triggers; none yet is 0 and 0) and the page's items as JSON.
+ */
 function columnPageQuery(db: Db, siteId: string, columnId: string, page: ReturnType<typeof columnPage>) {
-  return db.with('c', (q) => q.selectFrom('article_placement as p')
-    .select([sql<number>`count(*) filter (where p.pinned)`.as('pinned'), sql<number>`count(*) filter (where not p.pinned)`.as('unpinned')])
-    .where('p.site_id', '=', siteId).where('p.column_id', '=', columnId).where('p.listed', '=', true))
+  return db.with('c', (q) => q.selectFrom('column_listing as l')
+    .select([sql<number>`coalesce(max(l.pinned), 0)`.as('pinned'), sql<number>`coalesce(max(l.unpinned), 0)`.as('unpinned')])
+    .where('l.site_id', '=', siteId).where('l.column_id', '=', columnId))
     .selectFrom('c').select(['c.pinned', 'c.unpinned', jsonArrayFrom(page).as('items')]);
 }
 

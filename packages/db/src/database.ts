@@ -1,6 +1,6 @@
 import type { AttachmentTable, BlobTable, RevisionAttachmentTable, SeriousErrorTermTable } from './tables/attachment.table.js';
 import type { AppUserTable } from './tables/app-user.table.js';
-import type { ArticlePlacementTable } from './tables/article-placement.table.js';
+import type { ArticlePlacementTable, ColumnListingTable } from './tables/article-placement.table.js';
 import type { ArticleRevisionTable } from './tables/article-revision.table.js';
 import type { ArticleTable } from './tables/article.table.js';
 import type { AuditChainHeadTable, AuditLogEntryTable } from './tables/audit-log-entry.table.js';
@@ -32,6 +32,7 @@ export interface Database {
   article: ArticleTable;
   article_revision: ArticleRevisionTable;
   article_placement: ArticlePlacementTable;
+  column_listing: ColumnListingTable;
   url_path: UrlPathTable;
   app_user: AppUserTable;
   session: SessionTable;

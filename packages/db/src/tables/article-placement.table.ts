@@ -17,3 +17,14 @@ export interface ArticlePlacementTable {
 export type ArticlePlacementRow = Selectable<ArticlePlacementTable>;
 export type NewArticlePlacementRow = Insertable<ArticlePlacementTable>;
 export type ArticlePlacementRowUpdate = Updateable<ArticlePlacementTable>;
+
+/**
+ * How many live articles a column lists (placements with `listed`), pinned and not: kept by
+ * statement triggers on article_placement (migration 2026_11_29_100000), read by column pages.
+ */
+export interface ColumnListingTable {
+  site_id: string;
+  column_id: string;
+  pinned: number;
+  unpinned: number;
+}
