@@ -30,6 +30,9 @@ export interface ArticleRevisionTable {
   cover_attachment_id: Generated<string | null>;
   created_by: string | null;
   created_at: Generated<Date>;
+  /** The live revision of a live article not in the trash: what public requests may read (set by triggers only; migration 2026_11_29_110000). */
+  public_live: Generated<boolean>;
 }
-export type ArticleRevisionRow = Selectable<ArticleRevisionTable>;
+/** A revision as the app reads it: `public_live` is the public policy's business, never selected. */
+export type ArticleRevisionRow = Omit<Selectable<ArticleRevisionTable>, 'public_live'>;
 export type NewArticleRevisionRow = Insertable<ArticleRevisionTable>;

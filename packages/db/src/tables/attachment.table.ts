@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 
 /** Stored bytes, once per SHA-256, shared by every site that uploads the same file. */
 export interface BlobTable {
@@ -30,6 +30,8 @@ export interface RevisionAttachmentTable {
   revision_id: string;
   attachment_id: string;
   position: number;
+  /** Its revision is the live one of a live article not in the trash (set by triggers only; migration 2026_11_29_110000). */
+  public_live: Generated<boolean>;
 }
 export type RevisionAttachmentRow = Selectable<RevisionAttachmentTable>;
 
