@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '@zhanqun/audit/context';
-import { inScope } from '@zhanqun/db/scope';
+import { inScope, readInScope } from '@zhanqun/db/scope';
 import { createColumn } from '@zhanqun/tenancy/column.service';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
+import { findArticlePage } from './article-read.repository.js';
 import { createDraft, publishRevision } from './article.service.js';
 import { twoSites } from './content.fixture.js';
 import { interpretationLinks, policiesWithoutInterpretation, setInterpretedPolicy } from './interpretation.service.js';
@@ -52,6 +53,14 @@ describe('policy interpretation links', () => {
     expect(fromPolicy.interpretations.map((x) => x.title)).toEqual(['一图读懂某某管理办法']);
     const fromInterpretation = await inScope(t.db, publicScope, (trx) => interpretationLinks(trx, siteId, { id: draft.id, interprets_article_id: policy }, true));
     expect(fromInterpretation.policy?.title).toBe('关于印发某某管理办法的通知');
+    // The public article page reads the same links in its one statement (findArticlePage).
+    const page = (id: string) => readInScope(t.db, publicScope, (db) => findArticlePage(db, siteId, id, 'live'));
+    const policyPage = await page(policy);
+    expect({ policy: policyPage?.policy, interpretations: policyPage?.interpretations.map((x) => x.title) }).toEqual({ policy: null, interpretations: ['一图读懂某某管理办法'] });
+    const interpretationPage = await page(draft.id);
+    expect(interpretationPage?.policy).toMatchObject({ id: policy, title: '关于印发某某管理办法的通知' });
+    expect(interpretationPage?.interpretations).toEqual([]);
+    expect(await page(notice)).toMatchObject({ policy: null, interpretations: [] });
     expect(await t.db.selectFrom('audit_log_entry').select('action').where('action', '=', 'article.interprets').execute()).toHaveLength(1);
   });
 
