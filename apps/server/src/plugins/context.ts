@@ -39,8 +39,10 @@ export default fp(async function context(fastify: FastifyInstance, opts: Context
   fastify.decorate('blobs', createBlobStore(opts.config.blobDir));
   fastify.decorateRequest('hostname_', null);
   fastify.decorateRequest('isAdminHost', false);
-  fastify.addHook('onRequest', async (request) => {
+  // A callback hook, not an async one: no promise and no extra tick on every request.
+  fastify.addHook('onRequest', (request, _reply, done) => {
     request.hostname_ = normaliseHost(request.headers.host ?? '');
     request.isAdminHost = request.hostname_ === opts.config.adminHost;
+    done();
   });
 }, { name: 'zq-context' });

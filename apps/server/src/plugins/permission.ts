@@ -46,14 +46,15 @@ export default fp(async function permission(fastify: FastifyInstance) {
       }
     }
   });
-  fastify.addHook('preValidation', async (request) => {
+  // A callback hook: every check is synchronous, so no promise per request.
+  fastify.addHook('preValidation', (request, _reply, done) => {
     const permission = request.routeOptions.config.permission;
-    if (permission === 'public' || permission === undefined) return;
+    if (permission === 'public' || permission === undefined) return done();
     const principal = request.principal;
-    if (!request.user || !principal) throw new UnauthenticatedError();
-    if (permission === 'authenticated') return;
+    if (!request.user || !principal) return done(new UnauthenticatedError());
+    if (permission === 'authenticated') return done();
     const now = fastify.clock.now();
     const ok = permission === 'platform_admin' ? isPlatformAdmin(principal, now) : holdsAnywhere(principal, permission, now);
-    if (!ok) throw new ForbiddenError(permission);
+    done(ok ? undefined : new ForbiddenError(permission));
   });
 }, { name: 'zq-permission' });

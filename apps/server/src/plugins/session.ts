@@ -72,8 +72,12 @@ export default fp(async function session(fastify: FastifyInstance) {
   fastify.decorateRequest('pendingMfaUser', null);
   fastify.decorateRequest('viaApiToken', false);
   // onRequest, so the permission hook (preValidation) knows who asks before any body is read.
-  fastify.addHook('onRequest', async (request) => {
-    if (!request.isAdminHost) return;
+  // Public hosts carry no session: answered synchronously, without a promise per request.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (!request.isAdminHost) return done();
+    identify(request).then(() => done(), done);
+  });
+  async function identify(request: FastifyRequest): Promise<void> {
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ') && request.url.startsWith('/api/')) {
       const user = await validateApiToken(fastify.db, fastify.clock, authorization.slice(7).trim());
@@ -96,5 +100,5 @@ export default fp(async function session(fastify: FastifyInstance) {
     }
     request.user = found.user;
     request.principal = (await loadPrincipal(fastify.db, found.user.id)) ?? null;
-  });
+  }
 }, { name: 'zq-session', dependencies: ['zq-context'] });

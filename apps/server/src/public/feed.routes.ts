@@ -8,7 +8,7 @@ import type { SiteScope } from '@zhanqun/render/theme-context';
 import { portSuffix } from '../console/console.routes.js';
 import type { SiteDirectory } from './site-directory.js';
 import { findHostSites, hostSitemap } from './host-sitemap.js';
-import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
+import { publicSecurityHeaders } from './security-headers.js';
 import { sendUnknownHost } from './unknown-host.js';
 
 /** As public pages: a CDN may keep them a minute and serve them stale while it refreshes. */
@@ -30,11 +30,7 @@ const DISALLOW = ['/_preview/'];
 export default async function feedRoutes(fastify: FastifyInstance, opts: { directory: SiteDirectory }) {
   const { directory } = opts;
   fastify.decorateRequest('knownSite', false);
-  // As public pages: the constant security headers from one frozen object, not helmet per request.
-  fastify.addHook('onSend', async (request, reply) => {
-    reply.headers(PUBLIC_SECURITY_HEADERS);
-    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
-  });
+  fastify.addHook('onSend', publicSecurityHeaders); // as public pages
   const common = {
     method: ['GET', 'HEAD'] as ('GET' | 'HEAD')[],
     helmet: false as const,

@@ -8,7 +8,7 @@ import { columnFeedFor } from './feed.routes.js';
 import { sendUnknownHost } from './unknown-host.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { pageAnswer, pageCacheKey, pageHeaders, writeCachedPage } from './cached-answer.js';
-import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
+import { publicSecurityHeaders } from './security-headers.js';
 import { articleContext, channelContext, columnContext, errorContext, homeContext, interactionContext, isChannel, searchContext, SEARCH_PATH, SHOWN_SITES, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
 import type { PageContext } from '@zhanqun/render/theme-context';
@@ -59,11 +59,7 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
   });
   fastify.addHook('onClose', async () => { await unlisten(); });
 
-  // Security headers are constant for public answers: set from one frozen object, not by helmet per request.
-  fastify.addHook('onSend', async (request, reply) => {
-    reply.headers(PUBLIC_SECURITY_HEADERS);
-    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
-  });
+  fastify.addHook('onSend', publicSecurityHeaders);
 
   registerSettingsCss(fastify, `${PUBLIC_PREFIX}${SETTINGS_CSS_PATH}`); // a site's colour settings (theme-settings-css.ts)
 

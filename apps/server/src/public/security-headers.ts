@@ -3,6 +3,7 @@
  * only on the admin host). No inline script anywhere: every theme script is a file of its own.
  * Embedded video players come only from the sanitiser's allow-list of hosts.
  */
+import type { onSendHookHandler } from 'fastify';
 import { VIDEO_IFRAME_HOSTS } from '@zhanqun/content/sanitize';
 
 const CSP = [
@@ -28,3 +29,14 @@ export const PUBLIC_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.
 
 /** Only over TLS: a plain-HTTP answer must not pin HTTPS on a host that may not have it. */
 export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * The onSend hook of the public routes (pages, feeds, sitemaps): the constant headers from one
+ * frozen object, not helmet per request, unless the answer already carries them (a rendered
+ * page's own header set holds them); HSTS over TLS. A callback hook: no promise per request.
+ */
+export const publicSecurityHeaders: onSendHookHandler = (request, reply, payload, done) => {
+  if (!reply.hasHeader('content-security-policy')) reply.headers(PUBLIC_SECURITY_HEADERS);
+  if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
+  done(null, payload);
+};
