@@ -38,22 +38,23 @@ type Variant = 'identity' | 'gzip' | 'br';
  * the answer dominates), but it costs nothing.
  */
 type HeaderList = string[];
-interface HeaderSets {
+export interface HeaderSets {
   /** No length, no encoding: for Fastify's own reply (a page just rendered). */
   bare: OutgoingHttpHeaders;
-  /** Per variant, and `bare` for 304: for writeHead. */
-  lists: Record<Variant | 'bare', HeaderList>;
+  /** Per variant, and `bare` for 304: for writeHead; each made when first sent (listFor). */
+  lists: Partial<Record<Variant | 'bare', HeaderList>>;
+  /** The page and the extra headers the lists are made from. */
+  page: CachedPage;
 }
-const headersOf = new WeakMap<CachedPage, { plain?: HeaderSets; tls?: HeaderSets }>();
 
 /**
- * The headers of a cached page, made once per page as they are first needed: its own, then the
- * public security headers (and HSTS over TLS), with the length and encoding of each variant, so a
- * hit builds nothing (and a page rendered with the cache off builds only what its answer sends).
+ * The headers of a cached page, made once per page as they are first needed and kept on the page
+ * itself: its own, then the public security headers (and HSTS over TLS), so a hit builds nothing
+ * and looks nothing up but the page's fields (a page rendered with the cache off builds only what
+ * its answer sends).
  */
 export function pageHeaders(page: CachedPage, tls: boolean): HeaderSets {
-  let made = headersOf.get(page);
-  if (!made) headersOf.set(page, (made = {}));
+  const made = page.headers;
   return tls ? (made.tls ??= headerSets(page, { 'strict-transport-security': HSTS })) : (made.plain ??= headerSets(page, {}));
 }
 
@@ -62,19 +63,21 @@ function headerSets(page: CachedPage, extra: OutgoingHttpHeaders): HeaderSets {
     'content-type': page.contentType, 'cache-control': page.cacheControl, etag: page.etag,
     'last-modified': page.lastModified, vary: 'Accept-Encoding', ...PUBLIC_SECURITY_HEADERS, ...extra,
   };
-  const list = (more: OutgoingHttpHeaders): HeaderList => Object.entries({ ...bare, ...more }).flatMap(([name, value]) => [name, String(value)]);
-  // Each list when first asked for (the compressed ones too: a page answered once and not kept
-  // compresses only the variant it sends, page-cache.ts).
-  const made: Partial<Record<Variant | 'bare', HeaderList>> = {};
-  return {
-    bare,
-    lists: {
-      get bare() { return (made.bare ??= list({})); },
-      get identity() { return (made.identity ??= list({ 'content-length': page.body.length })); },
-      get gzip() { return (made.gzip ??= list({ 'content-encoding': 'gzip', 'content-length': page.gzip.length })); },
-      get br() { return (made.br ??= list({ 'content-encoding': 'br', 'content-length': page.br.length })); },
-    },
-  };
+  return { bare, lists: {}, page };
+}
+
+/** The flat header list of one variant (or `bare`, for 304), made when first asked for. */
+function listFor(sets: HeaderSets, variant: Variant | 'bare'): HeaderList {
+  const made = sets.lists[variant];
+  if (made) return made;
+  const { page } = sets;
+  // The compressed ones too only when sent: a page answered once and not kept compresses only the variant it sends (page-cache.ts).
+  const more: OutgoingHttpHeaders = variant === 'bare' ? {}
+    : variant === 'identity' ? { 'content-length': page.body.length }
+      : { 'content-encoding': variant, 'content-length': page[variant].length };
+  const list = Object.entries({ ...sets.bare, ...more }).flatMap(([name, value]) => [name, String(value)]);
+  sets.lists[variant] = list;
+  return list;
 }
 
 // Clients send few distinct Accept-Encoding values: parse each once (bounded, so odd values cannot grow it).
@@ -100,9 +103,8 @@ export function pageAnswer(req: IncomingMessage, page: CachedPage): { status: nu
 
 /** Write a cached page to a raw response (headers only for HEAD and 304). */
 export function writeCachedPage(req: IncomingMessage, res: ServerResponse, page: CachedPage, tls: boolean): void {
-  const { lists } = pageHeaders(page, tls);
   const { status, variant, body } = pageAnswer(req, page);
-  res.writeHead(status, lists[variant ?? 'bare']);
+  res.writeHead(status, listFor(pageHeaders(page, tls), variant ?? 'bare'));
   res.end(req.method === 'HEAD' || !body ? undefined : body);
 }
 

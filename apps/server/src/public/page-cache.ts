@@ -6,6 +6,7 @@
  */
 import { hash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { HeaderSets } from './cached-answer.js';
 
 export interface CachedPage {
   /** The sites the page shows: its own, a sub-site's parent (its footer), and the superior and sibling sites a home links. */
@@ -19,7 +20,14 @@ export interface CachedPage {
   etag: string;
   lastModified: string;
   bytes: number;
+  /** Its answer's headers, made by cached-answer.ts when first needed (fields, not a side table: a hit reads them directly). */
+  headers: { plain?: HeaderSets; tls?: HeaderSets };
+  /** When it last moved to the young end of the LRU (PageCache.get), counted in gets. */
+  moved: number;
 }
+
+/** A page as the route renders it, before its variants, ETag and headers are made. */
+export type RenderedPage = Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes' | 'headers' | 'moved'>;
 
 export interface PageCacheStats {
   entries: number;
@@ -34,8 +42,7 @@ export interface PageCacheStats {
 export class PageCache {
   readonly #entries = new Map<string, CachedPage>();
   #bytes = 0;
-  /** When each page last moved to the young end (get), counted in gets. */
-  readonly #moved = new WeakMap<CachedPage, number>();
+  /** Gets so far: the clock of each page's `moved`. */
   #tick = 0;
   /** Bumped on every invalidation: a page rendered before one is not stored after it. */
   #epoch = 0;
@@ -63,10 +70,10 @@ export class PageCache {
     // (fewer moves since its own than half the entries) stays put: hot pages are not re-inserted
     // on every hit, and none of them can be next in line for eviction.
     const tick = ++this.#tick;
-    if (tick - (this.#moved.get(page) ?? 0) > this.#entries.size >> 1) {
+    if (tick - page.moved > this.#entries.size >> 1) {
       this.#entries.delete(key);
       this.#entries.set(key, page);
-      this.#moved.set(page, tick);
+      page.moved = tick;
     }
     return page;
   }
@@ -80,7 +87,7 @@ export class PageCache {
    * Store a rendered page, unless a site changed since `epochAtStart` (the page might show what
    * was there before): it will be rendered again on the next request.
    */
-  store(key: string, page: Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes'> & { lastModified: string }, epochAtStart: number): CachedPage {
+  store(key: string, page: RenderedPage, epochAtStart: number): CachedPage {
     // Not kept (cache off, or a site changed meanwhile): no variant is made unless this answer sends it.
     if (!this.enabled || epochAtStart !== this.#epoch) return onDemand(page);
     const full = compressed(page);
@@ -88,7 +95,7 @@ export class PageCache {
     if (full.bytes > this.maxBytes / 4) return full;
     this.#drop(key);
     this.#entries.set(key, full);
-    this.#moved.set(full, ++this.#tick);
+    full.moved = ++this.#tick;
     this.#bytes += full.bytes;
     this.stats.stores++;
     for (const [oldest, entry] of this.#entries) {
@@ -132,23 +139,25 @@ const brotliOf = (body: Buffer) => brotliCompressSync(body, { params: { [constan
 // One-shot crypto.hash (Node 20.12+): no Hash object per page rendered.
 const etagOf = (body: Buffer) => `"${hash('sha1', body, 'base64url').slice(0, 22)}"`;
 
-function compressed(page: Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes'>): CachedPage {
+function compressed(page: RenderedPage): CachedPage {
   const gzip = gzipOf(page.body);
   const br = brotliOf(page.body);
-  return { ...page, gzip, br, etag: etagOf(page.body), bytes: page.body.length + gzip.length + br.length + 512 };
+  return { ...page, gzip, br, etag: etagOf(page.body), bytes: page.body.length + gzip.length + br.length + 512, headers: {}, moved: 0 };
 }
 
 /**
  * A page answered once and not kept: its variants are compressed when first read, so an answer
  * sends at most the one its client accepts (the benchmark found both made for every uncached page).
  */
-function onDemand(page: Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes'>): CachedPage {
+function onDemand(page: RenderedPage): CachedPage {
   let gzip: Buffer | undefined;
   let br: Buffer | undefined;
   return {
     ...page,
     etag: etagOf(page.body),
     bytes: page.body.length,
+    headers: {},
+    moved: 0,
     get gzip() { return (gzip ??= gzipOf(page.body)); },
     get br() { return (br ??= brotliOf(page.body)); },
   };
