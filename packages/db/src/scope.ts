@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './database.js';
 import { translateDbError } from './db-errors.js';
 
@@ -33,15 +33,23 @@ export const SCOPE_STATEMENT_MARK = '/* zhanqun:scope */';
  */
 export const CARRY_SCOPE = 'zhanqun carry scope';
 
+/** The settings a scope is made of, in the order settingsOf gives their values. */
+const SETTINGS = ['zhanqun.platform_ids', 'zhanqun.site_ids', 'zhanqun.read_platform_ids', 'zhanqun.mode', 'zhanqun.user_id'] as const;
+
+/**
+ * The scope statement with these value expressions (literals or $n): the settings, then
+ * set_config('role', …, true), which is SET LOCAL ROLE, in the same statement.
+ */
+const scopeStatement = (values: readonly string[], extra = '') =>
+  `select ${SETTINGS.map((name, i) => `set_config('${name}', ${values[i]}, true)`).join(', ')}, set_config('role', '${APP_ROLE}', true)${extra}`;
+
 /**
  * The statement a carried scope runs before each statement, in the same implicit transaction
  * (pg-driver.ts): applyScope's settings and role, and read-only.
  */
-export const SCOPED_READ_SQL = `select set_config('zhanqun.platform_ids', $1, true), set_config('zhanqun.site_ids', $2, true), `
-  + `set_config('zhanqun.read_platform_ids', $3, true), set_config('zhanqun.mode', $4, true), set_config('zhanqun.user_id', $5, true), `
-  + `set_config('role', '${APP_ROLE}', true), set_config('transaction_read_only', 'on', true)`;
+export const SCOPED_READ_SQL = scopeStatement(SETTINGS.map((_, i) => `$${i + 1}`), ", set_config('transaction_read_only', 'on', true)");
 
-/** The scope's settings, in the order of the scope statements' set_config calls. */
+/** The scope's settings, in the order of SETTINGS. */
 function settingsOf(scope: Scope): string[] {
   const platformIds = scope.kind === 'platform' ? scope.platformIds.join(',') : '';
   const siteIds = scope.kind === 'platform' ? '' : scope.siteIds.join(',');
@@ -54,24 +62,13 @@ function settingsOf(scope: Scope): string[] {
 /** Put the current transaction under the app role and the given scope. */
 export async function applyScope(trx: Tx, scope: Scope): Promise<void> {
   const values = settingsOf(scope);
-  const [platformIds, siteIds, readPlatformIds, mode, userId] = values;
   if (values.every((v) => PLAIN.test(v))) {
     // Literals, no parameters: as the transaction's first statement it travels with BEGIN in one
     // round trip (pg-driver.ts). The values are ids and fixed words, checked above.
-    const [p, s, r, m, u] = values.map((v) => `'${v}'`);
-    await sql.raw(`${SCOPE_STATEMENT_MARK} select set_config('zhanqun.platform_ids', ${p}, true), set_config('zhanqun.site_ids', ${s}, true), `
-      + `set_config('zhanqun.read_platform_ids', ${r}, true), set_config('zhanqun.mode', ${m}, true), set_config('zhanqun.user_id', ${u}, true), `
-      + `set_config('role', '${APP_ROLE}', true)`).execute(trx);
+    await trx.executeQuery(CompiledQuery.raw(`${SCOPE_STATEMENT_MARK} ${scopeStatement(values.map((v) => `'${v}'`))}`));
     return;
   }
-  // set_config('role', …, true) is SET LOCAL ROLE, in the same round trip as the scope settings.
-  await sql`select
-      set_config('zhanqun.platform_ids', ${platformIds}, true),
-      set_config('zhanqun.site_ids', ${siteIds}, true),
-      set_config('zhanqun.read_platform_ids', ${readPlatformIds}, true),
-      set_config('zhanqun.mode', ${mode}, true),
-      set_config('zhanqun.user_id', ${userId}, true),
-      set_config('role', ${APP_ROLE}, true)`.execute(trx);
+  await trx.executeQuery(CompiledQuery.raw(scopeStatement(SETTINGS.map((_, i) => `$${i + 1}`)), values));
 }
 
 /** Run `fn` in one transaction under the app role and `scope`; everything commits or nothing. */

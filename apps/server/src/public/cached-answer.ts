@@ -43,7 +43,7 @@ export interface HeaderSets {
   bare: OutgoingHttpHeaders;
   /** Per variant, and `bare` for 304: for writeHead; each made when first sent (listFor). */
   lists: Partial<Record<Variant | 'bare', HeaderList>>;
-  /** The page and the extra headers the lists are made from. */
+  /** The page whose variants' lengths the lists carry. */
   page: CachedPage;
 }
 
