@@ -9,7 +9,6 @@
  * never stored, so they always reach Fastify.
  */
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import type { FastifyServerOptions } from 'fastify';
 import { normaliseHost } from '@zhanqun/tenancy/host';
 import { etagMatches, pickEncoding, type CachedPage, type PageCache } from './page-cache.js';
@@ -92,10 +91,30 @@ function encodingFor(accept: string | undefined): ReturnType<typeof pickEncoding
   return chosen;
 }
 
+/**
+ * A request header read from the raw list as the parser gave it (`lower`: its name in lower
+ * case; repeated ones joined with ", " as Node joins them, or the first alone). Node builds
+ * `req.headers` from that list the first time it is read, lower-casing every name; a cache hit
+ * reads three headers and need not build it. Reading a header a request lacks from `req.headers`
+ * was also a slow lookup of a missing property on every hit (perf).
+ */
+export function rawHeader(req: IncomingMessage, lower: string, first = false): string | undefined {
+  const raw = req.rawHeaders;
+  let found: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length !== lower.length || (name !== lower && name.toLowerCase() !== lower)) continue;
+    if (first) return raw[i + 1];
+    found = found === undefined ? raw[i + 1] : `${found}, ${raw[i + 1]}`;
+  }
+  return found;
+}
+
 /** What to answer with a rendered page: 304 on a matching ETag, else the best encoding the client takes. */
 export function pageAnswer(req: IncomingMessage, page: CachedPage): { status: number; variant: Variant | null; body: Buffer | null } {
-  if (req.headers['if-none-match'] !== undefined && etagMatches(req.headers['if-none-match'], page.etag)) return { status: 304, variant: null, body: null };
-  const encoding = encodingFor(req.headers['accept-encoding']);
+  const ifNoneMatch = rawHeader(req, 'if-none-match');
+  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, page.etag)) return { status: 304, variant: null, body: null };
+  const encoding = encodingFor(rawHeader(req, 'accept-encoding'));
   if (encoding === 'br') return { status: page.status, variant: 'br', body: page.br };
   if (encoding === 'gzip') return { status: page.status, variant: 'gzip', body: page.gzip };
   return { status: page.status, variant: 'identity', body: page.body };
@@ -139,13 +158,14 @@ export function answerFromCache(opts: CachedAnswerOptions): (req: IncomingMessag
   return (req, res) => {
     if (!cache.enabled || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
     if (typeof trustProxy === 'string') return false;
-    const host = hostOf(req.headers.host);
+    const host = hostOf(rawHeader(req, 'host', true)); // Node, too, keeps the first Host
     if (!host || host === adminHost) return false;
     const key = pageCacheKey(host, req.url ?? '/');
     const page = key === null ? undefined : cache.get(key);
     if (!page) return false;
-    const forwarded = trustProxy ? req.headers['x-forwarded-proto'] : undefined;
-    const tls = forwarded === undefined ? Boolean((req.socket as TLSSocket).encrypted) : String(forwarded).split(',')[0]!.trim() === 'https';
+    // The server is plain HTTP (cacheFirstServerFactory): TLS is the client's only behind a trusted proxy that says so.
+    const forwarded = trustProxy ? rawHeader(req, 'x-forwarded-proto') : undefined;
+    const tls = forwarded !== undefined && forwarded.split(',')[0]!.trim() === 'https';
     writeCachedPage(req, res, page, tls);
     return true;
   };
