@@ -45,6 +45,18 @@ describe('the page cache', () => {
     expect(cache.has('a.gov.cn/1')).toBe(false);
   });
 
+  it('should still evict when every page was hit, and keep the page just stored', () => {
+    const cache = new PageCache(40_000);
+    const noise = (n: number) => Array.from({ length: 1000 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919 + n * 104729) % 20000))).join('');
+    for (let i = 0; i < 30; i++) {
+      cache.store(`b.gov.cn/${i}`, page(['b'], noise(i)), cache.epoch);
+      for (let j = 0; j <= i; j++) cache.get(`b.gov.cn/${j}`); // every page marked before the next store
+      expect(cache.has(`b.gov.cn/${i}`)).toBe(true);
+      expect(cache.snapshot().bytes).toBeLessThanOrEqual(40_000);
+    }
+    expect(cache.snapshot().evictions).toBeGreaterThan(0);
+  });
+
   it('should negotiate encodings and match ETags as HTTP says', () => {
     expect(pickEncoding('gzip, deflate, br')).toBe('br');
     expect(pickEncoding('gzip;q=1, br;q=0')).toBe('gzip');

@@ -1,8 +1,9 @@
 /**
  * Rendered public pages, kept as Buffers with their compressed variants and their headers
  * (DESIGN.md "Cache"; STACK.md: Buffers serve ~1.6× faster than strings). Key: host + path (+ the
- * page number, the only query a page reads). A byte-capped LRU; a change to a site evicts that
- * site's pages only (the database notifies, page-cache listens), never another site's.
+ * page number, the only query a page reads). Byte-capped, evicting the oldest page not hit since
+ * eviction last came round to it (second chance, CLOCK); a change to a site evicts that site's
+ * pages only (the database notifies, page-cache listens), never another site's.
  */
 import { hash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -22,12 +23,12 @@ export interface CachedPage {
   bytes: number;
   /** Its answer's headers, made by cached-answer.ts when first needed (fields, not a side table: a hit reads them directly). */
   headers: { plain?: HeaderSets; tls?: HeaderSets };
-  /** When it last moved to the young end of the LRU (PageCache.get), counted in gets. */
-  moved: number;
+  /** Hit since eviction last came round to it (PageCache's second chance). */
+  used: boolean;
 }
 
 /** A page as the route renders it, before its variants, ETag and headers are made. */
-export type RenderedPage = Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes' | 'headers' | 'moved'>;
+export type RenderedPage = Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes' | 'headers' | 'used'>;
 
 export interface PageCacheStats {
   entries: number;
@@ -42,8 +43,6 @@ export interface PageCacheStats {
 export class PageCache {
   readonly #entries = new Map<string, CachedPage>();
   #bytes = 0;
-  /** Gets so far: the clock of each page's `moved`. */
-  #tick = 0;
   /** Bumped on every invalidation: a page rendered before one is not stored after it. */
   #epoch = 0;
   readonly stats = { hits: 0, misses: 0, stores: 0, evictions: 0, invalidations: 0 };
@@ -66,15 +65,10 @@ export class PageCache {
       return undefined;
     }
     this.stats.hits++;
-    // Most recently used goes last; the oldest is evicted first. A page still in the younger half
-    // (fewer moves since its own than half the entries) stays put: hot pages are not re-inserted
-    // on every hit, and none of them can be next in line for eviction.
-    const tick = ++this.#tick;
-    if (tick - page.moved > this.#entries.size >> 1) {
-      this.#entries.delete(key);
-      this.#entries.set(key, page);
-      page.moved = tick;
-    }
+    // Second chance (CLOCK): a hit only marks the page; eviction (store) gives a marked page one
+    // more lap instead of the hit moving it in the Map. With requests spread over many pages most
+    // hits moved their page (a Map delete and insert), measurably slower than marking it.
+    if (!page.used) page.used = true;
     return page;
   }
 
@@ -95,12 +89,20 @@ export class PageCache {
     if (full.bytes > this.maxBytes / 4) return full;
     this.#drop(key);
     this.#entries.set(key, full);
-    full.moved = ++this.#tick;
     this.#bytes += full.bytes;
     this.stats.stores++;
+    // From the oldest: a page hit since eviction last came round to it goes to the young end,
+    // unmarked; the first unmarked one is evicted. (Map iteration reaches the re-inserted pages
+    // again, unmarked, so the loop ends.) The page just stored stays.
     for (const [oldest, entry] of this.#entries) {
       if (this.#bytes <= this.maxBytes) break;
+      if (entry === full) continue;
       this.#entries.delete(oldest);
+      if (entry.used) {
+        entry.used = false;
+        this.#entries.set(oldest, entry);
+        continue;
+      }
       this.#bytes -= entry.bytes;
       this.stats.evictions++;
     }
@@ -142,7 +144,7 @@ const etagOf = (body: Buffer) => `"${hash('sha1', body, 'base64url').slice(0, 22
 function compressed(page: RenderedPage): CachedPage {
   const gzip = gzipOf(page.body);
   const br = brotliOf(page.body);
-  return { ...page, gzip, br, etag: etagOf(page.body), bytes: page.body.length + gzip.length + br.length + 512, headers: {}, moved: 0 };
+  return { ...page, gzip, br, etag: etagOf(page.body), bytes: page.body.length + gzip.length + br.length + 512, headers: {}, used: false };
 }
 
 /**
@@ -157,7 +159,7 @@ function onDemand(page: RenderedPage): CachedPage {
     etag: etagOf(page.body),
     bytes: page.body.length,
     headers: {},
-    moved: 0,
+    used: false,
     get gzip() { return (gzip ??= gzipOf(page.body)); },
     get br() { return (br ??= brotliOf(page.body)); },
   };
