@@ -11,17 +11,18 @@
 // rolls them back with the statement.
 import { sql, type Kysely } from 'kysely';
 
-const narrow = `
+/** PL/pgSQL pieces for a row trigger: narrow the scope to NEW's site under a platform scope, and put it back (also used by migration 2026_11_29_110000). */
+export const narrow = `
   IF platforms <> '' THEN
     PERFORM set_config('zhanqun.platform_ids', '', true), set_config('zhanqun.read_platform_ids', '', true),
       set_config('zhanqun.site_ids', NEW.site_id::text, true);
   END IF;`;
-const restore = `
+export const restore = `
   IF platforms <> '' THEN
     PERFORM set_config('zhanqun.platform_ids', platforms, true), set_config('zhanqun.read_platform_ids', readable, true),
       set_config('zhanqun.site_ids', sites, true);
   END IF;`;
-const saved = `
+export const saved = `
 DECLARE
   platforms text := coalesce(current_setting('zhanqun.platform_ids', true), '');
   readable text := coalesce(current_setting('zhanqun.read_platform_ids', true), '');

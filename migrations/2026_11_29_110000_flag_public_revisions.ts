@@ -13,22 +13,7 @@
 // platform scope the triggers narrow the scope to the row's site for their statements
 // (migration 2026_11_28_150000's reasoning and pattern).
 import { sql, type Kysely } from 'kysely';
-
-const saved = `
-DECLARE
-  platforms text := coalesce(current_setting('zhanqun.platform_ids', true), '');
-  readable text := coalesce(current_setting('zhanqun.read_platform_ids', true), '');
-  sites text := coalesce(current_setting('zhanqun.site_ids', true), '');`;
-const narrow = `
-  IF platforms <> '' THEN
-    PERFORM set_config('zhanqun.platform_ids', '', true), set_config('zhanqun.read_platform_ids', '', true),
-      set_config('zhanqun.site_ids', NEW.site_id::text, true);
-  END IF;`;
-const restore = `
-  IF platforms <> '' THEN
-    PERFORM set_config('zhanqun.platform_ids', platforms, true), set_config('zhanqun.read_platform_ids', readable, true),
-      set_config('zhanqun.site_ids', sites, true);
-  END IF;`;
+import { narrow, restore, saved } from './2026_11_28_150000_narrow_placement_triggers.js';
 
 /** A BEFORE INSERT OR UPDATE row trigger function setting NEW.public_live from the article that names `revisionColumn`. */
 const fromArticle = (name: string, revisionColumn: string) => `

@@ -42,6 +42,18 @@ describe('transactions with BEGIN held back', () => {
     expect(await count()).toBe(1);
   });
 
+  it('should roll back to a savepoint and release it, whatever its name', async () => {
+    const trx = await t.db.startTransaction().execute();
+    await sql`insert into scope_begin_probe values (10)`.execute(trx);
+    const inner = await trx.savepoint('sp "one"').execute();
+    await sql`insert into scope_begin_probe values (11)`.execute(inner);
+    const back = await inner.rollbackToSavepoint('sp "one"').execute();
+    await back.releaseSavepoint('sp "one"').execute();
+    await trx.commit().execute();
+    expect((await sql<{ id: number }>`select id from scope_begin_probe where id >= 10 order by id`.execute(t.db)).rows).toEqual([{ id: 10 }]);
+    await sql`delete from scope_begin_probe where id >= 10`.execute(t.db);
+  });
+
   it('should keep parameters out of the merged statement: an odd id is sent as a parameter', async () => {
     const siteIds = ["x'); drop table scope_begin_probe; --"];
     const got = await inScope(t.db, { kind: 'sites', siteIds }, async (trx) =>

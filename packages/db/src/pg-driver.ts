@@ -16,13 +16,26 @@
  *   it. No BEGIN, no COMMIT, one write and one read.
  */
 import { AbortedTransactionError, CompiledQuery, PostgresDialect, type DatabaseConnection, type Driver, type QueryCompiler, type QueryResult, type TransactionSettings } from 'kysely';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { prepareValue } from 'pg/lib/utils.js';
-import { LiteralBooleanCompiler } from './query-compiler.js';
+import { LiteralBooleanCompiler, savepointStatement } from './query-compiler.js';
 import { CARRY_SCOPE, SCOPE_STATEMENT_MARK, SCOPED_READ_SQL } from './scope.js';
-import { statementName } from './statement-name.js';
 
 const MAX_PER_CONNECTION = 500;
+const MAX_NAMES = 5_000;
+
+/** Prepared statements' names by text: a short hash, made once per text. */
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `zq_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    if (names.size >= MAX_NAMES) names.clear();
+    names.set(text, name);
+  }
+  return name;
+}
 
 /** What node-postgres's Connection offers a Submittable beyond its typings. */
 interface WireConnection extends pg.Connection {
@@ -204,8 +217,6 @@ function toQueryResult<R>(result: pg.QueryResult): QueryResult<R> {
   return { ...(AFFECTING.has(command) ? { numAffectedRows: BigInt(rowCount ?? 0) } : {}), rows: (rows ?? []) as R[] };
 }
 
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 class PgDriver implements Driver {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -258,15 +269,15 @@ class PgDriver implements Driver {
 
   // Savepoints run through executeQuery, so an owed BEGIN goes first.
   async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`savepoint ${quoteIdent(name)}`));
+    await connection.executeQuery(CompiledQuery.raw(savepointStatement('savepoint', name)));
   }
 
   async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`rollback to savepoint ${quoteIdent(name)}`));
+    await connection.executeQuery(CompiledQuery.raw(savepointStatement('rollback to savepoint', name)));
   }
 
   async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`release savepoint ${quoteIdent(name)}`));
+    await connection.executeQuery(CompiledQuery.raw(savepointStatement('release savepoint', name)));
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {

@@ -3,7 +3,6 @@ import {
   CompiledQuery,
   PostgresAdapter,
   PostgresIntrospector,
-  RawNode,
   type DatabaseConnection,
   type DatabaseIntrospector,
   type Dialect,
@@ -14,7 +13,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
-import { LiteralBooleanCompiler } from './query-compiler.js';
+import { LiteralBooleanCompiler, savepointStatement } from './query-compiler.js';
 import { CARRY_SCOPE, SCOPED_READ_SQL } from './scope.js';
 
 /**
@@ -75,14 +74,14 @@ class PGliteDriver implements Driver {
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     await (connection as PGliteConnection).finish('rollback');
   }
-  async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
-    await connection.executeQuery(compile(savepointNode('savepoint', name), queryId()));
+  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(savepointStatement('savepoint', name)));
   }
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
-    await connection.executeQuery(compile(savepointNode('rollback to', name), queryId()));
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(savepointStatement('rollback to savepoint', name)));
   }
-  async releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
-    await connection.executeQuery(compile(savepointNode('release', name), queryId()));
+  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(savepointStatement('release savepoint', name)));
   }
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     this.#releases.get(connection)?.();
@@ -91,14 +90,6 @@ class PGliteDriver implements Driver {
   async destroy(): Promise<void> {
     // The PGlite instance belongs to whoever opened it (see connect.ts), which closes it.
   }
-}
-
-// Savepoint statements are compiled from raw nodes, as Kysely's own Postgres driver does.
-function savepointNode(command: string, name: string) {
-  return RawNode.createWithSql(`${command} "${name.replace(/"/g, '""')}"`) as never;
-}
-function queryId() {
-  return { queryId: `pglite-${Math.random().toString(36).slice(2)}` } as never;
 }
 
 const ROLLBACK = Symbol('rollback');

@@ -16,3 +16,8 @@ export class LiteralBooleanCompiler extends PostgresQueryCompiler {
     else super.visitValue(node);
   }
 }
+
+/** A savepoint command with its name quoted (`savepoint "sp"`, `rollback to savepoint "sp"`, …), for both drivers. */
+export function savepointStatement(command: 'savepoint' | 'rollback to savepoint' | 'release savepoint', name: string): string {
+  return `${command} "${name.replace(/"/g, '""')}"`;
+}

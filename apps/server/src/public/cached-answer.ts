@@ -42,8 +42,6 @@ export interface HeaderSets {
   bare: OutgoingHttpHeaders;
   /** Per variant, and `bare` for 304: for writeHead; each made when first sent (listFor). */
   lists: Partial<Record<Variant | 'bare', HeaderList>>;
-  /** The page whose variants' lengths the lists carry. */
-  page: CachedPage;
 }
 
 /**
@@ -62,14 +60,14 @@ function headerSets(page: CachedPage, extra: OutgoingHttpHeaders): HeaderSets {
     'content-type': page.contentType, 'cache-control': page.cacheControl, etag: page.etag,
     'last-modified': page.lastModified, vary: 'Accept-Encoding', ...PUBLIC_SECURITY_HEADERS, ...extra,
   };
-  return { bare, lists: {}, page };
+  return { bare, lists: {} };
 }
 
-/** The flat header list of one variant (or `bare`, for 304), made when first asked for. */
-function listFor(sets: HeaderSets, variant: Variant | 'bare'): HeaderList {
+/** The flat header list of one variant of the page (or `bare`, for 304), made when first asked for. */
+function listFor(page: CachedPage, tls: boolean, variant: Variant | 'bare'): HeaderList {
+  const sets = pageHeaders(page, tls);
   const made = sets.lists[variant];
   if (made) return made;
-  const { page } = sets;
   // The compressed ones too only when sent: a page answered once and not kept compresses only the variant it sends (page-cache.ts).
   const more: OutgoingHttpHeaders = variant === 'bare' ? {}
     : variant === 'identity' ? { 'content-length': page.body.length }
@@ -123,7 +121,7 @@ export function pageAnswer(req: IncomingMessage, page: CachedPage): { status: nu
 /** Write a cached page to a raw response (headers only for HEAD and 304). */
 export function writeCachedPage(req: IncomingMessage, res: ServerResponse, page: CachedPage, tls: boolean): void {
   const { status, variant, body } = pageAnswer(req, page);
-  res.writeHead(status, listFor(pageHeaders(page, tls), variant ?? 'bare'));
+  res.writeHead(status, listFor(page, tls, variant ?? 'bare'));
   res.end(req.method === 'HEAD' || !body ? undefined : body);
 }
 
