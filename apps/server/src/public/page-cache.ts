@@ -7,7 +7,7 @@
  */
 import { hash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import type { HeaderSets } from './cached-answer.js';
+import type { HeaderSets, Wire } from './cached-answer.js';
 
 export interface CachedPage {
   /** The sites the page shows: its own, a sub-site's parent (its footer), and the superior and sibling sites a home links. */
@@ -23,12 +23,14 @@ export interface CachedPage {
   bytes: number;
   /** Its answer's headers, made by cached-answer.ts when first needed (fields, not a side table: a hit reads them directly). */
   headers: { plain?: HeaderSets; tls?: HeaderSets };
+  /** Its whole answers per encoding, made by cached-answer.ts when first sent; each holds that encoding's Buffer as its tail. */
+  wires: { identity?: Wire; gzip?: Wire; br?: Wire };
   /** Hit since eviction last came round to it (PageCache's second chance). */
   used: boolean;
 }
 
 /** A page as the route renders it, before its variants, ETag and headers are made. */
-export type RenderedPage = Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes' | 'headers' | 'used'>;
+export type RenderedPage = Omit<CachedPage, 'gzip' | 'br' | 'etag' | 'bytes' | 'headers' | 'wires' | 'used'>;
 
 export interface PageCacheStats {
   entries: number;
@@ -144,7 +146,22 @@ const etagOf = (body: Buffer) => `"${hash('sha1', body, 'base64url').slice(0, 22
 function compressed(page: RenderedPage): CachedPage {
   const gzip = gzipOf(page.body);
   const br = brotliOf(page.body);
-  return { ...page, gzip, br, etag: etagOf(page.body), bytes: page.body.length + gzip.length + br.length + 512, headers: {}, used: false };
+  // Its heads: header lists and, for the encodings clients take, the head of a wire answer (~1 KB each, the CSP most of it).
+  return cachedPage(page, gzip, br, page.body.length + gzip.length + br.length + 2048);
+}
+
+/**
+ * A CachedPage written out field by field, in one order: every page then has the same shape (V8
+ * map), so a hit's loads of its fields stay fast. Made with `{ ...page, … }`, pages came out in
+ * many shapes (8 of 49 pages shared the first one's), the loads on the hit path went megamorphic
+ * and most of them missed V8's stub cache into its runtime (perf: LookupInRegularHolder).
+ */
+function cachedPage(page: RenderedPage, gzip: Buffer, br: Buffer, bytes: number): CachedPage {
+  return {
+    siteIds: page.siteIds, status: page.status, contentType: page.contentType, cacheControl: page.cacheControl,
+    body: page.body, gzip, br, etag: etagOf(page.body), lastModified: page.lastModified, bytes,
+    headers: {}, wires: {}, used: false,
+  };
 }
 
 /**
@@ -155,10 +172,12 @@ function onDemand(page: RenderedPage): CachedPage {
   let gzip: Buffer | undefined;
   let br: Buffer | undefined;
   return {
-    ...page,
+    siteIds: page.siteIds, status: page.status, contentType: page.contentType, cacheControl: page.cacheControl,
+    body: page.body, lastModified: page.lastModified,
     etag: etagOf(page.body),
     bytes: page.body.length,
     headers: {},
+    wires: {},
     used: false,
     get gzip() { return (gzip ??= gzipOf(page.body)); },
     get br() { return (br ??= brotliOf(page.body)); },

@@ -7,7 +7,7 @@ import { readInScope } from '@zhanqun/db/scope';
 import { columnFeedFor } from './feed.routes.js';
 import { sendUnknownHost } from './unknown-host.js';
 import type { CachedPage, PageCache } from './page-cache.js';
-import { pageAnswer, pageCacheKey, pageHeaders, writeCachedPage } from './cached-answer.js';
+import { answerHeaders, pageAnswer, pageCacheKey, pageHeaders, writeCachedPage } from './cached-answer.js';
 import { publicSecurityHeaders } from './security-headers.js';
 import { articleContext, channelContext, columnContext, errorContext, homeContext, interactionContext, isChannel, searchContext, SEARCH_PATH, SHOWN_SITES, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
@@ -211,7 +211,7 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage
     reply.hijack();
     return writeCachedPage(request.raw, reply.raw, page, request.protocol === 'https');
   }
-  const { status, variant, body } = pageAnswer(request.raw, page);
+  const { status, variant, body } = pageAnswer(answerHeaders(request.raw), page);
   reply.code(status).headers(pageHeaders(page, false).bare);
   if (variant && variant !== 'identity') reply.header('content-encoding', variant);
   return reply.send(body ?? undefined);
