@@ -1,8 +1,9 @@
 /**
  * Cache hits answered before Fastify (issue 6, Speed): the HTTP server hands every request to
  * `answerFromCache` first; a rendered public page in the cache is written straight from its
- * Buffers with headers computed once per page, and anything else goes on to Fastify. A hit costs
- * no routing, no hooks, no request object and no log line (the cache counts it instead).
+ * Buffers with headers computed once per page (a kept-alive GET: its whole answer, one Buffer,
+ * `Wire`), and anything else goes on to Fastify. A hit costs no routing, no hooks, no request
+ * object and no log line (the cache counts it instead).
  *
  * Only pages the public route stored are ever found here, under the key it stored them with
  * (pageCacheKey over the normalised Host): the admin host, health checks, assets and files are
