@@ -149,10 +149,21 @@ export async function loadSiteScope(db: Db, site: SiteRow, parent: SiteRow | nul
     db.selectFrom('site_partial_override').select(['name', 'source']).where('site_id', '=', site.id).where('theme', '=', theme).execute(),
   ]);
   const settings = resolveSettings(settingDefs, opts.settings ?? stored?.settings ?? null);
-  return {
-    site: theme === site.theme ? site : { ...site, theme }, parent, mount, columns, settingDefs, settings,
+  return mountScope({
+    site: theme === site.theme ? site : { ...site, theme }, parent, columns, settingDefs, settings,
     partials: Object.freeze(Object.fromEntries(partials.map((p) => [p.name, p.source]))),
-  };
+  }, mount);
+}
+
+/**
+ * A site's scope mounted where a request found it (a kept scope is shared by its site's hosts and
+ * prefixes). Its fields are written out in one order, so every scope has one shape (V8 map): made
+ * with `{ ...scope, mount }` per request, scopes came in many, and every page builder's reads of
+ * them went megamorphic and missed into V8's runtime (`--log-ic`: s.site, s.columns, s.mount,
+ * s.settings, s.settingDefs, s.partials and s.parent, once a page each).
+ */
+export function mountScope(s: Omit<SiteScope, 'mount'>, mount: Mount): SiteScope {
+  return { site: s.site, settingDefs: s.settingDefs, settings: s.settings, partials: s.partials, parent: s.parent, mount, columns: s.columns };
 }
 
 function basePage(s: SiteScope, title: string, currentPath: string | null): PageContext {

@@ -9,7 +9,7 @@ import { sendUnknownHost } from './unknown-host.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { answerHeaders, pageAnswer, pageCacheKey, pageHeaders, writeCachedPage } from './cached-answer.js';
 import { publicSecurityHeaders } from './security-headers.js';
-import { articleContext, channelContext, columnContext, errorContext, homeContext, interactionContext, isChannel, searchContext, SEARCH_PATH, SHOWN_SITES, type SiteScope } from '@zhanqun/render/theme-context';
+import { articleContext, channelContext, columnContext, errorContext, homeContext, interactionContext, isChannel, mountScope, searchContext, SEARCH_PATH, SHOWN_SITES, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
 import type { PageContext } from '@zhanqun/render/theme-context';
 import type { ArticleKey } from '@zhanqun/content/article-read.repository';
@@ -120,7 +120,7 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
   if (resolved.kind === 'redirect') return { type: 'redirect', status: 301, location: resolved.location };
   const { entry: { site, parent }, prefix, relativePath } = resolved;
   if (site.status !== 'live') return { type: 'plain404' }; // provisioning and closed sites are not public
-  const scope: SiteScope = { ...resolved.entry.scope, mount: { host, prefix, port: portSuffix(request.headers.host) } };
+  const scope = mountScope(resolved.entry.scope, { host, prefix, port: portSuffix(request.headers.host) });
   const theme = site.theme;
   // The sites a page shows: its own, and a sub-site's parent (its footer).
   const siteIds = parent ? [site.id, parent.id] : [site.id];

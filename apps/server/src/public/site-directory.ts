@@ -90,7 +90,8 @@ export class SiteDirectory {
         this.#parentOf.set(site.id, site.parent_site_id);
       }
       const primary = (await siteRepository.findPrimaryHost(trx, site.id)) ?? null;
-      const { mount: _unmounted, ...scope } = await loadSiteScope(trx, site, parent, { host: '', prefix: '/' });
+      // Kept unmounted (its type has no mount): each request mounts it where it found the site (mountScope).
+      const scope: Omit<SiteScope, 'mount'> = await loadSiteScope(trx, site, parent, { host: '', prefix: '/' });
       return { site, parent, primary, scope };
     });
   }
