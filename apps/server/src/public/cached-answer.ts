@@ -102,7 +102,7 @@ export interface AnswerHeaders {
   forwardedProto: string | undefined;
 }
 
-/** Is `name` (a header name as sent) `lower` in any case? Token characters only: `| 0x20` lowers a letter and keeps `-`. */
+/** Is `name` (a header name as sent, as long as `lower`) `lower` in any case? Token characters only: `| 0x20` lowers a letter and keeps `-`. */
 function sameName(name: string, lower: string): boolean {
   for (let i = 0; i < lower.length; i++) if ((name.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
   return true;
@@ -188,7 +188,7 @@ export function httpDate(now = Date.now()): string {
 }
 
 /** The wire form of a page in one encoding, made now: the headers Node's writeHead would send, validated once as it would validate them. */
-export function makeWire(page: CachedPage, variant: Variant, tls: boolean, connection: string): Wire {
+function makeWire(page: CachedPage, variant: Variant, tls: boolean, connection: string): Wire {
   const list = listFor(page, tls, variant);
   let head = `${statusLine(page.status)}Date: `;
   const dateAt = head.length;
@@ -251,7 +251,7 @@ function sendWire(res: ServerResponse, wire: Wire, status: number): boolean {
  * server counts requests per socket (its answers may have to say close): hits then go through
  * writeHead.
  */
-export function keepAliveLines(server: Server): string | null {
+function keepAliveLines(server: Server): string | null {
   if (server.maxRequestsPerSocket) return null;
   const seconds = Math.floor(server.keepAliveTimeout / 1000);
   return `Connection: keep-alive\r\n${server.keepAliveTimeout ? `Keep-Alive: timeout=${seconds}\r\n` : ''}`;
