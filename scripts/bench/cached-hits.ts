@@ -16,19 +16,18 @@
  * It prints req/s, the server's CPU a request (utime + stime from /proc) and the ratio to the
  * ceiling for each, HITS_ROUNDS times (default 2). Absolute figures are machine noise.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { children, freePort, startChild, stopChild } from './bench-process.js';
+import { assertWrk, processTicks, RANDOM_URLS_LUA, wrk } from './wrk.js';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback) || fallback;
 const PAGES = num('HITS_PAGES', 10_000);
 const SECONDS = num('HITS_SECONDS', 8);
 const ROUNDS = num('HITS_ROUNDS', 2);
-const WRK = process.env.WRK?.trim() || '/usr/bin/wrk';
 const MODES = ['ceiling', 'writeHead', 'hits', 'hits/writeHead'] as const;
 type Mode = (typeof MODES)[number];
 
@@ -78,43 +77,6 @@ async function serve(mode: Mode, port: number): Promise<void> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 }
 
-const LUA = `
-local urls = {}
-local counter = 0
-function setup(thread)
-  counter = counter + 1
-  thread:set("id", counter)
-end
-function init(args)
-  for line in io.lines(args[1]) do
-    local host, path = line:match("^(%S+) (%S+)$")
-    if host then urls[#urls + 1] = { host, path } end
-  end
-  math.randomseed(7919 * (id or 0) + 1)
-end
-function request()
-  local u = urls[math.random(#urls)]
-  return wrk.format("GET", u[2], { Host = u[1] })
-end
-`;
-
-function cpuTicksOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
-}
-
-async function wrk(port: number, lua: string, urls: string, seconds: number): Promise<{ rps: number; bad: number }> {
-  const proc = spawn(WRK, ['-t2', '-c50', `-d${seconds}s`, '-s', lua, `http://127.0.0.1:${port}/`, '--', urls], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.setEncoding('utf8').on('data', (s: string) => { out += s; });
-  proc.stderr.setEncoding('utf8').on('data', (s: string) => { out += s; });
-  const code = await new Promise<number | null>((resolve) => proc.once('close', resolve));
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
-  if (code !== 0 || !rps) throw new Error(`wrk failed (exit ${code}):\n${out}`);
-  return { rps: Number(rps[1]), bad: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) };
-}
-
 /** Until the child answers page 0 with 200 (its pages are made before it listens). */
 async function untilReady(port: number, child: { done: boolean; output(): string }): Promise<void> {
   for (let i = 0; i < 1200; i++) {
@@ -130,13 +92,13 @@ async function untilReady(port: number, child: { done: boolean; output(): string
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(WRK)) throw new Error(`${WRK} not found: apt-get install wrk (or set WRK)`);
+  assertWrk();
   const tmp = mkdtempSync(join(tmpdir(), 'zq-hits-'));
   try {
     const urls = join(tmp, 'urls.txt');
     const lua = join(tmp, 'urls.lua');
     writeFileSync(urls, Array.from({ length: PAGES }, (_, i) => `${hostOf(i)} ${pathOf(i)}`).join('\n') + '\n');
-    writeFileSync(lua, LUA);
+    writeFileSync(lua, RANDOM_URLS_LUA);
     console.log(`cached-hits bench: node ${process.version}, ${PAGES} pages on 100 hosts, wrk -t2 -c50 -d${SECONDS}s after 2 s of warm-up, ${ROUNDS} rounds`);
     for (let round = 1; round <= ROUNDS; round++) {
       let ceiling = 0;
@@ -145,10 +107,10 @@ async function main(): Promise<void> {
         const child = startChild(mode, ['--conditions=@zhanqun/source', '--import', 'tsx', fileURLToPath(import.meta.url)], { HITS_MODE: mode, HITS_PORT: String(port), HITS_PAGES: String(PAGES) });
         try {
           await untilReady(port, child);
-          await wrk(port, lua, urls, 2);
-          const t0 = cpuTicksOf(child.proc.pid!);
-          const r = await wrk(port, lua, urls, SECONDS);
-          const cpu = ((cpuTicksOf(child.proc.pid!) - t0) * 10_000) / (r.rps * SECONDS); // ticks of 10 ms → µs a request
+          await wrk({ port, conns: 50, script: lua, urlFile: urls, seconds: 2 });
+          const t0 = processTicks(child.proc.pid!);
+          const r = await wrk({ port, conns: 50, script: lua, urlFile: urls, seconds: SECONDS });
+          const cpu = ((processTicks(child.proc.pid!) - t0) * 10_000) / (r.rps * SECONDS); // ticks of 10 ms → µs a request
           if (mode === 'ceiling') ceiling = r.rps;
           if (r.bad > 0) throw new Error(`${mode}: ${r.bad} answers not 2xx`);
           console.log(`  round ${round}  ${mode.padEnd(15)} ${String(Math.round(r.rps)).padStart(7)} req/s  server ${cpu.toFixed(1).padStart(5)} µs a request  ${(100 * r.rps / ceiling).toFixed(1).padStart(6)} % of the ceiling`);

@@ -15,7 +15,6 @@
  * BENCH_CPU_PROF (a directory: the servers write V8 CPU profiles there, `node --cpu-prof`), BENCH_KEEP=1
  * (keep the database and its owner role for a look with psql).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createConnection, createServer, type Socket } from 'node:net';
@@ -32,10 +31,10 @@ import { createPlatform } from '@zhanqun/tenancy/platform.service';
 import { prng, writeArticles, type BulkSite } from './bulk-articles.js';
 import { generateProvince } from './generated-province.js';
 import { children, freePort, ROOT, startChild, stopChild, type Child } from './bench-process.js';
+import { assertWrk, loadavg, RANDOM_URLS_LUA, ticksOf, wrk, type WrkResult } from './wrk.js';
 
 const SERVER_JS = join(ROOT, 'apps/server/dist/server.js');
 const PG = process.env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres';
-const WRK = process.env.WRK?.trim() || '/usr/bin/wrk';
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback) || fallback;
 const SITES = num('BENCH_SITES', 1000);
 const ARTICLES = num('BENCH_ARTICLES', 100_000);
@@ -71,7 +70,6 @@ const withDatabase = (url: string, name: string, user?: string) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 // ---- child processes ---------------------------------------------------------------------
 
@@ -134,39 +132,7 @@ await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.once('SIGTERM', () => app.close().then(() => process.exit(0)));
 `;
 
-// ---- wrk -----------------------------------------------------------------------------------
-
-/**
- * Each wrk thread reads the URL file ("<host> <path>" a line) and sends GET <path> with that
- * Host, picked at random (seeded per thread), to the address on the command line.
- */
-const LUA = `
-local urls = {}
-local counter = 0
-function setup(thread)
-  counter = counter + 1
-  thread:set("id", counter)
-end
-function init(args)
-  for line in io.lines(args[1]) do
-    local host, path = line:match("^(%S+) (%S+)$")
-    if host then urls[#urls + 1] = { host, path } end
-  end
-  math.randomseed(tonumber(args[2]) + 7919 * (id or 0))
-  for _ = 1, 10 do math.random() end
-end
-function request()
-  local u = urls[math.random(#urls)]
-  return wrk.format("GET", u[2], { Host = u[1] })
-end
-`;
-
-interface WrkResult { rps: number; p99: number; p50: number; requests: number; bad: number; errors: number; timeouts: number; load: string; cpu?: string }
-
-function toMs(value: string, unit: string): number {
-  const v = Number(value);
-  return unit === 'us' ? v / 1000 : unit === 's' ? v * 1000 : unit === 'm' ? v * 60_000 : v;
-}
+// ---- CPU a request ---------------------------------------------------------------------------
 
 /**
  * CPU time used so far (clock ticks of /proc, utime + stime) by one process, by every `postgres`
@@ -174,10 +140,6 @@ function toMs(value: string, unit: string): number {
  * Postgres and the rest (wrk, the kernel's softirqs, anything else running).
  */
 function cpuTicks(serverPid: number): { server: number; postgres: number; machine: number } {
-  const ticksOf = (stat: string) => {
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
-  };
   let server = 0;
   let postgres = 0;
   for (const pid of readdirSync('/proc')) {
@@ -194,29 +156,6 @@ function cpuTicks(serverPid: number): { server: number; postgres: number; machin
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const machine = cpu.reduce((a, b) => a + b, 0) - cpu[3]! - cpu[4]!; // all but idle and iowait
   return { server, postgres, machine };
-}
-
-async function wrk(port: number, conns: number, script: string, urlFile: string, timeoutS: number, seconds = SECONDS): Promise<WrkResult> {
-  const args = ['-t2', `-c${conns}`, `-d${seconds}s`, '--latency', '--timeout', `${timeoutS}s`, '-s', script, `http://127.0.0.1:${port}/`, '--', urlFile, String(Math.floor(Math.random() * 1e6))];
-  const proc = spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.setEncoding('utf8').on('data', (s: string) => { out += s; });
-  proc.stderr.setEncoding('utf8').on('data', (s: string) => { out += s; });
-  const code = await new Promise<number | null>((resolve) => proc.once('close', resolve));
-  const load = loadavg();
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
-  const p99 = /\s99%\s+([\d.]+)(us|ms|s|m)\b/.exec(out);
-  const p50 = /\s50%\s+([\d.]+)(us|ms|s|m)\b/.exec(out);
-  const total = /(\d+) requests in/.exec(out);
-  if (code !== 0 || !rps || !p99 || !p50 || !total) throw new Error(`wrk failed (exit ${code}):\n${out}`);
-  const bad = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  const errors = sock ? sock.slice(1, 4).reduce((a, b) => a + Number(b), 0) : 0;
-  const timeouts = Number(sock?.[4] ?? 0);
-  const requests = Number(total[1]);
-  // No answer within the run: wrk prints zeros; the latency is longer than the run.
-  const none = requests === 0 ? SECONDS * 1000 : undefined;
-  return { rps: Number(rps[1]), p99: none ?? toMs(p99[1]!, p99[2]!), p50: none ?? toMs(p50[1]!, p50[2]!), requests, bad, errors, timeouts, load };
 }
 
 // ---- round trips: a counting proxy in front of Postgres -------------------------------------
@@ -363,7 +302,7 @@ interface Url { host: string; path: string }
 
 async function main(): Promise<void> {
   if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} does not exist: build first with \`npx tsc -b\``);
-  if (!existsSync(WRK)) throw new Error(`${WRK} not found: apt-get install wrk (or set WRK)`);
+  assertWrk();
   const t0 = performance.now();
   const stamp = `${Date.now().toString(36)}_${process.pid}`;
   const dbName = `zq_bench_pages_${stamp}`;
@@ -469,7 +408,7 @@ async function main(): Promise<void> {
     writeFileSync(files.hot, lines(hot));
     writeFileSync(files.all, lines(all));
     writeFileSync(files.deep, lines(deep));
-    writeFileSync(files.lua, LUA);
+    writeFileSync(files.lua, RANDOM_URLS_LUA);
     console.log(`URLs: cached run ${hot.length} articles on ${hosts(hot)} hosts; uncached run ${all.length} articles on ${hosts(all)} hosts; deep run ${deep.length} column pages 第 ${DEEP_PAGE} 页 (?page=${written.deepColumns.map((d) => deepBlock(d.count)).join(', ')}) on ${hosts(deep)} hosts`);
     if (hot.length < 10_000 || hosts(hot) < 100) console.log(`  (fewer than 10,000 URLs or 100 hosts: a quick run, not the issue's figure)`);
     await su.close();
@@ -528,13 +467,13 @@ async function main(): Promise<void> {
     const run = async (name: string, server: Server, conns: number, urlFile: string, timeoutS = 5, measuring?: () => Promise<void>) => {
       // Warm-up, not counted: the same load for WARM_SECONDS, so the measured run finds the server's
       // code optimised (V8 compiles hot functions in the first seconds, on the same 2 cores).
-      await wrk(server.port, conns, files.lua, urlFile, timeoutS, WARM_SECONDS);
+      await wrk({ port: server.port, conns, script: files.lua, urlFile, timeoutS, seconds: WARM_SECONDS });
       if (measuring) {
         await sleep(1_500); // backends report their statistics at most once a second
         await measuring();
       }
       const c0 = cpuTicks(server.child.proc.pid!);
-      const r = await wrk(server.port, conns, files.lua, urlFile, timeoutS);
+      const r = await wrk({ port: server.port, conns, script: files.lua, urlFile, timeoutS, seconds: SECONDS });
       const c1 = cpuTicks(server.child.proc.pid!);
       if (r.requests === 0) {
         console.log(`  ${name.padEnd(34)} no answer within the ${SECONDS} s run (${r.timeouts} over ${timeoutS} s; load ${r.load})`);

@@ -19,7 +19,7 @@ import { AbortedTransactionError, CompiledQuery, PostgresDialect, type DatabaseC
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { prepareValue } from 'pg/lib/utils.js';
-import { LiteralBooleanCompiler, savepointStatement } from './query-compiler.js';
+import { LiteralBooleanCompiler, StatementSavepoints } from './query-compiler.js';
 import { CARRY_SCOPE, SCOPE_STATEMENT_MARK, SCOPED_READ_SQL } from './scope.js';
 
 const MAX_PER_CONNECTION = 500;
@@ -217,8 +217,11 @@ function toQueryResult<R>(result: pg.QueryResult): QueryResult<R> {
   return { ...(AFFECTING.has(command) ? { numAffectedRows: BigInt(rowCount ?? 0) } : {}), rows: (rows ?? []) as R[] };
 }
 
-class PgDriver implements Driver {
-  constructor(private readonly pool: pg.Pool) {}
+// Savepoints run through executeQuery (StatementSavepoints), so an owed BEGIN goes first.
+class PgDriver extends StatementSavepoints implements Driver {
+  constructor(private readonly pool: pg.Pool) {
+    super();
+  }
 
   async init(): Promise<void> {}
 
@@ -265,19 +268,6 @@ class PgDriver implements Driver {
       c.discard = true;
       throw err;
     }
-  }
-
-  // Savepoints run through executeQuery, so an owed BEGIN goes first.
-  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(savepointStatement('savepoint', name)));
-  }
-
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(savepointStatement('rollback to savepoint', name)));
-  }
-
-  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(savepointStatement('release savepoint', name)));
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {

@@ -13,7 +13,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
-import { LiteralBooleanCompiler, savepointStatement } from './query-compiler.js';
+import { LiteralBooleanCompiler, StatementSavepoints } from './query-compiler.js';
 import { CARRY_SCOPE, SCOPED_READ_SQL } from './scope.js';
 
 /**
@@ -51,10 +51,12 @@ class Mutex {
   }
 }
 
-class PGliteDriver implements Driver {
+class PGliteDriver extends StatementSavepoints implements Driver {
   readonly #mutex = new Mutex();
   readonly #releases = new WeakMap<DatabaseConnection, () => void>();
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGlite) {
+    super();
+  }
 
   async init(): Promise<void> {
     await this.pglite.waitReady;
@@ -73,15 +75,6 @@ class PGliteDriver implements Driver {
   }
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     await (connection as PGliteConnection).finish('rollback');
-  }
-  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(savepointStatement('savepoint', name)));
-  }
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(savepointStatement('rollback to savepoint', name)));
-  }
-  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(savepointStatement('release savepoint', name)));
   }
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     this.#releases.get(connection)?.();

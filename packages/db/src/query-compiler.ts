@@ -8,7 +8,7 @@
  * IS NULL` the same way. Two values cannot make the prepared statements' texts grow without bound.
  * Row values of inserts are not affected (Kysely compiles them as lists, not as value nodes).
  */
-import { PostgresQueryCompiler, type ValueNode } from 'kysely';
+import { CompiledQuery, PostgresQueryCompiler, type DatabaseConnection, type ValueNode } from 'kysely';
 
 export class LiteralBooleanCompiler extends PostgresQueryCompiler {
   protected override visitValue(node: ValueNode): void {
@@ -17,7 +17,25 @@ export class LiteralBooleanCompiler extends PostgresQueryCompiler {
   }
 }
 
-/** A savepoint command with its name quoted (`savepoint "sp"`, `rollback to savepoint "sp"`, …), for both drivers. */
-export function savepointStatement(command: 'savepoint' | 'rollback to savepoint' | 'release savepoint', name: string): string {
+/** A savepoint command with its name quoted (`savepoint "sp"`, `rollback to savepoint "sp"`, …). */
+function savepointStatement(command: 'savepoint' | 'rollback to savepoint' | 'release savepoint', name: string): string {
   return `${command} "${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Kysely's savepoint methods of both our drivers: each runs as a statement through the
+ * connection's executeQuery, so a driver that holds BEGIN back (pg-driver.ts) sends it first.
+ */
+export abstract class StatementSavepoints {
+  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(savepointStatement('savepoint', name)));
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(savepointStatement('rollback to savepoint', name)));
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(savepointStatement('release savepoint', name)));
+  }
 }
