@@ -21,6 +21,7 @@ import consoleRoutes from './console/console.routes.js';
 import context from './plugins/context.js';
 import { installErrorHandler } from './plugins/error-handler.js';
 import health from './plugins/health.js';
+import { lazyChild } from './plugins/lazy-logger.js';
 import permission from './plugins/permission.js';
 import session from './plugins/session.js';
 import feedRoutes from './public/feed.routes.js';
@@ -101,8 +102,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
   });
+  // Each request's logger is made when it first writes a line (lazy-logger.ts).
   fastify.setChildLoggerFactory(function (logger, bindings, childOpts, rawReq) {
-    return logger.child({ ...bindings, host: rawReq.headers.host }, childOpts);
+    return lazyChild(logger, { ...bindings, host: rawReq.headers.host }, childOpts);
   });
 
   await fastify.register(permission);

@@ -55,4 +55,12 @@ describe('the public site directory', () => {
     const prov = await get('prov.localhost', '/');
     expect(prov.body).not.toContain('安和县人民政府（演示）');
   });
+
+  it('should rate-limit a host that names no site once its lookup is kept, and never a site\'s host', async () => {
+    const probes: number[] = [];
+    for (let i = 0; i < 35; i++) probes.push((await get('probe.scanner.example', `/wp-login.php?${i}`)).statusCode);
+    expect(probes[0]).toBe(404);
+    expect(probes.at(-1)).toBe(429); // 30 a minute for hosts of no site
+    for (let i = 0; i < 35; i++) expect((await get('prov.localhost', '/')).statusCode).toBe(200);
+  });
 });

@@ -112,6 +112,43 @@ class PgConnection implements DatabaseConnection {
 
 interface Statement { name: string; text: string; values: readonly unknown[] }
 
+type RowMaker = (fields: readonly (string | null)[], parsers: readonly ((v: string) => unknown)[]) => Record<string, unknown>;
+
+/** Row makers by their column names (NUL-joined); a statement's columns are few and fixed, so this stays small. */
+const rowMakers = new Map<string, RowMaker>();
+const MAX_ROW_MAKERS = 2_000;
+
+/**
+ * A function that makes a row object from a DataRow's fields, with the columns written out as one
+ * object literal (issue 6, Speed): every row of a statement then has one V8 shape, made in one
+ * allocation. Setting `row[name]` column by column walked a chain of shapes per row and went
+ * megamorphic (the article page's 23 columns: ~5 % of the server's time on an uncached page).
+ * Names are written as JSON string literals; a name V8 would treat specially in a literal
+ * (`__proto__`) or a repeated one (the last wins, as with assignment) takes the plain loop.
+ */
+export function rowMaker(names: readonly string[]): RowMaker {
+  const key = names.join('\u0000');
+  let make = rowMakers.get(key);
+  if (make) return make;
+  if (names.includes('__proto__') || new Set(names).size !== names.length) {
+    make = (fields, parsers) => {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < fields.length; i++) {
+        const raw = fields[i];
+        Object.defineProperty(row, names[i]!, { value: raw === null || raw === undefined ? null : parsers[i]!(raw), enumerable: true, writable: true, configurable: true });
+      }
+      return row;
+    };
+  } else {
+    const body = names.map((name, i) => `${JSON.stringify(name)}: f[${i}] == null ? null : p[${i}](f[${i}])`).join(',\n');
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the names are escaped as JSON string literals
+    make = new Function('f', 'p', `return {\n${body}\n};`) as RowMaker;
+  }
+  if (rowMakers.size >= MAX_ROW_MAKERS) rowMakers.clear();
+  rowMakers.set(key, make);
+  return make;
+}
+
 /**
  * A pg Submittable: a statement behind the scope statement, one Sync. The scope statement's row
  * (set_config's results) is not described and not kept. A named statement not yet parsed on this
@@ -122,7 +159,7 @@ class ScopedRead {
   #resolve!: (r: pg.QueryResult) => void;
   #reject!: (e: Error) => void;
   #phase: 0 | 1 = 0;
-  #names: string[] = [];
+  #makeRow: RowMaker | null = null;
   #parsers: ((v: string) => unknown)[] = [];
   #rows: Record<string, unknown>[] = [];
   #command = '';
@@ -165,15 +202,13 @@ class ScopedRead {
   }
 
   handleRowDescription(msg: { fields: pg.FieldDef[] }): void {
-    this.#names = msg.fields.map((f) => f.name);
+    this.#makeRow = rowMaker(msg.fields.map((f) => f.name));
     this.#parsers = msg.fields.map((f) => pg.types.getTypeParser(f.dataTypeID, (f.format as 'text') ?? 'text') as (v: string) => unknown);
   }
 
   handleDataRow(msg: { fields: (string | null)[] }): void {
     if (this.#phase === 0) return; // set_config's results
-    const row: Record<string, unknown> = {};
-    msg.fields.forEach((raw, i) => { row[this.#names[i]!] = raw === null ? null : this.#parsers[i]!(raw); });
-    this.#rows.push(row);
+    this.#rows.push(this.#makeRow!(msg.fields, this.#parsers));
   }
 
   handleCommandComplete(msg: { text: string }): void {

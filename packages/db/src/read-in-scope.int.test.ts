@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
+import { rowMaker } from './pg-driver.js';
 import { inScope, readInScope } from './scope.js';
 
 // Reads that carry their scope statement by statement (readInScope; pg-driver.ts on Postgres, one
@@ -74,5 +75,27 @@ describe('readInScope', () => {
     const row = await readInScope(t.db, { kind: 'public', siteIds: [a] }, async (db) => (await sql<{ n: number; d: Date; z: null; j: { k: number[] } }>`
       select cardinality(${[a, b]}::uuid[]) as n, ${new Date('2026-11-27T08:00:00Z')}::timestamptz as d, ${null}::text as z, ${JSON.stringify({ k: [1, 2] })}::jsonb as j`.execute(db)).rows[0]);
     expect(row).toEqual({ n: 2, d: new Date('2026-11-27T08:00:00Z'), z: null, j: { k: [1, 2] } });
+  });
+  it('should give each column its value under its own name, whatever the name, null and typed values included', async () => {
+    const rows = await readInScope(t.db, { kind: 'public', siteIds: [a] }, async (db) => (await sql<Record<string, unknown>>`
+      select v, null::text as "gone", 7::int8 as "n", '{"k":[1]}'::json as "j", 'q"\\' as "it's ""quoted""\\",
+        v as "dup", 'second' as "dup", timestamptz '2026-11-28 08:30:00+08' as "at"
+      from carry_probe order by v`.execute(db)).rows);
+    expect(rows).toHaveLength(2);
+    expect(Object.keys(rows[0]!)).toEqual(Object.keys(rows[1]!));
+    for (const [i, row] of rows.entries()) {
+      expect(Object.keys(row)).toEqual(['v', 'gone', 'n', 'j', 'it\'s "quoted"\\', 'dup', 'at']);
+      expect(row).toMatchObject({ v: `a${i + 1}`, gone: null, n: 7, j: { k: [1] }, 'it\'s "quoted"\\': 'q"\\', dup: 'second' });
+      expect((row.at as Date).toISOString()).toBe('2026-11-28T00:30:00.000Z');
+    }
+  });
+
+  it('should make rows whose "__proto__" column is a column, not their prototype', () => {
+    const make = rowMaker(['a', '__proto__']);
+    const row = make(['1', 'x'], [Number, String]);
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toBe('x');
+    expect(row.a).toBe(1);
+    expect(rowMaker(['a', '__proto__'])).toBe(make); // made once per list of names
   });
 });

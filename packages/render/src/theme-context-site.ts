@@ -6,16 +6,22 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SiteColumnRow } from '@zhanqun/db/database';
+import { columnIndex } from './column-index.js';
 import type { BlockView, LinkView, Mount, SettingsView, SiteScope } from './theme-context.js';
 import { THEMES_DIR } from './theme.js';
 
-const url = (mount: Mount, path: string) => `${mount.prefix.replace(/\/$/, '')}${path}`;
+/** A site path as a URL on the mount: under its prefix (`/` or a sub-site's `/bm/`). */
+export const url = (mount: Mount, path: string) => (mount.prefix.endsWith('/') ? mount.prefix.slice(0, -1) : mount.prefix) + path;
+
+/** The scope's columns, indexed (column-index.ts). */
+export const columnsOf = (s: Pick<SiteScope, 'columns' | 'site'>) => columnIndex(s.columns, s.site.locales);
 
 export const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'Français', de: 'Deutsch', ru: 'Русский', ja: '日本語', ko: '한국어', es: 'Español', ar: 'العربية', pt: 'Português' };
 
 /** The language switch: shown when the site has a foreign-language version whose home column exists. */
 export function languagesOf(s: SiteScope, lang: string): LinkView[] {
-  const versions = s.site.locales.filter((l) => s.columns.some((c) => c.path === `/${l}/` && c.status === 'open'));
+  const columns = columnsOf(s);
+  const versions = s.site.locales.filter((l) => columns.openByPath(`/${l}/`) !== undefined);
   if (!versions.length) return [];
   return [
     { name: '中文', url: url(s.mount, '/'), lang: 'zh-CN', current: lang === 'zh-CN' },
@@ -26,14 +32,15 @@ export function languagesOf(s: SiteScope, lang: string): LinkView[] {
 /** Settings as templates see them: column-list paths become blocks of this site's open columns (missing ones left out). */
 export function settingsView(s: SiteScope): SettingsView {
   const view: SettingsView = {};
+  const columns = columnsOf(s);
   for (const def of s.settingDefs) {
     const v = s.settings[def.key];
     if (def.type === 'column-list') {
       const paths = Array.isArray(v) ? v : [];
-      view[def.key] = paths.map((p) => s.columns.find((c) => c.path === p && c.status === 'open'))
+      view[def.key] = paths.map((p) => (typeof p === 'string' ? columns.openByPath(p) : undefined))
         .filter((c): c is SiteColumnRow => c !== undefined).map((c) => ({
           name: c.name, url: url(s.mount, c.path), items: [],
-          children: s.columns.filter((x) => x.parent_id === c.id && x.status === 'open').map((x) => ({ name: x.name, url: url(s.mount, x.path) })),
+          children: columns.openChildren(c.id).map((x) => ({ name: x.name, url: url(s.mount, x.path) })),
         }));
     } else if (v !== undefined && !Array.isArray(v)) {
       view[def.key] = v;
@@ -44,7 +51,7 @@ export function settingsView(s: SiteScope): SettingsView {
 
 export const HOME_LABELS: Record<string, string> = { en: 'Home', fr: 'Accueil', de: 'Startseite', ru: 'Главная', ja: 'ホーム', ko: '홈', es: 'Inicio' };
 /** A foreign-language version's root column (`/en/`): its own home, never a channel of the Chinese site. */
-export const isLocaleRoot = (s: SiteScope, path: string) => s.site.locales.some((l) => path === `/${l}/`);
+export const isLocaleRoot = (s: SiteScope, path: string) => columnsOf(s).isLocaleRoot(path);
 
 export const mentionIn = (source: string, word: string) => new RegExp(`\\{\\{[^}]*\\b${word}\\b`).test(source);
 export const mentioned = new Map<string, boolean>();

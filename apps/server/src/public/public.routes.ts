@@ -9,6 +9,7 @@ import { sendUnknownHost } from './unknown-host.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { answerHeaders, pageAnswer, pageCacheKey, pageHeaders, writeCachedPage } from './cached-answer.js';
 import { publicSecurityHeaders } from './security-headers.js';
+import { utf8Bytes } from './utf8.js';
 import { articleContext, channelContext, columnContext, errorContext, homeContext, interactionContext, isChannel, mountScope, searchContext, SEARCH_PATH, SHOWN_SITES, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
 import type { PageContext } from '@zhanqun/render/theme-context';
@@ -67,9 +68,18 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
     method: ['GET', 'HEAD'],
     url: `${PUBLIC_PREFIX}/*`,
     helmet: false,
-    // Runs before the rate limiter, which the route's config adds after its own hooks.
-    onRequest: async (request) => {
-      request.knownSite = await directory.isKnown(request.hostname_);
+    // Runs before the rate limiter, which the route's config adds after its own hooks. A callback
+    // hook: a host already looked up is answered without a promise.
+    onRequest: (request, _reply, done) => {
+      const known = directory.knownNow(request.hostname_);
+      if (known !== undefined) {
+        request.knownSite = known;
+        return done();
+      }
+      directory.isKnown(request.hostname_).then((k) => {
+        request.knownSite = k;
+        done();
+      }, done);
     },
     config: {
       permission: 'public',
@@ -88,7 +98,7 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
           : [themes.get(outcome.theme).render(outcome.template, outcome.page), 'text/html; charset=utf-8'];
         const page = cache.store(key ?? '', {
           siteIds: outcome.siteIds, status: 200, contentType, cacheControl: PUBLIC_CACHE,
-          body: Buffer.from(body), lastModified: fastify.clock.now().toUTCString(),
+          body: utf8Bytes(body), lastModified: fastify.clock.now().toUTCString(),
         }, key ? epoch : -1);
         return sendPage(request, reply, page, false);
       }

@@ -27,6 +27,8 @@ const MAX_HOSTS = 20_000;
 
 export class SiteDirectory {
   readonly #routes = new Map<string, Promise<HostRoute[]>>();
+  /** Whether each host whose routes have loaded (and are still kept) names a site: answered without a promise. */
+  readonly #known = new Map<string, boolean>();
   readonly #sites = new Map<string, Promise<DirectorySite | null>>();
   /** Each loaded sub-site's parent: a change to the parent drops the sub-site too. */
   readonly #parentOf = new Map<string, string>();
@@ -40,14 +42,24 @@ export class SiteDirectory {
   routes(host: string): Promise<HostRoute[]> {
     let routes = this.#routes.get(host);
     if (!routes) {
-      if (this.#routes.size >= MAX_HOSTS) this.#routes.clear();
-      routes = this.#keep(this.#routes, host, inScope(this.db, { kind: 'public', siteIds: [] }, (trx) => siteRepository.findRoutesByHost(trx, host)));
+      if (this.#routes.size >= MAX_HOSTS) {
+        this.#routes.clear();
+        this.#known.clear();
+      }
+      const loaded = this.#keep(this.#routes, host, inScope(this.db, { kind: 'public', siteIds: [] }, (trx) => siteRepository.findRoutesByHost(trx, host)));
+      loaded.then((found) => { if (this.#routes.get(host) === loaded) this.#known.set(host, found.length > 0); }, () => undefined);
+      routes = loaded;
     }
     return routes;
   }
 
   async isKnown(host: string | null): Promise<boolean> {
     return host !== null && (await this.routes(host)).length > 0;
+  }
+
+  /** isKnown when the host's routes are loaded and kept; undefined when that takes a query. */
+  knownNow(host: string | null): boolean | undefined {
+    return host === null ? false : this.#known.get(host);
   }
 
   /** A site with its parent, columns and settings; null when it does not exist. */
@@ -64,6 +76,7 @@ export class SiteDirectory {
   invalidate(siteId: string): void {
     this.#epoch++;
     this.#routes.clear();
+    this.#known.clear();
     if (siteId === '*') {
       this.#sites.clear();
       this.#parentOf.clear();
