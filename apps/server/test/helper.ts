@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { ManualClock } from '@zhanqun/core/clock';
 import { totpCode } from '@zhanqun/identity/totp';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
@@ -16,7 +16,7 @@ export interface TestApp {
 }
 
 /** The real app on a database of its own; requests go through inject(), never a port. */
-export async function build(env: Record<string, string> = {}, opts: { onStatement?: (sql: string) => void } = {}): Promise<TestApp> {
+export async function build(env: Record<string, string> = {}, opts: { onStatement?: (sql: string) => void; logger?: FastifyServerOptions['logger'] } = {}): Promise<TestApp> {
   const t = await createTestDatabase(opts);
   const clock = new ManualClock('2026-11-27T02:00:00Z');
   // Uploaded files go to a directory of the test's own, never under the repository's ./data.
@@ -24,7 +24,7 @@ export async function build(env: Record<string, string> = {}, opts: { onStatemen
   // The page cache and the site directory learn of changes through NOTIFY, which arrives a moment
   // after a commit: tests that read a page right after changing it turn them off; their own tests turn them on.
   const config = loadConfig({ SEED_DEMO: '0', BLOB_DIR: blobDir, PAGE_CACHE_MB: '0', SITE_CACHE: '0', ...env });
-  const app = await buildApp({ config, dbHandle: t, clock, logger: false });
+  const app = await buildApp({ config, dbHandle: t, clock, logger: opts.logger ?? false });
   await app.ready();
   return {
     app, t, clock,

@@ -2,6 +2,7 @@
 // 304, gzip and brotli); a publish in one site shows on its next request, through the database's
 // NOTIFY, while another site's pages stay cached.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { Writable } from 'node:stream';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync } from 'node:zlib';
@@ -200,5 +201,22 @@ describe('the public page cache', () => {
     expect(await hsts({})).toBeUndefined();
     expect(await hsts({ 'x-forwarded-proto': 'http' })).toBeUndefined();
     expect(proxied.app.pageCache.snapshot().hits).toBe(hits + 3);
+  });
+
+  it('should log a page it renders, as Fastify logs a request, and nothing for a hit', async () => {
+    const lines: { msg: string; host?: string; res?: { statusCode: number } }[] = [];
+    const stream = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const logged = await build({ PAGE_CACHE_MB: '64', SITE_CACHE: '1' }, { logger: { level: 'info', stream } });
+    onTestFinished(() => logged.close());
+    await seedDemoProvince(logged.t.db, logged.clock);
+    const page = () => logged.app.inject({ method: 'GET', url: '/', headers: { host: hosts.prov! } });
+    expect((await page()).statusCode).toBe(200);
+    const requests = () => lines.filter((l) => l.msg === 'incoming request' || l.msg === 'request completed');
+    expect(requests().map((l) => [l.msg, l.host, l.res?.statusCode])).toEqual([
+      ['incoming request', hosts.prov, undefined], ['request completed', hosts.prov, 200],
+    ]);
+    expect((await page()).statusCode).toBe(200);
+    expect(requests()).toHaveLength(2); // the hit: no line (the cache counts it)
+    expect(logged.app.pageCache.snapshot().hits).toBe(1);
   });
 });

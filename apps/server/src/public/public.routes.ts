@@ -7,7 +7,7 @@ import { readInScope } from '@zhanqun/db/scope';
 import { columnFeedFor } from './feed.routes.js';
 import { sendUnknownHost } from './unknown-host.js';
 import type { CachedPage, PageCache } from './page-cache.js';
-import { answerHeaders, pageAnswer, pageCacheKey, pageHeaders, writeCachedPage } from './cached-answer.js';
+import { pageCacheKey, writeCachedPage } from './cached-answer.js';
 import { publicSecurityHeaders } from './security-headers.js';
 import { utf8Bytes } from './utf8.js';
 import { articleContext, channelContext, columnContext, errorContext, homeContext, interactionContext, isChannel, mountScope, searchContext, SEARCH_PATH, SHOWN_SITES, type SiteScope } from '@zhanqun/render/theme-context';
@@ -89,7 +89,7 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
     handler: async (request, reply) => {
       const key = cache.enabled ? pageCacheKey(request.hostname_, request.originalUrl ?? request.url) : null;
       const hit = key ? cache.get(key) : undefined;
-      if (hit) return sendPage(request, reply, hit, true);
+      if (hit) return sendPage(request, reply, hit);
       const epoch = cache.epoch;
       const outcome = await answer(fastify, request, themes, directory);
       if ((outcome.type === 'page' && outcome.status === 200) || outcome.type === 'feed') {
@@ -100,7 +100,7 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
           siteIds: outcome.siteIds, status: 200, contentType, cacheControl: PUBLIC_CACHE,
           body: utf8Bytes(body), lastModified: fastify.clock.now().toUTCString(),
         }, key ? epoch : -1);
-        return sendPage(request, reply, page, false);
+        return sendPage(request, reply, page);
       }
       return send(reply, outcome, themes, fastify.blobs);
     },
@@ -213,18 +213,14 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
 }
 
 /**
- * A rendered page from its Buffers. A hit is written raw, as cache hits answered before Fastify are
- * (cached-answer.ts); a page just rendered goes through Fastify's reply, so its request is logged.
+ * A rendered page from its Buffers, written raw with its precomputed header list (cached-answer.ts),
+ * as cache hits answered before Fastify are: Fastify's reply would set its dozen headers one by
+ * one and run the onSend hooks for headers the page already carries. Fastify still logs the
+ * request when it finishes (a hit not: disableRequestLogging, app.ts).
  */
-function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage, hit: boolean) {
-  if (hit) {
-    reply.hijack();
-    return writeCachedPage(request.raw, reply.raw, page, request.protocol === 'https');
-  }
-  const { status, variant, body } = pageAnswer(answerHeaders(request.raw), page);
-  reply.code(status).headers(pageHeaders(page, false).bare);
-  if (variant && variant !== 'identity') reply.header('content-encoding', variant);
-  return reply.send(body ?? undefined);
+function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage) {
+  reply.hijack();
+  writeCachedPage(request.raw, reply.raw, page, request.protocol === 'https');
 }
 
 function send(reply: FastifyReply, outcome: Outcome, themes: ThemeRegistry, blobs: BlobStore) {
