@@ -23,6 +23,12 @@ export function zonedParts(date: Date): {
 
 /** Format an instant in the platform zone. Tokens: yyyy MM dd HH mm ss. */
 export function formatZoned(date: Date, pattern: string): string {
+  // The dates every list item and article shows, written out directly (a column page formats 20).
+  if (pattern === 'yyyy-MM-dd' || pattern === 'yyyy-MM-dd HH:mm') {
+    const d = new Date(date.getTime() + OFFSET_MS);
+    const day = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+    return pattern === 'yyyy-MM-dd' ? day : `${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  }
   const p = zonedParts(date);
   return pattern
     .replace('yyyy', String(p.year))
