@@ -46,12 +46,12 @@ function toMs(value: string, unit: string): number {
   return unit === 'us' ? v / 1000 : unit === 's' ? v * 1000 : unit === 'm' ? v * 60_000 : v;
 }
 
-export interface WrkRun { port: number; conns: number; script: string; urlFile: string; seconds: number; timeoutS?: number }
+export interface WrkRun { port: number; conns: number; script: string; urlFile: string; seconds: number; timeoutS?: number; threads?: number }
 
-/** One wrk run (-t2, --latency) against 127.0.0.1:port with the URL file and a fresh seed. */
+/** One wrk run (-t2 unless told, --latency) against 127.0.0.1:port with the URL file and a fresh seed. */
 export async function wrk(run: WrkRun): Promise<WrkResult> {
-  const { port, conns, script, urlFile, seconds, timeoutS = 2 } = run;
-  const args = ['-t2', `-c${conns}`, `-d${seconds}s`, '--latency', '--timeout', `${timeoutS}s`, '-s', script, `http://127.0.0.1:${port}/`, '--', urlFile, String(Math.floor(Math.random() * 1e6))];
+  const { port, conns, script, urlFile, seconds, timeoutS = 2, threads = 2 } = run;
+  const args = [`-t${threads}`, `-c${conns}`, `-d${seconds}s`, '--latency', '--timeout', `${timeoutS}s`, '-s', script, `http://127.0.0.1:${port}/`, '--', urlFile, String(Math.floor(Math.random() * 1e6))];
   const proc = spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout.setEncoding('utf8').on('data', (s: string) => { out += s; });
