@@ -122,7 +122,7 @@ const MAX_ROW_MAKERS = 2_000;
  * A function that makes a row object from a DataRow's fields, with the columns written out as one
  * object literal (issue 6, Speed): every row of a statement then has one V8 shape, made in one
  * allocation. Setting `row[name]` column by column walked a chain of shapes per row and went
- * megamorphic (the article page's 23 columns: ~5 % of the server's time on an uncached page).
+ * megamorphic (the article page's 23 columns: ~2 % of the main thread's time on an uncached page).
  * Names are written as JSON string literals; a name V8 would treat specially in a literal
  * (`__proto__`) or a repeated one (the last wins, as with assignment) takes the plain loop.
  */

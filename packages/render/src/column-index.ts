@@ -20,7 +20,7 @@ export interface ColumnIndex {
   openByPath(path: string): SiteColumnRow | undefined;
   /** Open columns under a parent (null: the top level), in the site's order. */
   openChildren(parentId: string | null): readonly SiteColumnRow[];
-  /** Is this path a foreign-language version's root (`/en/`)? */
+  /** Is this path a foreign-language version's root (`/en/`)? Its own home, never a channel of the Chinese site. */
   isLocaleRoot(path: string): boolean;
   /** The navigation's channels: the open top-level columns that are not language roots. */
   readonly channels: readonly SiteColumnRow[];

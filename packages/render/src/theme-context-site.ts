@@ -50,8 +50,6 @@ export function settingsView(s: SiteScope): SettingsView {
 }
 
 export const HOME_LABELS: Record<string, string> = { en: 'Home', fr: 'Accueil', de: 'Startseite', ru: 'Главная', ja: 'ホーム', ko: '홈', es: 'Inicio' };
-/** A foreign-language version's root column (`/en/`): its own home, never a channel of the Chinese site. */
-export const isLocaleRoot = (s: SiteScope, path: string) => columnsOf(s).isLocaleRoot(path);
 
 export const mentionIn = (source: string, word: string) => new RegExp(`\\{\\{[^}]*\\b${word}\\b`).test(source);
 export const mentioned = new Map<string, boolean>();
