@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { freePort, startChild, stopChild, type Child } from './bench-process.js';
+import { children, freePort, startChild, stopChild, type Child } from './bench-process.js';
 import { assertWrk, RANDOM_URLS_LUA, ticksOf, wrk } from './wrk.js';
 
 const [dirA, dirB] = process.argv.slice(2).map((d) => resolve(d));
@@ -51,13 +51,21 @@ async function start(name: string, dir: string): Promise<Running> {
     NODE_ENV: 'production', DATABASE_URL: urlOf(owner!), SEED_DEMO: '0', LOG_LEVEL: 'warn', HOST: '127.0.0.1',
     PORT: String(port), DATA_DIR: dataDir, PAGE_CACHE_MB: '0',
   });
-  for (let i = 0; i < 600; i++) {
-    if (child.done) throw new Error(`${name} exited before it was ready:\n${child.output()}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
-    if (ok) return { name, child, port, dataDir };
-    await sleep(100);
+  try {
+    for (let i = 0; i < 600; i++) {
+      if (child.done) throw new Error(`${name} exited before it was ready:\n${child.output()}`);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(async (r) => (r.ok ? '' : await r.text()), () => null);
+      if (ready === '') return { name, child, port, dataDir };
+      // A server that answers but is not ready says why (migrations pending: run them on the database).
+      if (ready !== null && i >= 100) throw new Error(`${name} (${dir}) not ready: ${ready}`);
+      await sleep(100);
+    }
+    throw new Error(`${name} not ready after 60 s:\n${child.output()}`);
+  } catch (err) {
+    await stopChild(child);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
   }
-  throw new Error(`${name} not ready after 60 s:\n${child.output()}`);
 }
 
 async function main(): Promise<void> {
@@ -81,8 +89,10 @@ async function main(): Promise<void> {
 
     const totals = new Map<string, number[]>([[dirA!, []], [dirB!, []]]);
     for (const [first, second] of [[dirA!, dirB!], [dirB!, dirA!]] as const) {
-      const servers = [await start('first', first), await start('second', second)];
+      const servers: Running[] = [];
       try {
+        servers.push(await start('first', first));
+        servers.push(await start('second', second));
         const load = (seconds: number) => Promise.all(servers.map((s) => wrk({ port: s.port, conns: CONNS, script, urlFile, seconds, threads: 1 })));
         await load(4);
         const before = servers.map((s) => mainTicks(s.child.proc.pid!));
@@ -110,4 +120,9 @@ async function main(): Promise<void> {
   }
 }
 
+// Ctrl-C: no server left running.
+process.once('SIGINT', () => {
+  for (const c of children) c.proc.kill('SIGKILL');
+  process.exit(130);
+});
 await main();
