@@ -5,16 +5,19 @@
 // (public requests see live revisions only) get the index their EXISTS needs.
 import { sql, type Kysely } from 'kysely';
 
-export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw(`
-CREATE OR REPLACE FUNCTION zhanqun_scope_site_ids() RETURNS uuid[] LANGUAGE plpgsql STABLE AS $$
+/** The PL/pgSQL body of the scope's sites (migration 2026_11_30_100000 keeps it for platform scopes). */
+export const SCOPE_SITE_IDS_PLPGSQL = `
 DECLARE
   platforms uuid[] := zhanqun_setting_uuids('zhanqun.platform_ids');
   sites uuid[] := zhanqun_setting_uuids('zhanqun.site_ids');
 BEGIN
   IF cardinality(platforms) = 0 THEN RETURN sites; END IF;
   RETURN sites || coalesce((SELECT array_agg(id) FROM site WHERE platform_id = ANY (platforms)), '{}'::uuid[]);
-END $$;
+END `;
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql.raw(`
+CREATE OR REPLACE FUNCTION zhanqun_scope_site_ids() RETURNS uuid[] LANGUAGE plpgsql STABLE AS $$${SCOPE_SITE_IDS_PLPGSQL}$$;
 CREATE OR REPLACE FUNCTION zhanqun_read_site_ids() RETURNS uuid[] LANGUAGE plpgsql STABLE AS $$
 DECLARE
   readable uuid[] := zhanqun_setting_uuids('zhanqun.read_platform_ids');

@@ -6,15 +6,7 @@
 // — and only a platform scope calls PL/pgSQL, zhanqun_platform_scope_site_ids(), which collects the
 // platform's sites as before. What each policy admits is unchanged.
 import { sql, type Kysely } from 'kysely';
-
-const PLPGSQL = `
-DECLARE
-  platforms uuid[] := zhanqun_setting_uuids('zhanqun.platform_ids');
-  sites uuid[] := zhanqun_setting_uuids('zhanqun.site_ids');
-BEGIN
-  IF cardinality(platforms) = 0 THEN RETURN sites; END IF;
-  RETURN sites || coalesce((SELECT array_agg(id) FROM site WHERE platform_id = ANY (platforms)), '{}'::uuid[]);
-END`;
+import { SCOPE_SITE_IDS_PLPGSQL as PLPGSQL } from './2026_11_27_090500_speed_up_row_security.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql.raw(`

@@ -12,11 +12,11 @@ import { migrateToLatest } from '@zhanqun/db/migrator';
 import { createOrgUnit } from '@zhanqun/tenancy/org-unit.service';
 import { createPlatform } from '@zhanqun/tenancy/platform.service';
 import { createSite } from '@zhanqun/tenancy/site.service';
+import { withDatabase } from './bench-process.js';
 
 export const BENCH_SERVER = process.env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The same server URL, naming another database. */
-export const withDatabase = (url: string, name: string) => { const u = new URL(url); u.pathname = `/${name}`; return u.toString(); };
 
 /** Run `fn` on a migrated database of its own, dropped afterwards whatever happens. */
 export async function withBenchDatabase<T>(fn: (handle: DbHandle, name: string) => Promise<T>): Promise<T> {

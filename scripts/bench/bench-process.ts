@@ -57,3 +57,14 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => srv.close(() => resolve()));
   return port;
 }
+
+/** The server's URL for database `name`, as `user` (no password) when given. */
+export function withDatabase(url: string, name: string, user?: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  if (user) {
+    u.username = user;
+    u.password = '';
+  }
+  return u.toString();
+}

@@ -21,12 +21,12 @@ import { importOrgUnits } from '@zhanqun/tenancy/org-import.service';
 import { createPlatform } from '@zhanqun/tenancy/platform.service';
 import { buildTemplateRows, liveColumnPaths } from '@zhanqun/tenancy/standard-template';
 import { generateProvince } from './generated-province.js';
+import { withDatabase } from './bench-process.js';
 
 const SERVER = process.env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres';
 const SITES = Number(process.env.BENCH_SITES ?? 2000) || 2000;
 const TARGET_S = 60;
 
-const withDatabase = (url: string, name: string) => { const u = new URL(url); u.pathname = `/${name}`; return u.toString(); };
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function count(db: DbHandle['db'], table: string): Promise<number> {

@@ -30,7 +30,7 @@ import { importOrgUnits } from '@zhanqun/tenancy/org-import.service';
 import { createPlatform } from '@zhanqun/tenancy/platform.service';
 import { prng, writeArticles, type BulkSite } from './bulk-articles.js';
 import { generateProvince } from './generated-province.js';
-import { children, freePort, ROOT, startChild, stopChild, type Child } from './bench-process.js';
+import { children, freePort, ROOT, startChild, stopChild, withDatabase, type Child } from './bench-process.js';
 import { assertWrk, loadavg, RANDOM_URLS_LUA, ticksOf, wrk, type WrkResult } from './wrk.js';
 
 const SERVER_JS = join(ROOT, 'apps/server/dist/server.js');
@@ -59,15 +59,6 @@ const TARGETS = {
 
 // Settings the server reads, never inherited from the shell running the bench.
 
-const withDatabase = (url: string, name: string, user?: string) => {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  if (user) {
-    u.username = user;
-    u.password = '';
-  }
-  return u.toString();
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 

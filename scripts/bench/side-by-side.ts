@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { children, freePort, startChild, stopChild, type Child } from './bench-process.js';
+import { children, freePort, startChild, stopChild, withDatabase, type Child } from './bench-process.js';
 import { assertWrk, RANDOM_URLS_LUA, ticksOf, wrk } from './wrk.js';
 
 const [dirA, dirB] = process.argv.slice(2).map((d) => resolve(d));
@@ -30,13 +30,7 @@ if (!dirA || !dirB || !database || !owner) {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNS = Number(process.env.BENCH_CONNS ?? 5);
 const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-const urlOf = (user: string) => {
-  const u = new URL(server.toString());
-  u.pathname = `/${database}`;
-  u.username = user;
-  u.password = '';
-  return u.toString();
-};
+const urlOf = (user: string) => withDatabase(server.toString(), database!, user);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** CPU ticks of a process's main thread (its first task), which serves every request. */
