@@ -12,6 +12,13 @@ import type { ServiceContext } from '@zhanqun/audit/context';
 import { createDraft, publishRevision } from '@zhanqun/content/article.service';
 import { platformAdminScope } from '@zhanqun/tenancy/platform.service';
 import { seedDemoProvince } from '@zhanqun/demo/demo-province';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from 'node:http';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { renderedAnswerStats } from '../src/public/rendered-answer.js';
 import { build, type TestApp } from './helper.js';
 
 describe('the public page cache', () => {
@@ -218,5 +225,46 @@ describe('the public page cache', () => {
     expect((await page()).statusCode).toBe(200);
     expect(requests()).toHaveLength(2); // the hit: no line (the cache counts it)
     expect(logged.app.pageCache.snapshot().hits).toBe(1);
+  });
+
+  it('should answer pages it does not keep in one Buffer over kept-alive HTTP, as it answers them otherwise', async () => {
+    // The cache off, on the same database: every page is rendered for its request and not kept.
+    const lines: { msg: string; res?: { statusCode: number } }[] = [];
+    const stream = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const blobDir = mkdtempSync(join(tmpdir(), 'zq-blobs-'));
+    const config = loadConfig({ SEED_DEMO: '0', BLOB_DIR: blobDir, PAGE_CACHE_MB: '0', SITE_CACHE: '1' });
+    const off = await buildApp({ config, dbHandle: h.t, clock: h.clock, logger: { level: 'info', stream } });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    onTestFinished(async () => { agent.destroy(); await off.close(); rmSync(blobDir, { recursive: true, force: true }); });
+    await off.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = off.server.address() as AddressInfo;
+    const kept = (path: string) => new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host: hosts.qingchuan! }, agent }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (b: Buffer) => parts.push(b));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const comparable = (hd: IncomingHttpHeaders | Record<string, unknown>) => { const { date: _d, connection: _c, 'keep-alive': _k, ...rest } = hd; return rest; };
+    const home = await off.inject({ method: 'GET', url: '/', headers: { host: hosts.qingchuan! } });
+    const article = /href="(\/[^"]+\.html)"/.exec(home.body)![1]!;
+    const before = { ...renderedAnswerStats };
+    const logged = lines.length;
+    for (const path of ['/', '/xwdt/yw/', article, '/']) {
+      const wire = await kept(path);
+      const injected = await off.inject({ method: 'GET', url: path, headers: { host: hosts.qingchuan! } }); // writeHead's way
+      expect(wire.status).toBe(200);
+      expect(wire.body.equals(injected.rawPayload)).toBe(true);
+      expect(comparable(wire.headers)).toEqual(comparable(injected.headers));
+      expect(wire.headers['content-security-policy']).toContain("frame-ancestors 'self'");
+      expect(wire.headers.connection).toBe('keep-alive');
+    }
+    expect(renderedAnswerStats.answered).toBe(before.answered + 4);
+    expect(renderedAnswerStats.reused).toBe(before.reused + 4);
+    expect(off.pageCache.snapshot().entries).toBe(0);
+    // Fastify logs each of them as it logs any request (4 over HTTP, 4 injected).
+    expect(lines.slice(logged).filter((l) => l.msg === 'request completed' && l.res?.statusCode === 200)).toHaveLength(8);
   });
 });

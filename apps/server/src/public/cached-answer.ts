@@ -83,7 +83,7 @@ function listFor(page: CachedPage, tls: boolean, variant: Variant | 'bare'): Hea
 
 // Clients send few distinct Accept-Encoding values: parse each once (bounded, so odd values cannot grow it).
 const encodings = new Map<string, ReturnType<typeof pickEncoding>>();
-function encodingFor(accept: string | undefined): ReturnType<typeof pickEncoding> {
+export function encodingFor(accept: string | undefined): ReturnType<typeof pickEncoding> {
   if (!accept) return null;
   let chosen = encodings.get(accept);
   if (chosen === undefined) {
@@ -217,7 +217,7 @@ interface SentHead { _header: string | null; _headerSent: boolean }
 
 const statusLines = new Map<number, string>();
 /** `HTTP/1.1 200 OK` and its CRLF, made once a status. */
-function statusLine(status: number): string {
+export function statusLine(status: number): string {
   let line = statusLines.get(status);
   if (line === undefined) statusLines.set(status, (line = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`));
   return line;
@@ -231,19 +231,30 @@ function statusLine(status: number): string {
  * stored), false, and the caller answers through writeHead.
  */
 function sendWire(res: ServerResponse, wire: Wire, status: number): boolean {
-  const sent = res as unknown as SentHead;
-  if (sent._header !== null || sent._headerSent !== false) return false;
+  if (!freshResponse(res)) return false;
   const date = httpDate();
   // In place: a Buffer still queued on a slow socket then goes out with the newer second, never a torn one.
   if (wire.date !== date) {
     wire.bytes.write(date, wire.dateAt, 'latin1');
     wire.date = date;
   }
+  endWithWire(res, wire.bytes, status);
+  return true;
+}
+
+/** Has nothing of the response's head been stored or sent (as Node 20 leaves a new response)? */
+export function freshResponse(res: ServerResponse): boolean {
+  const sent = res as unknown as SentHead;
+  return sent._header === null && sent._headerSent === false;
+}
+
+/** End a fresh response with `bytes`, its whole answer (head and body). */
+export function endWithWire(res: ServerResponse, bytes: Buffer, status: number): void {
+  const sent = res as unknown as SentHead;
   res.statusCode = status;
   sent._header = statusLine(status);
   sent._headerSent = true;
-  res.end(wire.bytes);
-  return true;
+  res.end(bytes);
 }
 
 /**
@@ -251,7 +262,7 @@ function sendWire(res: ServerResponse, wire: Wire, status: number): boolean {
  * server counts requests per socket (its answers may have to say close): hits then go through
  * writeHead.
  */
-function keepAliveLines(server: Server): string | null {
+export function keepAliveLines(server: Server): string | null {
   if (server.maxRequestsPerSocket) return null;
   const seconds = Math.floor(server.keepAliveTimeout / 1000);
   return `Connection: keep-alive\r\n${server.keepAliveTimeout ? `Keep-Alive: timeout=${seconds}\r\n` : ''}`;

@@ -74,6 +74,11 @@ export class PageCache {
     return page;
   }
 
+  /** Would `store` keep a page rendered from `epochAtStart` (the cache is on and no site changed since)? */
+  keeps(epochAtStart: number): boolean {
+    return this.enabled && epochAtStart === this.#epoch;
+  }
+
   /** Is a fresh page there (no counting, no reordering)? */
   has(key: string): boolean {
     return this.#entries.has(key);
@@ -85,7 +90,7 @@ export class PageCache {
    */
   store(key: string, page: RenderedPage, epochAtStart: number): CachedPage {
     // Not kept (cache off, or a site changed meanwhile): no variant is made unless this answer sends it.
-    if (!this.enabled || epochAtStart !== this.#epoch) return onDemand(page);
+    if (!this.keeps(epochAtStart)) return onDemand(page);
     const full = compressed(page);
     // One page may take at most a quarter of the cache.
     if (full.bytes > this.maxBytes / 4) return full;
@@ -141,7 +146,7 @@ const gzipOf = (body: Buffer) => gzipSync(body, { level: 6 });
 // Quality 5: most of brotli's gain at a small cost, paid once per stored page.
 const brotliOf = (body: Buffer) => brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
 // One-shot crypto.hash (Node 20.12+): no Hash object per page rendered.
-const etagOf = (body: Buffer) => `"${hash('sha1', body, 'base64url').slice(0, 22)}"`;
+export const etagOf = (body: Buffer) => `"${hash('sha1', body, 'base64url').slice(0, 22)}"`;
 
 function compressed(page: RenderedPage): CachedPage {
   const gzip = gzipOf(page.body);

@@ -7,7 +7,8 @@ import { readInScope } from '@zhanqun/db/scope';
 import { columnFeedFor } from './feed.routes.js';
 import { sendUnknownHost } from './unknown-host.js';
 import type { CachedPage, PageCache } from './page-cache.js';
-import { pageCacheKey, writeCachedPage } from './cached-answer.js';
+import { keepAliveLines, pageCacheKey, writeCachedPage } from './cached-answer.js';
+import { answerRendered } from './rendered-answer.js';
 import { publicSecurityHeaders } from './security-headers.js';
 import { utf8Bytes } from './utf8.js';
 import { articleContext, channelContext, columnContext, errorContext, homeContext, interactionContext, isChannel, mountScope, searchContext, SEARCH_PATH, SHOWN_SITES, type SiteScope } from '@zhanqun/render/theme-context';
@@ -51,6 +52,8 @@ export interface PublicRoutesOptions {
 export default async function publicRoutes(fastify: FastifyInstance, opts: PublicRoutesOptions) {
   const themes = new ThemeRegistry();
   const { cache, directory } = opts;
+  // The server's Connection and Keep-Alive lines (keepAliveLines), made on the first rendered answer.
+  let connection: string | null | undefined;
   registerLegacyHits(fastify); // legacy URL hits, written in batches (legacy-answer.ts)
   fastify.decorateRequest('knownSite', false);
   // Every instance hears of every committed change to a site's pages (triggers, migration 090300).
@@ -93,13 +96,17 @@ export default async function publicRoutes(fastify: FastifyInstance, opts: Publi
       const epoch = cache.epoch;
       const outcome = await answer(fastify, request, themes, directory);
       if ((outcome.type === 'page' && outcome.status === 200) || outcome.type === 'feed') {
-        const [body, contentType] = outcome.type === 'feed'
+        const [text, contentType] = outcome.type === 'feed'
           ? [outcome.xml, 'application/rss+xml; charset=utf-8']
           : [themes.get(outcome.theme).render(outcome.template, outcome.page), 'text/html; charset=utf-8'];
-        const page = cache.store(key ?? '', {
-          siteIds: outcome.siteIds, status: 200, contentType, cacheControl: PUBLIC_CACHE,
-          body: utf8Bytes(body), lastModified: fastify.clock.now().toUTCString(),
-        }, key ? epoch : -1);
+        const rendered = { siteIds: outcome.siteIds, status: 200, contentType, cacheControl: PUBLIC_CACHE, lastModified: fastify.clock.now().toUTCString() };
+        const kept = key !== null && cache.keeps(epoch);
+        if (!kept) {
+          reply.hijack();
+          // One Buffer, head and body, when the request can take it so (rendered-answer.ts).
+          if (answerRendered(request.raw, reply.raw, rendered, text, request.protocol === 'https', (connection ??= keepAliveLines(fastify.server)))) return;
+        }
+        const page = cache.store(key ?? '', { ...rendered, body: utf8Bytes(text) }, kept ? epoch : -1);
         return sendPage(request, reply, page);
       }
       return send(reply, outcome, themes, fastify.blobs);

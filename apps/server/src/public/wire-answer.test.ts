@@ -2,36 +2,11 @@
 // what Node's own writeHead path sends for the same page, keep-alive and pipelining must behave as
 // Node's, and every answer the wire form cannot give goes through writeHead.
 import type { AddressInfo } from 'node:net';
-import { connect } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { answerFromCache, cacheFirstServerFactory, httpDate, pageCacheKey } from './cached-answer.js';
 import { PageCache, type CachedPage } from './page-cache.js';
-
-interface Answer { status: number; head: string; headers: Record<string, string>; body: Buffer }
-
-/** The answers in `bytes`, read as a client reads them (Content-Length; none for HEAD and 304). */
-function parseAnswers(bytes: Buffer, heads: boolean[]): { answers: Answer[]; rest: Buffer } {
-  const answers: Answer[] = [];
-  let at = 0;
-  while (answers.length < heads.length) {
-    const end = bytes.indexOf('\r\n\r\n', at, 'latin1');
-    if (end === -1) break;
-    const head = bytes.toString('latin1', at, end);
-    const [statusLine, ...lines] = head.split('\r\n');
-    const headers: Record<string, string> = {};
-    for (const line of lines) {
-      const colon = line.indexOf(':');
-      headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
-    }
-    const status = Number(statusLine!.split(' ')[1]);
-    const length = heads[answers.length] || status === 304 ? 0 : Number(headers['content-length'] ?? 0);
-    if (bytes.length < end + 4 + length) break;
-    answers.push({ status, head, headers, body: bytes.subarray(end + 4, end + 4 + length) });
-    at = end + 4 + length;
-  }
-  return { answers, rest: bytes.subarray(at) };
-}
+import { exchangeOn, get, type Answer } from '../../test/raw-http.js';
 
 describe('cache hits as one Buffer on the wire', () => {
   const cache = new PageCache(4 * 1024 * 1024);
@@ -39,35 +14,8 @@ describe('cache hits as one Buffer on the wire', () => {
   const bodies: Record<string, Buffer> = {};
   let server: Server;
   let port: number;
+  const exchange = (text: string, heads: boolean[], then?: string) => exchangeOn(port, text, heads, then);
 
-  /** Send `text` on one connection and read `heads.length` answers (true: the request was HEAD); `closed`: the server ended the connection. */
-  function exchange(text: string, heads: boolean[], then?: string): Promise<{ answers: Answer[]; closed: boolean; more: Answer[] }> {
-    return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1');
-      let bytes = Buffer.alloc(0);
-      let answers: Answer[] = [];
-      let closed = false;
-      const finish = (more: Answer[]) => { socket.destroy(); resolve({ answers, closed, more }); };
-      socket.on('error', reject);
-      socket.on('end', () => { closed = true; if (answers.length === heads.length && !then) finish([]); });
-      socket.on('data', (chunk: Buffer) => {
-        bytes = Buffer.concat([bytes, chunk]);
-        if (answers.length < heads.length) {
-          const read = parseAnswers(bytes, heads);
-          if (read.answers.length < heads.length) return;
-          answers = read.answers;
-          bytes = Buffer.from(read.rest);
-          if (then) socket.write(then);
-          else setTimeout(() => finish([]), 30); // long enough to see a close
-          return;
-        }
-        const more = parseAnswers(bytes, [false]);
-        if (more.answers.length === 1) finish(more.answers);
-      });
-      socket.write(text);
-    });
-  }
-  const get = (host: string, path: string, extra = '', method = 'GET', version = '1.1') => `${method} ${path} HTTP/${version}\r\nHost: ${host}\r\n${extra}\r\n`;
   const stable = (a: Answer) => { const { date: _d, connection: _c, 'keep-alive': _k, ...rest } = a.headers; return rest; };
 
   beforeAll(async () => {
