@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@zhanqun/testing/db';
 import { rowMaker } from './pg-driver.js';
@@ -87,6 +88,31 @@ describe('readInScope', () => {
       expect(Object.keys(row)).toEqual(['v', 'gone', 'n', 'j', 'it\'s "quoted"\\', 'dup', 'at']);
       expect(row).toMatchObject({ v: `a${i + 1}`, gone: null, n: 7, j: { k: [1] }, 'it\'s "quoted"\\': 'q"\\', dup: 'second' });
       expect((row.at as Date).toISOString()).toBe('2026-11-28T00:30:00.000Z');
+    }
+  });
+
+  it('should describe a statement\'s rows once per connection and make later rows from what it said', async () => {
+    // Each connection describes the statement once (the pool has several; a fresh text here).
+    const describes: string[] = [];
+    const describe = pg.Connection.prototype.describe;
+    pg.Connection.prototype.describe = function (this: pg.Connection, ...args: Parameters<typeof describe>) {
+      describes.push(String(args[0]?.type));
+      return describe.apply(this, args);
+    };
+    try {
+      for (let i = 0; i < 30; i++) {
+        const [site, rows] = i % 2 === 0 ? [a, [{ v: 'a1', n: i, at: new Date('2026-11-28T00:30:00Z') }, { v: 'a2', n: i, at: new Date('2026-11-28T00:30:00Z') }]]
+          : [b, [{ v: 'b1', n: i, at: new Date('2026-11-28T00:30:00Z') }]];
+        expect(await readInScope(t.db, { kind: 'public', siteIds: [site] }, async (db) => (await sql`
+          select v, ${i}::int as n, timestamptz '2026-11-28 08:30:00+08' as at, 'describe-once' as tag from carry_probe where v <> ${'none'} order by v`.execute(db)).rows
+          .map(({ tag: _t, ...row }) => row))).toEqual(rows);
+      }
+    } finally {
+      pg.Connection.prototype.describe = describe;
+    }
+    if (t.backend === 'postgres') {
+      expect(describes.length).toBeGreaterThan(0);
+      expect(describes.length).toBeLessThanOrEqual(5); // at most once per connection of the pool (5), not 30 times
     }
   });
 
