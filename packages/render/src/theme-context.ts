@@ -3,6 +3,7 @@
  * plain view objects. Every value a template sees is built here for one site and one request,
  * so no site's data can reach another's page through shared template state.
  */
+import { formEncode } from '@zhanqun/core/form-encode';
 import { formatZoned } from '@zhanqun/core/time';
 import type { ColumnKind, SiteColumnRow, SiteRow } from '@zhanqun/db/database';
 import type { Db } from '@zhanqun/db/scope';
@@ -362,8 +363,8 @@ export async function articleContext(db: Db, s: SiteScope, article: reads.Articl
     share: null,
   };
   if (which === 'live' && page.article.absoluteUrl) {
-    const q = new URLSearchParams({ url: page.article.absoluteUrl, title: `${a.title} - ${s.site.name}` });
-    page.article.share = { weibo: `https://service.weibo.com/share/share.php?${q.toString()}`, url: page.article.absoluteUrl };
+    const q = formEncode({ url: page.article.absoluteUrl, title: `${a.title} - ${s.site.name}` });
+    page.article.share = { weibo: `https://service.weibo.com/share/share.php?${q}`, url: page.article.absoluteUrl };
   }
   const linkOf = (x: { title: string; url_path: string | null }) => ({ name: x.title, url: url(s.mount, x.url_path ?? '/') });
   page.article.interprets = a.policy?.url_path ? linkOf(a.policy) : null;

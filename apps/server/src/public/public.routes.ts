@@ -37,6 +37,9 @@ type Outcome =
 
 const PUBLIC_CACHE = 'public, max-age=0, s-maxage=60, stale-while-revalidate=300';
 
+/** The query of a URL without one (most requests): read only, never changed. */
+const NO_QUERY: Pick<URLSearchParams, 'get' | 'has'> = new URLSearchParams();
+
 /**
  * Public sites. Every request not on the admin host is rewritten under PUBLIC_PREFIX (app.ts),
  * so no console route can ever answer on a tenant host. Order on each host: live paths, then
@@ -131,7 +134,8 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
   } catch {
     path = raw;
   }
-  const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+  const mark = request.url.indexOf('?');
+  const query = mark === -1 ? NO_QUERY : new URLSearchParams(request.url.slice(mark + 1));
   const resolved = await resolveSite(directory, host, path, portSuffix(request.headers.host), request.protocol);
   if (resolved.kind === 'unknown_host') return { type: 'plain404' };
   if (resolved.kind === 'redirect') return { type: 'redirect', status: 301, location: resolved.location };
