@@ -16,8 +16,6 @@ import { withDatabase } from './bench-process.js';
 
 export const BENCH_SERVER = process.env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** The same server URL, naming another database. */
-
 /** Run `fn` on a migrated database of its own, dropped afterwards whatever happens. */
 export async function withBenchDatabase<T>(fn: (handle: DbHandle, name: string) => Promise<T>): Promise<T> {
   const name = `zq_bench_${Date.now().toString(36)}_${process.pid}`;

@@ -226,7 +226,7 @@ export async function homeContext(db: Db, s: SiteScope): Promise<PageContext> {
   const page = basePage(s, s.site.name, null);
   // What a pack's templates never mention is not read (the county pack shows blocks of its settings instead).
   const uses = (word: string) => packMentions(s.site.theme, word) || Object.values(s.partials).some((src) => mentionIn(src, word));
-  const blockColumns = uses('blocks') ? HOME_BLOCK_PATHS.map((path) => s.columns.find((c) => c.path === path)).filter((c) => c !== undefined) : [];
+  const blockColumns = uses('blocks') ? HOME_BLOCK_PATHS.map((path) => columnsOf(s).byPath(path)).filter((c) => c !== undefined) : [];
   // Column-list settings (news tabs, picture news …) whose items the pack shows; entrances and topic banners are links only.
   const shown = homeItemSettingsCached(s.site.theme, s.partials);
   const settingBlocks: { block: BlockView; column: SiteColumnRow }[] = [];
@@ -290,7 +290,7 @@ export function columnPagination(unpinned: number, requested: number) {
 /** A column page: its sub-columns and its articles, 20 to a page, older pages stable (columnPagination). */
 export async function columnContext(db: Db, s: SiteScope, column: SiteColumnRow, pageNo: number): Promise<PageContext> {
   const page = basePage(s, column.name, column.path);
-  const children = s.columns.filter((c) => c.parent_id === column.id && c.status === 'open');
+  const children = columnsOf(s).openChildren(column.id);
   // The count and the page in one statement: the block asked for, or the column's own page. A block
   // out of range (columnPagination, from the count that came with it) shows the column's own page.
   const asked = Number.isInteger(pageNo) && pageNo >= 1 ? pageNo : null;
@@ -323,8 +323,9 @@ export async function interactionContext(db: Db, s: SiteScope, column: SiteColum
   const page = await columnContext(db, s, column, pageNo);
   // The section: the topmost interaction column above this one (互动交流 itself, or this column).
   let section = column;
-  for (let up = s.columns.find((c) => c.id === section.parent_id); up?.kind === 'interaction'; up = s.columns.find((c) => c.id === up!.parent_id)) section = up;
-  const beside = s.columns.filter((c) => c.parent_id === section.id && c.status === 'open' && c.kind === 'interaction');
+  const columns = columnsOf(s);
+  for (let up = section.parent_id ? columns.byId(section.parent_id) : undefined; up?.kind === 'interaction'; up = up.parent_id ? columns.byId(up.parent_id) : undefined) section = up;
+  const beside = columns.openChildren(section.id).filter((c) => c.kind === 'interaction');
   page.interaction = {
     channels: [section, ...beside].map((c) => ({ name: c.name, url: url(s.mount, c.path), current: c.id === column.id })),
     contact: page.footer.contact, sponsor: page.footer.sponsor ?? page.footer.siteName,
@@ -380,7 +381,7 @@ export function isChannel(s: SiteScope, column: SiteColumnRow): boolean {
 /** A channel's landing page: each open sub-column with its newest items (its own subtree), in the columns' order. */
 export async function channelContext(db: Db, s: SiteScope, column: SiteColumnRow): Promise<PageContext> {
   const page = basePage(s, column.name, column.path);
-  const children = s.columns.filter((c) => c.parent_id === column.id && c.status === 'open');
+  const children = columnsOf(s).openChildren(column.id);
   page.breadcrumbs.push(...crumbs(s, column));
   page.column = {
     name: column.name, kind: column.kind, kindLabel: KIND_LABELS[column.kind], description: column.description, url: url(s.mount, column.path),

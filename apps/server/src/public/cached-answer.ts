@@ -187,19 +187,24 @@ export function httpDate(now = Date.now()): string {
   return dateText;
 }
 
+/** Header lines as a head carries them (`name: value` and CRLF each), validated as Node's writeHead validates them. */
+export function headLines(list: HeaderList): string {
+  let lines = '';
+  for (let i = 0; i < list.length; i += 2) {
+    validateHeaderName(list[i]!);
+    validateHeaderValue(list[i]!, list[i + 1]!);
+    lines += `${list[i]}: ${list[i + 1]}\r\n`;
+  }
+  return lines;
+}
+
 /** The wire form of a page in one encoding, made now: the headers Node's writeHead would send, validated once as it would validate them. */
 function makeWire(page: CachedPage, variant: Variant, tls: boolean, connection: string): Wire {
   const list = listFor(page, tls, variant);
   let head = `${statusLine(page.status)}Date: `;
   const dateAt = head.length;
   const date = httpDate();
-  head += `${date}\r\n`;
-  for (let i = 0; i < list.length; i += 2) {
-    validateHeaderName(list[i]!);
-    validateHeaderValue(list[i]!, list[i + 1]!);
-    head += `${list[i]}: ${list[i + 1]}\r\n`;
-  }
-  head += `${connection}\r\n`;
+  head += `${date}\r\n${headLines(list)}${connection}\r\n`;
   // Validated values hold Latin-1 only: one byte a character, so offsets in the text are offsets in the bytes.
   const body = page[FIELD[variant]];
   const bytes = Buffer.allocUnsafeSlow(head.length + body.length);

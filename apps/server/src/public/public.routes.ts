@@ -13,6 +13,7 @@ import { publicSecurityHeaders } from './security-headers.js';
 import { utf8Bytes } from './utf8.js';
 import { articleContext, channelContext, columnContext, errorContext, homeContext, interactionContext, isChannel, mountScope, searchContext, SEARCH_PATH, SHOWN_SITES, type SiteScope } from '@zhanqun/render/theme-context';
 import { ThemeRegistry, type TemplateName } from '@zhanqun/render/theme';
+import { columnsOf } from '@zhanqun/render/theme-context-site';
 import type { PageContext } from '@zhanqun/render/theme-context';
 import type { ArticleKey } from '@zhanqun/content/article-read.repository';
 import { attachmentIdOf } from '@zhanqun/content/article.schema';
@@ -182,7 +183,7 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
     };
     // The common cases straight away: an open column's path (the site directory knows them), or a
     // live article's (its page query finds it through its URL entry) — one query, not two.
-    const open = relativePath.endsWith('/') ? scope.columns.find((c) => c.path === relativePath && c.status === 'open') : undefined;
+    const open = relativePath.endsWith('/') ? columnsOf(scope).openByPath(relativePath) : undefined;
     // A channel (a top-level column with sub-columns) lands on its blocks; ?page= lists all its items.
     if (open && isChannel(scope, open) && !query.has('page')) {
       return { type: 'page', status: 200, template: 'channel', page: await channelContext(trx, scope, open), theme, siteIds };
@@ -200,7 +201,7 @@ async function answer(fastify: FastifyInstance, request: FastifyRequest, themes:
     const entry = await trx.selectFrom('url_path').select(['kind', 'article_id', 'column_id', 'target'])
       .where('site_id', '=', site.id).where('path', '=', relativePath).where('legacy_site_id', 'is', null).executeTakeFirst();
     if (entry?.kind === 'live' && entry.column_id) {
-      const column = scope.columns.find((c) => c.id === entry.column_id);
+      const column = columnsOf(scope).byId(entry.column_id);
       if (column) return columnPage(column);
     }
     if (entry?.kind === 'live' && entry.article_id) {

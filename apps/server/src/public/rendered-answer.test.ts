@@ -107,17 +107,23 @@ describe('rendered pages answered as one Buffer', () => {
     expect(other.more[0]!.body.toString()).toBe(textOf(10));
     // Now the slow client reads: every answer is whole and its own, the one held while the other client's were written too.
     const want = Array.from({ length: n }, (_, i) => Buffer.byteLength(bigTextOf(i))).reduce((x, y) => x + y, 0);
+    const heads = Array.from({ length: n }, () => false);
     const bytes = await new Promise<Buffer>((resolve) => {
       const parts: Buffer[] = [];
       let length = 0;
       const done = () => resolve(Buffer.concat(parts));
-      slow.on('data', (chunk: Buffer) => { parts.push(chunk); length += chunk.length; if (length >= want + n * 400) done(); });
+      // Done when all n answers are in (past the bodies' bytes, their heads are counted by parsing).
+      slow.on('data', (chunk: Buffer) => {
+        parts.push(chunk);
+        length += chunk.length;
+        if (length >= want && parseAnswers(Buffer.concat(parts), heads).answers.length === n) done();
+      });
       slow.on('end', done);
       setTimeout(done, 3_000);
       slow.resume();
     });
     slow.destroy();
-    const { answers } = parseAnswers(bytes, Array.from({ length: n }, () => false));
+    const { answers } = parseAnswers(bytes, heads);
     expect(answers.length).toBe(n);
     answers.forEach((answer, i) => expect(answer.body.toString() === bigTextOf(i), `answer ${i}`).toBe(true));
   }, 15_000);

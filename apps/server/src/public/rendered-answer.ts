@@ -16,14 +16,14 @@
  * compresses on demand, writeHead writes HEAD and 304).
  */
 import { Socket } from 'node:net';
-import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
-import { answerHeaders, encodingFor, endWithWire, freshResponse, httpDate, statusLine } from './cached-answer.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerHeaders, encodingFor, endWithWire, freshResponse, headLines, httpDate, statusLine } from './cached-answer.js';
 import { etagMatches, etagOf, type RenderedPage } from './page-cache.js';
 import { HSTS, PUBLIC_SECURITY_HEADERS } from './security-headers.js';
+import { SCRATCH_BYTES } from './utf8.js';
 
 /** Room before the body for the head (its lines are ~1 KB, the CSP most of it). */
 const HEAD_ROOM = 4096;
-const SCRATCH_BYTES = 1 << 18;
 
 /** The scratch buffer, while no answer still being written holds it. */
 let scratch: Buffer | null = null;
@@ -44,11 +44,7 @@ function linesFor(page: RenderedText, tls: boolean): string {
       'content-type': page.contentType, 'cache-control': page.cacheControl, vary: 'Accept-Encoding',
       ...PUBLIC_SECURITY_HEADERS, ...(tls ? { 'strict-transport-security': HSTS } : {}),
     };
-    lines = Object.entries(headers).map(([name, value]) => {
-      validateHeaderName(name);
-      validateHeaderValue(name, value);
-      return `${name}: ${value}\r\n`;
-    }).join('');
+    lines = headLines(Object.entries(headers).flat());
     if (sharedLines.size < 64) sharedLines.set(key, lines);
   }
   return lines;

@@ -5,7 +5,8 @@
  * 48 KB page of Chinese text encodes in ~38 µs instead of ~55 µs (scripts/bench/README.md).
  * Synchronous, so one scratch buffer serves the process.
  */
-const SCRATCH_BYTES = 1 << 18;
+/** A scratch buffer's size: a page of up to 87,381 UTF-16 units fits, 3 bytes at most each (rendered-answer.ts takes one too). */
+export const SCRATCH_BYTES = 1 << 18;
 let scratch: Buffer | null = null;
 
 export function utf8Bytes(text: string): Buffer {
