@@ -3,6 +3,8 @@
  * seed the demo province when asked, listen, and close cleanly on SIGTERM/SIGINT. The only
  * file that calls listen().
  */
+// First: V8's settings before anything else is loaded (v8-heap.ts).
+import './v8-heap.js';
 import { createServer } from 'node:net';
 import { sql } from 'kysely';
 import { systemClock } from '@zhanqun/core/clock';
